@@ -1,0 +1,3 @@
+import type { CheckImplementation } from '../engine/checkTypes';
+
+export const dataChecks: CheckImplementation[] = [];

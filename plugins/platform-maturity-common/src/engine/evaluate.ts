@@ -1,0 +1,192 @@
+import type { Entity } from '@backstage/catalog-model';
+import type { Ruleset } from '../ruleset/compileRuleset';
+import type {
+  CheckResult,
+  EvaluationContext,
+  RepositorySnapshot,
+  Scorecard,
+  ScorecardNotice,
+  Waiver,
+} from '../types';
+import type { CheckOutcome } from './checkTypes';
+import { Hasher, stableStringify } from './hash';
+import { RepositoryAccess } from './repository';
+import { computeLevel, overallScore, scoreCapabilities } from './scoring';
+import { collectWaivers } from './waivers';
+
+const OUTCOME_STATUSES = new Set(['pass', 'fail', 'not-applicable', 'unknown']);
+
+/** The entity's ref, tolerating a malformed entity. */
+export function safeEntityRef(entity: Entity): string {
+  const kind = typeof entity?.kind === 'string' ? entity.kind : 'unknown';
+  const metadata = (entity?.metadata ?? {}) as Partial<Entity['metadata']>;
+  const namespace =
+    typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
+  const name =
+    typeof metadata.name === 'string' ? metadata.name : '<unnamed>';
+  return `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
+}
+
+function sortedSnapshot(snapshot: RepositorySnapshot): RepositorySnapshot {
+  const paths = Array.isArray(snapshot.paths) ? snapshot.paths : [];
+  for (let i = 1; i < paths.length; i++) {
+    if (paths[i - 1] > paths[i]) {
+      return {
+        paths: paths.filter(p => typeof p === 'string').sort(),
+        read: p => snapshot.read(p),
+      };
+    }
+  }
+  return snapshot;
+}
+
+function normaliseOutcome(outcome: CheckOutcome): CheckOutcome {
+  if (
+    !outcome ||
+    !OUTCOME_STATUSES.has(outcome.status) ||
+    typeof outcome.message !== 'string'
+  ) {
+    return {
+      status: 'unknown',
+      message: 'The check returned an invalid outcome.',
+    };
+  }
+  return outcome;
+}
+
+function entityForDigest(entity: Entity): unknown {
+  if (!entity || typeof entity !== 'object' || !entity.metadata) {
+    return entity ?? null;
+  }
+  const { uid: _uid, etag: _etag, generation: _generation, ...metadata } =
+    entity.metadata as Entity['metadata'] & { generation?: number };
+  return { ...entity, metadata };
+}
+
+/**
+ * Scores one entity against a ruleset. Pure and deterministic: the result depends only on the
+ * ruleset and the context (entity, repository snapshot, catalog lookup, time). It never throws for
+ * a malformed entity or a failing check; those give `unknown` or `fail` results with messages.
+ *
+ * @public
+ */
+export function evaluate(
+  ruleset: Ruleset,
+  context: EvaluationContext,
+): Scorecard {
+  const { entity, catalog, now } = context;
+  const entityRef = safeEntityRef(entity);
+  const repository = context.repository
+    ? new RepositoryAccess(sortedSnapshot(context.repository))
+    : undefined;
+  const notices: ScorecardNotice[] = [];
+
+  const predicateResults = new Map<unknown, boolean>();
+  const applies = (predicate: unknown, test: (e: Entity) => boolean) => {
+    let result = predicateResults.get(predicate);
+    if (result === undefined) {
+      try {
+        result = test(entity);
+      } catch {
+        result = false;
+      }
+      predicateResults.set(predicate, result);
+    }
+    return result;
+  };
+  const applicable = ruleset.checks.map(check =>
+    applies(check.definition.appliesTo, check.appliesTo),
+  );
+  const inScope = applicable.some(Boolean);
+
+  const waivers = inScope
+    ? collectWaivers(ruleset, entity, entityRef, now, notices)
+    : new Map<string, Waiver>();
+
+  const results: CheckResult[] = [];
+  if (inScope) {
+    ruleset.checks.forEach((check, i) => {
+      const { definition, implementation } = check;
+      let outcome: CheckOutcome;
+      if (!applicable[i]) {
+        outcome = {
+          status: 'not-applicable',
+          message: 'The check does not apply to this entity.',
+        };
+      } else {
+        try {
+          outcome = normaliseOutcome(
+            implementation.evaluate({
+              entity,
+              repository: repository?.viewFor(implementation.reads ?? []),
+              catalog,
+              now,
+            }),
+          );
+        } catch (error) {
+          const message = `The check could not run: ${
+            (error as Error)?.message ?? String(error)
+          }`;
+          notices.push({ type: 'check-error', checkId: definition.id, message });
+          outcome = { status: 'unknown', message };
+        }
+      }
+      const result: CheckResult = {
+        checkId: definition.id,
+        capability: definition.capability,
+        status: outcome.status,
+        message: outcome.message,
+        evidence: outcome.evidence ?? [],
+      };
+      const waiver = waivers.get(definition.id);
+      if (waiver) {
+        if (result.status === 'fail' || result.status === 'unknown') {
+          result.status = 'waived';
+          result.message = `Waived until ${waiver.until}: ${waiver.reason} (${outcome.message})`;
+          result.waiver = waiver;
+        } else if (result.status === 'pass') {
+          notices.push({
+            type: 'waiver-unused',
+            checkId: definition.id,
+            message: `The waiver for ${definition.id} is no longer needed: the check passes.`,
+          });
+        }
+      }
+      results.push(result);
+    });
+  }
+
+  const weights = new Map(
+    ruleset.checks.map(c => [c.definition.id, c.definition.weight]),
+  );
+  const capabilities = scoreCapabilities(
+    results,
+    id => weights.get(id) ?? 1,
+  );
+  const score = inScope ? overallScore(capabilities) : null;
+  const ladder = inScope
+    ? computeLevel(ruleset.levels, capabilities, score)
+    : undefined;
+
+  const digest = new Hasher().update(stableStringify(entityForDigest(entity)));
+  if (repository) {
+    digest.update(repository.index.paths.join('\n'));
+    for (const [path, content] of repository.readFiles()) {
+      digest.update(path).update(content ?? '\u0000');
+    }
+  }
+
+  return {
+    entityRef,
+    evaluatedAt: now.toISOString(),
+    inScope,
+    score,
+    level: ladder?.level ?? null,
+    ...(ladder?.nextLevel ? { nextLevel: ladder.nextLevel } : {}),
+    capabilities,
+    results,
+    notices,
+    rulesetHash: ruleset.rulesetHash,
+    evidenceDigest: digest.digest(),
+  };
+}

@@ -1,0 +1,111 @@
+import type { RepositorySnapshot } from '../types';
+import type { FileMatch, RepositoryView } from './checkTypes';
+import { CompiledGlob, PathIndex, compileGlobs, matchesAny } from './globs';
+
+const MAX_MATCH_TEXT = 160;
+
+/**
+ * One evaluation's access to a repository snapshot, shared by all checks: the path index, the
+ * contents read so far (each file is read at most once) and search results.
+ */
+export class RepositoryAccess {
+  readonly index: PathIndex;
+  private readonly snapshot: RepositorySnapshot;
+  private readonly contents = new Map<string, string | undefined>();
+  private readonly searches = new Map<string, FileMatch | null>();
+
+  constructor(snapshot: RepositorySnapshot) {
+    this.snapshot = snapshot;
+    this.index = new PathIndex(snapshot.paths);
+  }
+
+  read(path: string): string | undefined {
+    if (this.contents.has(path)) {
+      return this.contents.get(path);
+    }
+    const content = this.snapshot.read(path);
+    const text = typeof content === 'string' ? content : undefined;
+    this.contents.set(path, text);
+    return text;
+  }
+
+  /** The files read so far, sorted by path, for the evidence digest. */
+  readFiles(): Array<[string, string | undefined]> {
+    return [...this.contents.entries()].sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+  }
+
+  search(
+    globs: string | readonly string[],
+    pattern: RegExp,
+    allowed: CompiledGlob[],
+  ): FileMatch | undefined {
+    const key = `${
+      typeof globs === 'string' ? globs : globs.join('\u0000')
+    }\u0001${pattern.source}\u0001${pattern.flags}`;
+    const cached = this.searches.get(key);
+    if (cached !== undefined) {
+      return cached ?? undefined;
+    }
+    const found = this.searchUncached(globs, pattern, allowed);
+    this.searches.set(key, found ?? null);
+    return found;
+  }
+
+  private searchUncached(
+    globs: string | readonly string[],
+    pattern: RegExp,
+    allowed: CompiledGlob[],
+  ): FileMatch | undefined {
+    const flags = pattern.flags.replace(/[gy]/g, '');
+    const lineStart = new RegExp(pattern.source, flags);
+    for (const path of this.index.find(globs)) {
+      assertReadable(path, allowed);
+      const content = this.read(path);
+      if (content === undefined) {
+        continue;
+      }
+      const match = lineStart.exec(content);
+      if (match) {
+        const start = content.lastIndexOf('\n', match.index) + 1;
+        const endIndex = content.indexOf('\n', match.index + match[0].length);
+        const end = endIndex === -1 ? content.length : endIndex;
+        let line = 1;
+        for (let i = content.indexOf('\n'); i !== -1 && i < start; ) {
+          line++;
+          i = content.indexOf('\n', i + 1);
+        }
+        return {
+          path,
+          line,
+          text: content.slice(start, end).trim().slice(0, MAX_MATCH_TEXT),
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /** The view of one check, limited to reading the files it declares. */
+  viewFor(reads: readonly string[]): RepositoryView {
+    const allowed = compileGlobs(reads);
+    return {
+      paths: this.index.paths,
+      find: globs => this.index.find(globs),
+      has: globs => this.index.find(globs).length > 0,
+      read: path => {
+        assertReadable(path, allowed);
+        return this.read(path);
+      },
+      search: (globs, pattern) => this.search(globs, pattern, allowed),
+    };
+  }
+}
+
+function assertReadable(path: string, allowed: CompiledGlob[]) {
+  if (!matchesAny(path, allowed)) {
+    throw new Error(
+      `the check read '${path}', which is not among the files it declares in 'reads'`,
+    );
+  }
+}

@@ -1,0 +1,122 @@
+import { CAPABILITY_IDS } from '../capabilities';
+import type {
+  CapabilityScore,
+  CheckResult,
+  LevelDefinition,
+  LevelResult,
+  NextLevel,
+} from '../types';
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/**
+ * Scores each capability from its check results: passed weight / applicable weight, where waived
+ * counts as passed and not-applicable and unknown results are left out.
+ *
+ * @public
+ */
+export function scoreCapabilities(
+  results: readonly CheckResult[],
+  weightOf: (checkId: string) => number,
+): CapabilityScore[] {
+  return CAPABILITY_IDS.map(capability => {
+    let passed = 0;
+    let failed = 0;
+    let unknown = 0;
+    let seen = false;
+    for (const result of results) {
+      if (result.capability !== capability) {
+        continue;
+      }
+      seen = true;
+      const weight = weightOf(result.checkId);
+      if (result.status === 'pass' || result.status === 'waived') {
+        passed += weight;
+      } else if (result.status === 'fail') {
+        failed += weight;
+      } else if (result.status === 'unknown') {
+        unknown += weight;
+      }
+    }
+    const applicable = passed + failed;
+    let status: CapabilityScore['status'];
+    if (!seen || (applicable === 0 && unknown === 0)) {
+      status = 'not-applicable';
+    } else if (applicable === 0) {
+      status = 'unknown';
+    } else if (failed === 0 && unknown === 0) {
+      status = 'complete';
+    } else if (passed > 0) {
+      status = 'partial';
+    } else {
+      status = 'missing';
+    }
+    return {
+      capability,
+      status,
+      score: applicable > 0 ? round1((passed / applicable) * 100) : null,
+      passedWeight: passed,
+      applicableWeight: applicable,
+      unknownWeight: unknown,
+    };
+  });
+}
+
+/**
+ * The overall score: the mean of the scored capabilities, 0–100, or null when none is scored.
+ *
+ * @public
+ */
+export function overallScore(
+  capabilities: readonly CapabilityScore[],
+): number | null {
+  let sum = 0;
+  let count = 0;
+  for (const c of capabilities) {
+    if (c.applicableWeight > 0) {
+      sum += c.passedWeight / c.applicableWeight;
+      count++;
+    }
+  }
+  return count === 0 ? null : round1((sum / count) * 100);
+}
+
+/**
+ * Walks up the level ladder: a level is reached when every capability it requires is complete or
+ * not applicable, the overall score meets its minimum, and every level below it is reached. The
+ * bottom rung is always reached.
+ *
+ * @public
+ */
+export function computeLevel(
+  levels: readonly LevelDefinition[],
+  capabilities: readonly CapabilityScore[],
+  score: number | null,
+): { level: LevelResult; nextLevel?: NextLevel } {
+  const satisfied = new Set(
+    capabilities
+      .filter(c => c.status === 'complete' || c.status === 'not-applicable')
+      .map(c => c.capability),
+  );
+  let reached = levels[0];
+  for (const rung of levels.slice(1)) {
+    const missingCapabilities = rung.requires.filter(c => !satisfied.has(c));
+    const scoreShort =
+      rung.minScore !== undefined && (score ?? 0) < rung.minScore;
+    if (missingCapabilities.length > 0 || scoreShort) {
+      return {
+        level: { level: reached.level, name: reached.name },
+        nextLevel: {
+          level: rung.level,
+          name: rung.name,
+          missingCapabilities,
+          ...(scoreShort ? { minScore: rung.minScore } : {}),
+        },
+      };
+    }
+    reached = rung;
+  }
+  return { level: { level: reached.level, name: reached.name } };
+}

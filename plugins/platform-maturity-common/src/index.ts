@@ -1,0 +1,38 @@
+/**
+ * Capabilities, checks, the scoring engine and permissions of Paved's platform maturity
+ * scorecard. Isomorphic: no backend or frontend APIs.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './capabilities';
+export * from './levels';
+export * from './permissions';
+export { BUILTIN_CHECKS } from './checks';
+export { DEFAULT_APPLIES_TO, DEFAULT_REMEDIATION_TEMPLATE } from './checks/defaults';
+export type {
+  CheckContext,
+  CheckImplementation,
+  CheckOutcome,
+  FileMatch,
+  RepositoryView,
+} from './engine/checkTypes';
+export { evaluate } from './engine/evaluate';
+export { WAIVERS_ANNOTATION } from './engine/waivers';
+export {
+  computeLevel,
+  overallScore,
+  scoreCapabilities,
+} from './engine/scoring';
+export {
+  compileRuleset,
+  DEFAULT_DOCS_BASE_URL,
+} from './ruleset/compileRuleset';
+export type {
+  CompileRulesetOptions,
+  ConfiguredWaiver,
+  Ruleset,
+  RulesetCheck,
+} from './ruleset/compileRuleset';
+export { RulesetConfigError } from './ruleset/errors';

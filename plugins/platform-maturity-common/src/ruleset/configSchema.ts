@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { CAPABILITY_IDS } from '../capabilities';
+
+const capabilityId = z.enum(CAPABILITY_IDS as [string, ...string[]], {
+  error: `must be one of ${CAPABILITY_IDS.join(', ')}`,
+});
+
+const jsonObject = z.record(z.string(), z.unknown(), {
+  error: 'must be an object',
+});
+
+/** A filter predicate; its structure is checked by `@backstage/filter-predicates`. */
+const predicate = jsonObject;
+
+const remediation = z
+  .object({
+    templateRef: z
+      .string()
+      .regex(
+        /^([a-z0-9-]+:)?([a-z0-9._-]+\/)?[a-z0-9._-]+$/i,
+        'must be a template entity ref such as template:default/add-capabilities',
+      )
+      .optional(),
+    values: jsonObject.optional(),
+    docsUrl: z.url({ error: 'must be an absolute URL' }).optional(),
+  })
+  .strict();
+
+const isoDate = z
+  .string({ error: 'must be an ISO 8601 date such as 2027-03-31' })
+  .refine(value => !Number.isNaN(Date.parse(value)), {
+    error: 'must be an ISO 8601 date such as 2027-03-31',
+  });
+
+/** Settings for one check: overrides of a built-in check, or a new check declared in config. */
+export const checkConfigSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    weight: z
+      .number({ error: 'must be a number' })
+      .positive('must be a positive number')
+      .optional(),
+    appliesTo: predicate.optional(),
+    title: z.string().min(1, 'must not be empty').optional(),
+    description: z.string().optional(),
+    remediation: remediation.optional(),
+    /** New checks: the entity must match this predicate. */
+    entity: predicate.optional(),
+    /** New checks: at least one repository file must match one of these globs. */
+    files: z
+      .array(z.string().min(1, 'must not be empty'), {
+        error: 'must be a list of globs',
+      })
+      .min(1, 'must list at least one glob')
+      .optional(),
+    /** New checks: a matching file's content must match this regular expression. */
+    content: z.string().min(1, 'must not be empty').optional(),
+  })
+  .strict();
+
+export const levelSchema = z
+  .object({
+    level: z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(0, 'must be 0 or more'),
+    name: z.string().min(1, 'must not be empty'),
+    description: z.string().optional(),
+    requires: z.array(capabilityId).default([]),
+    minScore: z
+      .number({ error: 'must be a number' })
+      .min(0, 'must be between 0 and 100')
+      .max(100, 'must be between 0 and 100')
+      .optional(),
+  })
+  .strict();
+
+export const waiverConfigSchema = z
+  .object({
+    entity: z
+      .string()
+      .regex(
+        /^[a-z0-9-]+:([a-z0-9._-]+\/)?[a-z0-9._-]+$/i,
+        'must be an entity ref such as component:default/billing',
+      ),
+    check: z.string().min(1, 'must not be empty'),
+    reason: z.string().min(1, 'must give a reason'),
+    waivedBy: z.string().min(1, 'must say who granted the waiver'),
+    until: isoDate,
+  })
+  .strict();
+
+/**
+ * The ruleset part of the `platformMaturity` configuration. Other keys of `platformMaturity`
+ * belong to the backend and are ignored here.
+ */
+export const rulesetConfigSchema = z.object({
+  checks: z
+    .record(
+      z.string(),
+      z.record(z.string(), checkConfigSchema, { error: 'must be an object' }),
+      { error: 'must be an object' },
+    )
+    .optional(),
+  levels: z
+    .array(levelSchema, { error: 'must be a list of levels' })
+    .min(1, 'must list at least one level')
+    .optional(),
+  waivers: z
+    .array(waiverConfigSchema, { error: 'must be a list of waivers' })
+    .optional(),
+  allowEntityWaivers: z.boolean({ error: 'must be true or false' }).optional(),
+  remediation: z
+    .object({
+      templateRef: remediation.shape.templateRef,
+      docsBaseUrl: z.url({ error: 'must be an absolute URL' }).optional(),
+    })
+    .strict()
+    .optional(),
+});
+
+export type CheckConfig = z.infer<typeof checkConfigSchema>;
+export type RulesetConfigInput = z.input<typeof rulesetConfigSchema>;
