@@ -1,0 +1,104 @@
+import type { Entity } from '@backstage/catalog-model';
+import type {
+  CheckOutcome,
+  FileMatch,
+  RepositoryView,
+} from '../engine/checkTypes';
+import type { Evidence } from '../types';
+
+/** A passing outcome. */
+export function pass(message: string, evidence: Evidence[] = []): CheckOutcome {
+  return { status: 'pass', message, evidence };
+}
+
+/** A failing outcome. */
+export function fail(message: string, evidence: Evidence[] = []): CheckOutcome {
+  return { status: 'fail', message, evidence };
+}
+
+/** A not-applicable outcome. */
+export function notApplicable(message: string, evidence: Evidence[] = []): CheckOutcome {
+  return { status: 'not-applicable', message, evidence };
+}
+
+/** The outcome when the repository is needed but could not be read. */
+export function repositoryUnavailable(lookedFor: string): CheckOutcome {
+  return {
+    status: 'unknown',
+    message: `Could not check: the repository could not be read, and the catalog entry does not show ${lookedFor}.`,
+  };
+}
+
+/** Evidence for a file. */
+export function fileEvidence(ref: string, detail?: string): Evidence {
+  return detail ? { type: 'file', ref, detail } : { type: 'file', ref };
+}
+
+/** Evidence for a matched line of a file. */
+export function matchEvidence(match: FileMatch): Evidence {
+  return { type: 'file', ref: match.path, line: match.line, detail: match.text };
+}
+
+/** The entity's annotations, tolerating a malformed entity. */
+export function annotations(entity: Entity): Record<string, string> {
+  const value = entity?.metadata?.annotations;
+  return value && typeof value === 'object' ? value : {};
+}
+
+/**
+ * The first annotation present (non-empty) among the keys or key prefixes given. A key ending in
+ * `/` or `.` is a prefix.
+ */
+export function findAnnotation(
+  entity: Entity,
+  keys: readonly string[],
+): { key: string; value: string } | undefined {
+  const all = annotations(entity);
+  for (const key of keys) {
+    const isPrefix = key.endsWith('/') || key.endsWith('.');
+    for (const [k, v] of Object.entries(all)) {
+      if (
+        typeof v === 'string' &&
+        v.trim() &&
+        (isPrefix ? k.startsWith(key) : k === key)
+      ) {
+        return { key: k, value: v };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Evidence for an annotation. */
+export function annotationEvidence(key: string, value: string): Evidence {
+  return { type: 'annotation', ref: key, detail: value.slice(0, 160) };
+}
+
+/** A spec field of the entity, tolerating a malformed entity. */
+export function specField(entity: Entity, field: string): unknown {
+  const spec = entity?.spec;
+  return spec && typeof spec === 'object'
+    ? (spec as Record<string, unknown>)[field]
+    : undefined;
+}
+
+/** The first match of any of the patterns in the files matching the globs. */
+export function searchAny(
+  repository: RepositoryView,
+  globs: readonly string[],
+  patterns: readonly RegExp[],
+): FileMatch | undefined {
+  for (const pattern of patterns) {
+    const match = repository.search(globs, pattern);
+    if (match) {
+      return match;
+    }
+  }
+  return undefined;
+}
+
+/** Lists up to `max` paths for a message. */
+export function listPaths(paths: readonly string[], max = 3): string {
+  const shown = paths.slice(0, max).join(', ');
+  return paths.length > max ? `${shown} and ${paths.length - max} more` : shown;
+}
