@@ -31,9 +31,8 @@ export class RepositoryAccess {
 
   /** The files read so far, sorted by path, for the evidence digest. */
   readFiles(): Array<[string, string | undefined]> {
-    return [...this.contents.entries()].sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
+    // Paths are unique keys, so two entries never compare equal.
+    return [...this.contents.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
   }
 
   search(

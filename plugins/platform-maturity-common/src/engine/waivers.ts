@@ -39,6 +39,8 @@ function parseEntityWaivers(
   }
   const list = Array.isArray(parsed) ? parsed : [parsed];
   const owner = (entity.spec as { owner?: unknown } | undefined)?.owner;
+  const defaultWaivedBy =
+    typeof owner === 'string' ? owner : 'the entity owner';
   const waivers: Waiver[] = [];
   list.forEach((item, i) => {
     const w = (item ?? {}) as Record<string, unknown>;
@@ -63,9 +65,7 @@ function parseEntityWaivers(
         waivedBy:
           typeof w.waivedBy === 'string' && w.waivedBy
             ? w.waivedBy
-            : typeof owner === 'string'
-            ? owner
-            : 'the entity owner',
+            : defaultWaivedBy,
         source: 'entity',
       });
     }

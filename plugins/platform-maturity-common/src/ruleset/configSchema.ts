@@ -64,7 +64,9 @@ export const levelSchema = z
       .number({ error: 'must be a whole number' })
       .int('must be a whole number')
       .min(0, 'must be 0 or more'),
-    name: z.string().min(1, 'must not be empty'),
+    name: z
+      .string({ error: 'must be a non-empty string' })
+      .min(1, 'must be a non-empty string'),
     description: z.string().optional(),
     requires: z.array(capabilityId).default([]),
     minScore: z
@@ -78,14 +80,20 @@ export const levelSchema = z
 export const waiverConfigSchema = z
   .object({
     entity: z
-      .string()
+      .string({ error: 'must be an entity ref such as component:default/billing' })
       .regex(
         /^[a-z0-9-]+:([a-z0-9._-]+\/)?[a-z0-9._-]+$/i,
         'must be an entity ref such as component:default/billing',
       ),
-    check: z.string().min(1, 'must not be empty'),
-    reason: z.string().min(1, 'must give a reason'),
-    waivedBy: z.string().min(1, 'must say who granted the waiver'),
+    check: z
+      .string({ error: 'must name a check id' })
+      .min(1, 'must name a check id'),
+    reason: z
+      .string({ error: 'must give a reason' })
+      .min(1, 'must give a reason'),
+    waivedBy: z
+      .string({ error: 'must say who granted the waiver' })
+      .min(1, 'must say who granted the waiver'),
     until: isoDate,
   })
   .strict();
