@@ -82,13 +82,35 @@ export function specField(entity: Entity, field: string): unknown {
     : undefined;
 }
 
+const combinedPatterns = new WeakMap<readonly RegExp[], RegExp[]>();
+
+/**
+ * The patterns joined into one alternation per set of flags, so that a file is scanned once
+ * rather than once per pattern. Cached by the identity of the (constant) pattern list.
+ */
+function combine(patterns: readonly RegExp[]): RegExp[] {
+  let combined = combinedPatterns.get(patterns);
+  if (!combined) {
+    const byFlags = new Map<string, string[]>();
+    for (const pattern of patterns) {
+      const flags = pattern.flags.replace(/[gy]/g, '');
+      byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${pattern.source})`]);
+    }
+    combined = [...byFlags].map(
+      ([flags, sources]) => new RegExp(sources.join('|'), flags),
+    );
+    combinedPatterns.set(patterns, combined);
+  }
+  return combined;
+}
+
 /** The first match of any of the patterns in the files matching the globs. */
 export function searchAny(
   repository: RepositoryView,
   globs: readonly string[],
   patterns: readonly RegExp[],
 ): FileMatch | undefined {
-  for (const pattern of patterns) {
+  for (const pattern of combine(patterns)) {
     const match = repository.search(globs, pattern);
     if (match) {
       return match;

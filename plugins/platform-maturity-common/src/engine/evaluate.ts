@@ -14,6 +14,7 @@ import { RepositoryAccess } from './repository';
 import { computeLevel, overallScore, scoreCapabilities } from './scoring';
 import { collectWaivers } from './waivers';
 
+const NO_READS: readonly string[] = [];
 const OUTCOME_STATUSES = new Set(['pass', 'fail', 'not-applicable', 'unknown']);
 
 /** The entity's ref, tolerating a malformed entity. */
@@ -24,7 +25,8 @@ export function safeEntityRef(entity: Entity): string {
     typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
   const name =
     typeof metadata.name === 'string' ? metadata.name : '<unnamed>';
-  return `${kind}:${namespace}/${name}`.toLocaleLowerCase('en-US');
+  // toLowerCase is locale-independent, as entity refs need.
+  return `${kind}:${namespace}/${name}`.toLowerCase();
 }
 
 function sortedSnapshot(snapshot: RepositorySnapshot): RepositorySnapshot {
@@ -118,7 +120,7 @@ export function evaluate(
           outcome = normaliseOutcome(
             implementation.evaluate({
               entity,
-              repository: repository?.viewFor(implementation.reads ?? []),
+              repository: repository?.viewFor(implementation.reads ?? NO_READS),
               catalog,
               now,
             }),

@@ -1,9 +1,9 @@
 import picomatch from 'picomatch';
 
 /**
- * A glob compiled for fast matching against many paths: the regular expression, plus the
- * basenames or extensions that a matching path must have, so that an index of the repository
- * answers most globs without testing every path.
+ * A glob compiled for fast matching against many paths: a test function, plus the basenames or
+ * extensions that a matching path must have, or a substring it must contain, so that an index of
+ * the repository answers most globs without running a regular expression on every path.
  */
 export interface CompiledGlob {
   glob: string;
@@ -12,10 +12,14 @@ export interface CompiledGlob {
   basenames?: string[];
   /** A matching path's basename ends with `.` plus one of these extensions. */
   extensions?: string[];
+  /** A matching path contains this text. */
+  literal?: string;
 }
 
 const MAGIC = /[*?[\]{}()!+@]/;
-const cache = new Map<string, CompiledGlob[]>();
+const EXTGLOB_OR_CLASS = /[[\]()!+@]/;
+const byString = new Map<string, CompiledGlob[]>();
+const byList = new WeakMap<readonly string[], CompiledGlob[]>();
 
 function expandBraces(glob: string): string[] {
   const match = /\{([^{}]*)\}/.exec(glob);
@@ -29,30 +33,83 @@ function expandBraces(glob: string): string[] {
     .flatMap(option => expandBraces(`${head}${option}${tail}`));
 }
 
+function basenameOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * The fastest exact test for the glob. The common shapes get string tests that agree with
+ * picomatch (`dot: true`); anything else uses picomatch itself.
+ */
+function testFor(glob: string): (path: string) => boolean {
+  if (!MAGIC.test(glob)) {
+    return path => path === glob;
+  }
+  const anyDir = /^\*\*\/(.+)$/.exec(glob);
+  if (anyDir && !MAGIC.test(anyDir[1]) && !anyDir[1].includes('/')) {
+    const name = anyDir[1];
+    const slashName = `/${name}`;
+    return path => path === name || path.endsWith(slashName);
+  }
+  const suffix = /^(?:\*\*\/)?\*([^/]+)$/.exec(glob);
+  if (suffix && !MAGIC.test(suffix[1]) && suffix[1] !== '.' && suffix[1] !== '..') {
+    const end = suffix[1];
+    const anyDepth = glob.startsWith('**/');
+    return path =>
+      path.endsWith(end) &&
+      (anyDepth
+        ? path.lastIndexOf('/') < path.length - end.length
+        : !path.includes('/'));
+  }
+  return picomatch(glob, { dot: true });
+}
+
+/** The longest run of literal characters the glob requires every match to contain. */
+function requiredLiteral(glob: string): string | undefined {
+  if (EXTGLOB_OR_CLASS.test(glob)) {
+    return undefined;
+  }
+  // Each run between wildcards must appear in a match; slashes at its ends may not (`**/` can
+  // match no directory at all).
+  const runs = glob
+    .split(/[*?]+/)
+    .map(run => run.replace(/^\/+|\/+$/g, ''))
+    .filter(run => run.length > 1);
+  return runs.sort((a, b) => b.length - a.length)[0];
+}
+
 function compileOne(glob: string): CompiledGlob {
-  const test = picomatch(glob, { dot: true });
-  const base = glob.slice(glob.lastIndexOf('/') + 1);
+  const test = testFor(glob);
+  const base = basenameOf(glob);
   if (!MAGIC.test(base)) {
     return { glob, test, basenames: [base] };
   }
-  const ext = /^\*(?:[^*?[\]{}()!+@/]*)\.([A-Za-z0-9_-]+)$/.exec(base);
-  if (ext) {
+  // Any basename pattern that ends in a literal extension, such as `*.test.ts` or `test_*.py`.
+  const ext = /\.([A-Za-z0-9_-]+)$/.exec(base);
+  if (ext && !MAGIC.test(base.slice(ext.index))) {
     return { glob, test, extensions: [ext[1]] };
   }
-  return { glob, test };
+  return { glob, test, literal: requiredLiteral(glob) };
 }
 
 /**
  * Compiles globs (picomatch syntax, `dot: true`), expanding brace groups so that each part can use
- * the index. Results are cached: checks pass the same constant globs for every entity.
+ * the index. Results are cached by the glob string or by the identity of the list: checks pass
+ * the same constant globs for every entity.
  */
 export function compileGlobs(globs: string | readonly string[]): CompiledGlob[] {
-  const list = typeof globs === 'string' ? [globs] : globs;
-  const key = list.join('\u0000');
-  let compiled = cache.get(key);
+  if (typeof globs === 'string') {
+    let compiled = byString.get(globs);
+    if (!compiled) {
+      compiled = expandBraces(globs).map(compileOne);
+      byString.set(globs, compiled);
+    }
+    return compiled;
+  }
+  let compiled = byList.get(globs);
   if (!compiled) {
-    compiled = list.flatMap(glob => expandBraces(glob).map(compileOne));
-    cache.set(key, compiled);
+    compiled = globs.flatMap(glob => compileGlobs(glob));
+    byList.set(globs, compiled);
   }
   return compiled;
 }
@@ -68,13 +125,49 @@ export function matchesAny(path: string, globs: CompiledGlob[]): boolean {
 }
 
 /**
+ * A 32-bit FNV-1a hash of `text[from, to)`, read backwards. The index keys paths by the hash of
+ * their basename and extension instead of sliced strings: buckets only narrow the candidates, and
+ * every candidate is still tested against the glob, so a collision costs time, never correctness.
+ */
+function hashBackwards(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = to - 1; i >= from; i--) {
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  }
+  return h;
+}
+
+/**
+ * Chains of path indexes by key hash, in ascending order: `head` holds the first index for a key
+ * and `next` the following one, so building the index allocates no array per key.
+ */
+class Chains {
+  readonly head = new Map<number, number>();
+  readonly next: Int32Array;
+
+  constructor(size: number) {
+    this.next = new Int32Array(size);
+  }
+
+  /** Must be called with descending indexes. */
+  prepend(key: number, index: number) {
+    this.next[index] = this.head.get(key) ?? -1;
+    this.head.set(key, index);
+  }
+
+  first(key: string): number {
+    return this.head.get(hashBackwards(key, 0, key.length)) ?? -1;
+  }
+}
+
+/**
  * An index of a repository's paths by basename and extension.
  */
 export class PathIndex {
   readonly paths: readonly string[];
-  private byBasename?: Map<string, number[]>;
-  private byExtension?: Map<string, number[]>;
-  private readonly found = new Map<string, string[]>();
+  private basenames?: Chains;
+  private extensions?: Chains;
+  private readonly found = new Map<string | readonly string[], string[]>();
 
   constructor(paths: readonly string[]) {
     this.paths = paths;
@@ -82,62 +175,85 @@ export class PathIndex {
 
   /** The paths matching any of the globs, in repository order; memoised per glob list. */
   find(globs: string | readonly string[]): string[] {
-    const key = typeof globs === 'string' ? globs : globs.join('\u0000');
-    let result = this.found.get(key);
+    let result = this.found.get(globs);
     if (!result) {
       result = this.match(compileGlobs(globs));
-      this.found.set(key, result);
+      this.found.set(globs, result);
     }
     return result;
   }
 
   private match(globs: CompiledGlob[]): string[] {
-    this.buildIndex();
-    const hits = new Set<number>();
-    for (const glob of globs) {
-      let candidates: Iterable<number>;
-      if (glob.basenames) {
-        candidates = glob.basenames.flatMap(b => this.byBasename!.get(b) ?? []);
-      } else if (glob.extensions) {
-        candidates = glob.extensions.flatMap(
-          e => this.byExtension!.get(e) ?? [],
-        );
-      } else {
-        candidates = this.paths.keys();
-      }
-      for (const i of candidates) {
-        if (!hits.has(i) && glob.test(this.paths[i])) {
-          hits.add(i);
+    const paths = this.paths;
+    const hits: number[] = [];
+    let merged = false;
+    const collect = (glob: CompiledGlob, chains: Chains, keys: string[]) => {
+      for (const key of keys) {
+        for (let i = chains.first(key); i !== -1; i = chains.next[i]) {
+          if (glob.test(paths[i])) {
+            hits.push(i);
+          }
         }
       }
-    }
-    return [...hits].sort((a, b) => a - b).map(i => this.paths[i]);
-  }
-
-  private buildIndex() {
-    if (this.byBasename) {
-      return;
-    }
-    const byBasename = new Map<string, number[]>();
-    const byExtension = new Map<string, number[]>();
-    this.paths.forEach((path, i) => {
-      const base = path.slice(path.lastIndexOf('/') + 1);
-      push(byBasename, base, i);
-      const dot = base.lastIndexOf('.');
-      if (dot > 0) {
-        push(byExtension, base.slice(dot + 1), i);
+    };
+    for (const glob of globs) {
+      const before = hits.length;
+      if (glob.basenames) {
+        collect(glob, this.index().basenames, glob.basenames);
+      } else if (glob.extensions) {
+        collect(glob, this.index().extensions, glob.extensions);
+      } else {
+        const literal = glob.literal;
+        for (let i = 0; i < paths.length; i++) {
+          const path = paths[i];
+          if ((!literal || path.includes(literal)) && glob.test(path)) {
+            hits.push(i);
+          }
+        }
       }
-    });
-    this.byBasename = byBasename;
-    this.byExtension = byExtension;
+      merged ||= before > 0 && hits.length > before;
+    }
+    if (merged) {
+      hits.sort((a, b) => a - b);
+    }
+    const result: string[] = [];
+    for (let i = 0; i < hits.length; i++) {
+      if (i === 0 || hits[i] !== hits[i - 1]) {
+        result.push(paths[hits[i]]);
+      }
+    }
+    return result;
   }
-}
 
-function push(map: Map<string, number[]>, key: string, value: number) {
-  const list = map.get(key);
-  if (list) {
-    list.push(value);
-  } else {
-    map.set(key, [value]);
+  private index(): { basenames: Chains; extensions: Chains } {
+    if (!this.basenames || !this.extensions) {
+      const paths = this.paths;
+      const basenames = new Chains(paths.length);
+      const extensions = new Chains(paths.length);
+      for (let i = paths.length - 1; i >= 0; i--) {
+        const path = paths[i];
+        // One backward pass hashes the extension (after the last dot) and the basename.
+        let h = 0x811c9dc5;
+        let j = path.length - 1;
+        let extension: number | undefined;
+        for (; j >= 0; j--) {
+          const c = path.charCodeAt(j);
+          if (c === 47 /* / */) {
+            break;
+          }
+          if (c === 46 /* . */ && extension === undefined) {
+            extension = h;
+          }
+          h = Math.imul(h ^ c, 0x01000193);
+        }
+        basenames.prepend(h, i);
+        if (extension !== undefined) {
+          extensions.prepend(extension, i);
+        }
+      }
+      this.basenames = basenames;
+      this.extensions = extensions;
+    }
+    return { basenames: this.basenames, extensions: this.extensions };
   }
 }

@@ -12,7 +12,12 @@ export class RepositoryAccess {
   readonly index: PathIndex;
   private readonly snapshot: RepositorySnapshot;
   private readonly contents = new Map<string, string | undefined>();
-  private readonly searches = new Map<string, FileMatch | null>();
+  /** Search results by glob list and pattern (both by identity: checks pass constants). */
+  private readonly searches = new Map<
+    string | readonly string[],
+    Map<RegExp, FileMatch | null>
+  >();
+  private readonly views = new Map<readonly string[], RepositoryView>();
 
   constructor(snapshot: RepositorySnapshot) {
     this.snapshot = snapshot;
@@ -40,15 +45,17 @@ export class RepositoryAccess {
     pattern: RegExp,
     allowed: CompiledGlob[],
   ): FileMatch | undefined {
-    const key = `${
-      typeof globs === 'string' ? globs : globs.join('\u0000')
-    }\u0001${pattern.source}\u0001${pattern.flags}`;
-    const cached = this.searches.get(key);
+    let byPattern = this.searches.get(globs);
+    if (!byPattern) {
+      byPattern = new Map();
+      this.searches.set(globs, byPattern);
+    }
+    const cached = byPattern.get(pattern);
     if (cached !== undefined) {
       return cached ?? undefined;
     }
     const found = this.searchUncached(globs, pattern, allowed);
-    this.searches.set(key, found ?? null);
+    byPattern.set(pattern, found ?? null);
     return found;
   }
 
@@ -87,8 +94,12 @@ export class RepositoryAccess {
 
   /** The view of one check, limited to reading the files it declares. */
   viewFor(reads: readonly string[]): RepositoryView {
+    const cached = this.views.get(reads);
+    if (cached) {
+      return cached;
+    }
     const allowed = compileGlobs(reads);
-    return {
+    const view: RepositoryView = {
       paths: this.index.paths,
       find: globs => this.index.find(globs),
       has: globs => this.index.find(globs).length > 0,
@@ -98,6 +109,8 @@ export class RepositoryAccess {
       },
       search: (globs, pattern) => this.search(globs, pattern, allowed),
     };
+    this.views.set(reads, view);
+    return view;
   }
 }
 

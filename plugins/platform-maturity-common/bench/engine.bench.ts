@@ -1,0 +1,44 @@
+/* eslint-disable no-console */
+import { compileRuleset, evaluate } from '../src';
+import { syntheticService } from './syntheticCatalog';
+
+// Engine throughput over a synthetic catalog. Target: 20,000 entities per second on one core.
+const TOTAL = Number(process.env.BENCH_ENTITIES ?? 100_000);
+const TARGET_PER_SECOND = 20_000;
+
+const ruleset = compileRuleset({});
+const catalog = {
+  getEntity: (ref: string) =>
+    ref.startsWith('group:')
+      ? { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: ref }, spec: {} }
+      : undefined,
+};
+const now = new Date('2026-11-25T00:00:00Z');
+
+// Generate the catalog up front, so that only evaluation is timed.
+const services = Array.from({ length: TOTAL }, (_, i) => syntheticService(i));
+for (let i = 0; i < 2_000; i++) {
+  evaluate(ruleset, { ...services[i], catalog, now });
+}
+
+const levels = new Map<number, number>();
+let results = 0;
+const heapBefore = process.memoryUsage().heapUsed;
+const start = process.hrtime.bigint();
+for (const service of services) {
+  const card = evaluate(ruleset, { ...service, catalog, now });
+  results += card.results.length;
+  const level = card.level?.level ?? -1;
+  levels.set(level, (levels.get(level) ?? 0) + 1);
+}
+const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+const perSecond = TOTAL / seconds;
+
+console.log(`platform-maturity-common engine benchmark`);
+console.log(`  entities:            ${TOTAL.toLocaleString('en-US')} (about 100 repository paths each)`);
+console.log(`  checks per entity:   ${ruleset.checks.length} (${results.toLocaleString('en-US')} results)`);
+console.log(`  time:                ${seconds.toFixed(2)} s`);
+console.log(`  throughput:          ${Math.round(perSecond).toLocaleString('en-US')} entities/s on one core (target ${TARGET_PER_SECOND.toLocaleString('en-US')}/s: ${perSecond >= TARGET_PER_SECOND ? 'met' : 'NOT met'})`);
+console.log(`  mean per entity:     ${((seconds / TOTAL) * 1e6).toFixed(1)} µs`);
+console.log(`  heap growth:         ${((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1)} MiB`);
+console.log(`  levels:              ${[...levels.entries()].sort(([a], [b]) => a - b).map(([l, n]) => `L${l}: ${n}`).join(', ')}`);
