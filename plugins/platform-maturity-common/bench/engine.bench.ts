@@ -10,7 +10,12 @@ const ruleset = compileRuleset({});
 const catalog = {
   getEntity: (ref: string) =>
     ref.startsWith('group:')
-      ? { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: ref }, spec: {} }
+      ? {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Group',
+          metadata: { name: ref },
+          spec: {},
+        }
       : undefined,
 };
 const now = new Date('2026-11-25T00:00:00Z');
@@ -35,10 +40,36 @@ const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 const perSecond = TOTAL / seconds;
 
 console.log(`platform-maturity-common engine benchmark`);
-console.log(`  entities:            ${TOTAL.toLocaleString('en-US')} (about 100 repository paths each)`);
-console.log(`  checks per entity:   ${ruleset.checks.length} (${results.toLocaleString('en-US')} results)`);
+console.log(
+  `  entities:            ${TOTAL.toLocaleString(
+    'en-US',
+  )} (about 100 repository paths each)`,
+);
+console.log(
+  `  checks per entity:   ${ruleset.checks.length} (${results.toLocaleString(
+    'en-US',
+  )} results)`,
+);
 console.log(`  time:                ${seconds.toFixed(2)} s`);
-console.log(`  throughput:          ${Math.round(perSecond).toLocaleString('en-US')} entities/s on one core (target ${TARGET_PER_SECOND.toLocaleString('en-US')}/s: ${perSecond >= TARGET_PER_SECOND ? 'met' : 'NOT met'})`);
-console.log(`  mean per entity:     ${((seconds / TOTAL) * 1e6).toFixed(1)} µs`);
-console.log(`  heap growth:         ${((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1)} MiB`);
-console.log(`  levels:              ${[...levels.entries()].sort(([a], [b]) => a - b).map(([l, n]) => `L${l}: ${n}`).join(', ')}`);
+console.log(
+  `  throughput:          ${Math.round(perSecond).toLocaleString(
+    'en-US',
+  )} entities/s on one core (target ${TARGET_PER_SECOND.toLocaleString(
+    'en-US',
+  )}/s: ${perSecond >= TARGET_PER_SECOND ? 'met' : 'NOT met'})`,
+);
+console.log(
+  `  mean per entity:     ${((seconds / TOTAL) * 1e6).toFixed(1)} µs`,
+);
+console.log(
+  `  heap growth:         ${(
+    (process.memoryUsage().heapUsed - heapBefore) /
+    1048576
+  ).toFixed(1)} MiB`,
+);
+console.log(
+  `  levels:              ${[...levels.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([l, n]) => `L${l}: ${n}`)
+    .join(', ')}`,
+);

@@ -10,7 +10,10 @@ export * from './capabilities';
 export * from './levels';
 export * from './permissions';
 export { BUILTIN_CHECKS } from './checks';
-export { DEFAULT_APPLIES_TO, DEFAULT_REMEDIATION_TEMPLATE } from './checks/defaults';
+export {
+  DEFAULT_APPLIES_TO,
+  DEFAULT_REMEDIATION_TEMPLATE,
+} from './checks/defaults';
 export type {
   CheckContext,
   CheckImplementation,

@@ -39,7 +39,10 @@ describe('readDirectorySnapshot', () => {
       'services/api/node_modules/z/index.js': '',
     });
     const snapshot = await readDirectorySnapshot(repo);
-    expect(snapshot.paths).toEqual(['.github/workflows/ci.yml', 'src/index.ts']);
+    expect(snapshot.paths).toEqual([
+      '.github/workflows/ci.yml',
+      'src/index.ts',
+    ]);
     expect(snapshot.read('.github/workflows/ci.yml')).toBe('run: npm test');
     expect(snapshot.truncated).toBe(false);
   });
@@ -62,9 +65,18 @@ describe('readDirectorySnapshot', () => {
 
   it('never follows a symbolic link out of the directory, and follows links inside it once', async () => {
     writeTree(repo, { 'charts/orders/Chart.yaml': 'name: orders' });
-    writeTree(base, { 'elsewhere/secret.yaml': 'password: x', 'elsewhere/dir/a.txt': 'a' });
-    fs.symlinkSync(path.join(base, 'elsewhere/secret.yaml'), path.join(repo, 'secret.yaml'));
-    fs.symlinkSync(path.join(base, 'elsewhere/dir'), path.join(repo, 'linked-dir'));
+    writeTree(base, {
+      'elsewhere/secret.yaml': 'password: x',
+      'elsewhere/dir/a.txt': 'a',
+    });
+    fs.symlinkSync(
+      path.join(base, 'elsewhere/secret.yaml'),
+      path.join(repo, 'secret.yaml'),
+    );
+    fs.symlinkSync(
+      path.join(base, 'elsewhere/dir'),
+      path.join(repo, 'linked-dir'),
+    );
     fs.symlinkSync(path.join(repo, 'charts'), path.join(repo, 'deploy'));
     fs.symlinkSync(repo, path.join(repo, 'charts/loop'));
     fs.symlinkSync(path.join(repo, 'nowhere'), path.join(repo, 'dangling'));
@@ -75,7 +87,10 @@ describe('readDirectorySnapshot', () => {
 
   it('follows a symlinked file that stays inside the directory', async () => {
     writeTree(repo, { 'helm/values.yaml': 'replicaCount: 2' });
-    fs.symlinkSync(path.join(repo, 'helm/values.yaml'), path.join(repo, 'values.yaml'));
+    fs.symlinkSync(
+      path.join(repo, 'helm/values.yaml'),
+      path.join(repo, 'values.yaml'),
+    );
     const snapshot = await readDirectorySnapshot(repo);
     expect(snapshot.paths).toEqual(['helm/values.yaml', 'values.yaml']);
     expect(snapshot.read('values.yaml')).toBe('replicaCount: 2');
@@ -90,12 +105,12 @@ describe('readDirectorySnapshot', () => {
 
   it('rejects a path that is not a directory', async () => {
     writeTree(repo, { 'file.txt': '' });
-    await expect(readDirectorySnapshot(path.join(repo, 'file.txt'))).rejects.toThrow(
-      'is not a directory',
-    );
-    await expect(readDirectorySnapshot(path.join(repo, 'missing'))).rejects.toThrow(
-      'ENOENT',
-    );
+    await expect(
+      readDirectorySnapshot(path.join(repo, 'file.txt')),
+    ).rejects.toThrow('is not a directory');
+    await expect(
+      readDirectorySnapshot(path.join(repo, 'missing')),
+    ).rejects.toThrow('ENOENT');
   });
 
   it('gives the engine the same result as the same files in memory', async () => {

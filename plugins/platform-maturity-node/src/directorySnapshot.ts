@@ -97,7 +97,9 @@ export async function readDirectorySnapshot(
       if (truncated) {
         return;
       }
-      const relative = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      const relative = relativeDir
+        ? `${relativeDir}/${entry.name}`
+        : entry.name;
       let real = path.join(realDir, entry.name);
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();

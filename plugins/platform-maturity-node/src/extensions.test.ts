@@ -43,7 +43,10 @@ describe('platformMaturityChecksExtensionPoint', () => {
               entity: {
                 apiVersion: 'backstage.io/v1alpha1',
                 kind: 'Component',
-                metadata: { name: 'orders', links: [{ url: 'https://x', title: 'Runbook' }] },
+                metadata: {
+                  name: 'orders',
+                  links: [{ url: 'https://x', title: 'Runbook' }],
+                },
                 spec: { type: 'service' },
               },
               now: new Date(),

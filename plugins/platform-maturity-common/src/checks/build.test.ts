@@ -56,12 +56,32 @@ describe('build checks', () => {
     });
 
     it.each([
-      ['.gitlab-ci.yml', 'test:\n  script:\n    - go test ./...\n', 'pkg/orders_test.go'],
-      ['Jenkinsfile', "stage('Test') { sh 'tox -e py311' }", 'tests/test_orders.py'],
-      ['.circleci/config.yml', 'steps:\n  - run: ./gradlew check', 'src/test/java/OrdersTest.java'],
-      ['azure-pipelines.yml', '- script: dotnet test', 'Orders.Tests/OrdersTests.cs'],
+      [
+        '.gitlab-ci.yml',
+        'test:\n  script:\n    - go test ./...\n',
+        'pkg/orders_test.go',
+      ],
+      [
+        'Jenkinsfile',
+        "stage('Test') { sh 'tox -e py311' }",
+        'tests/test_orders.py',
+      ],
+      [
+        '.circleci/config.yml',
+        'steps:\n  - run: ./gradlew check',
+        'src/test/java/OrdersTest.java',
+      ],
+      [
+        'azure-pipelines.yml',
+        '- script: dotnet test',
+        'Orders.Tests/OrdersTests.cs',
+      ],
       ['.drone.yml', 'commands:\n  - cargo test --locked', 'tests/orders.rs'],
-      ['bitbucket-pipelines.yml', 'script:\n  - make test', 'spec/orders_spec.rb'],
+      [
+        'bitbucket-pipelines.yml',
+        'script:\n  - make test',
+        'spec/orders_spec.rb',
+      ],
     ])('passes when %s runs the tests', (pipeline, content, testFile) => {
       const result = checkResult('build.tests', {
         files: { [pipeline]: content, [testFile]: '' },
@@ -73,7 +93,8 @@ describe('build checks', () => {
     it('fails when the pipeline does not run tests', () => {
       const result = checkResult('build.tests', {
         files: {
-          '.github/workflows/ci.yml': 'steps:\n  - run: npm run lint\n  - run: npm run typecheck',
+          '.github/workflows/ci.yml':
+            'steps:\n  - run: npm run lint\n  - run: npm run typecheck',
           'src/orders.test.ts': '',
         },
       });
@@ -83,7 +104,10 @@ describe('build checks', () => {
 
     it('fails when there are no tests to run', () => {
       const result = checkResult('build.tests', {
-        files: { '.github/workflows/ci.yml': '- run: npm test', 'src/index.ts': '' },
+        files: {
+          '.github/workflows/ci.yml': '- run: npm test',
+          'src/index.ts': '',
+        },
       });
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/no test files/);
@@ -93,13 +117,21 @@ describe('build checks', () => {
   describe('build.artifact', () => {
     it.each([
       ['.github/workflows/release.yml', '- uses: docker/build-push-action@v6'],
-      ['.gitlab-ci.yml', 'build:\n  script:\n    - /kaniko/executor --destination $IMAGE:$CI_COMMIT_TAG'],
+      [
+        '.gitlab-ci.yml',
+        'build:\n  script:\n    - /kaniko/executor --destination $IMAGE:$CI_COMMIT_TAG',
+      ],
       ['Jenkinsfile', "sh 'ko build ./cmd/orders'"],
       ['.github/workflows/publish.yml', '- run: npm publish --provenance'],
-      ['cloudbuild.yaml', 'steps: []\nimages:\n  - gcr.io/$PROJECT_ID/orders:$TAG_NAME'],
+      [
+        'cloudbuild.yaml',
+        'steps: []\nimages:\n  - gcr.io/$PROJECT_ID/orders:$TAG_NAME',
+      ],
       ['.circleci/config.yml', '- store_artifacts:\n    path: dist'],
     ])('passes when %s builds an artifact', (pipeline, content) => {
-      const result = checkResult('build.artifact', { files: { [pipeline]: content } });
+      const result = checkResult('build.artifact', {
+        files: { [pipeline]: content },
+      });
       expect(result.status).toBe('pass');
       expect(result.evidence[0].ref).toBe(pipeline);
     });
@@ -124,9 +156,15 @@ describe('build checks', () => {
     it.each([
       ['renovate.json', '{}', 'Renovate'],
       ['.github/dependabot.yml', 'version: 2', 'Dependabot'],
-      ['package.json', '{ "name": "orders", "renovate": { "extends": ["config:recommended"] } }', 'Renovate'],
+      [
+        'package.json',
+        '{ "name": "orders", "renovate": { "extends": ["config:recommended"] } }',
+        'Renovate',
+      ],
     ])('passes with %s', (path, content, bot) => {
-      const result = checkResult('build.dependency-updates', { files: { [path]: content } });
+      const result = checkResult('build.dependency-updates', {
+        files: { [path]: content },
+      });
       expect(result.status).toBe('pass');
       expect(result.message).toContain(bot);
     });

@@ -53,7 +53,10 @@ const ARTIFACT_COMMANDS: readonly RegExp[] = [
   /actions\/upload-artifact|^\s*artifacts:|\bstore_artifacts\b|\barchiveArtifacts\b|Publish(?:Build|Pipeline)Artifacts?|buildkite-agent\s+artifact\s+upload|^\s*images:/m,
 ];
 
-const RELEASE_TOOL_FILES = ['.goreleaser.{yml,yaml}', '**/.goreleaser.{yml,yaml}'];
+const RELEASE_TOOL_FILES = [
+  '.goreleaser.{yml,yaml}',
+  '**/.goreleaser.{yml,yaml}',
+];
 
 /** Dependency update bots and their config files. */
 const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
@@ -72,8 +75,14 @@ const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
     ],
   },
   { name: 'Dependabot', globs: ['.github/dependabot.{yml,yaml}'] },
-  { name: 'Scala Steward', globs: ['.scala-steward.conf', '.github/.scala-steward.conf'] },
-  { name: 'Updatecli', globs: ['updatecli.{yml,yaml}', 'updatecli.d/**/*.{yml,yaml}'] },
+  {
+    name: 'Scala Steward',
+    globs: ['.scala-steward.conf', '.github/.scala-steward.conf'],
+  },
+  {
+    name: 'Updatecli',
+    globs: ['updatecli.{yml,yaml}', 'updatecli.d/**/*.{yml,yaml}'],
+  },
   { name: 'PyUp', globs: ['.pyup.{yml,yaml}'] },
 ];
 
@@ -162,9 +171,10 @@ export const buildChecks: CheckImplementation[] = [
       }
       const releaseConfig = repository.find(RELEASE_TOOL_FILES);
       if (releaseConfig.length > 0) {
-        return pass(`GoReleaser builds the release artifacts (${releaseConfig[0]}).`, [
-          fileEvidence(releaseConfig[0], 'GoReleaser'),
-        ]);
+        return pass(
+          `GoReleaser builds the release artifacts (${releaseConfig[0]}).`,
+          [fileEvidence(releaseConfig[0], 'GoReleaser')],
+        );
       }
       const step = searchAny(repository, CI_GLOBS, ARTIFACT_COMMANDS);
       if (step) {

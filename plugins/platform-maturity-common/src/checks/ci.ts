@@ -28,12 +28,21 @@ export const CI_SYSTEMS: ReadonlyArray<{ name: string; globs: string[] }> = [
     globs: ['.buildkite/**/*.{yml,yaml}', 'buildkite.{yml,yaml}'],
   },
   { name: 'Bitbucket Pipelines', globs: ['bitbucket-pipelines.{yml,yaml}'] },
-  { name: 'Tekton', globs: ['.tekton/**/*.{yml,yaml}', 'tekton/**/*.{yml,yaml}'] },
+  {
+    name: 'Tekton',
+    globs: ['.tekton/**/*.{yml,yaml}', 'tekton/**/*.{yml,yaml}'],
+  },
   { name: 'Drone', globs: ['.drone.{yml,yaml}'] },
   { name: 'Google Cloud Build', globs: ['**/cloudbuild.{yml,yaml,json}'] },
   { name: 'Travis CI', globs: ['.travis.{yml,yaml}'] },
-  { name: 'Woodpecker CI', globs: ['.woodpecker.{yml,yaml}', '.woodpecker/*.{yml,yaml}'] },
-  { name: 'AWS CodeBuild', globs: ['buildspec.{yml,yaml}', '**/buildspec.{yml,yaml}'] },
+  {
+    name: 'Woodpecker CI',
+    globs: ['.woodpecker.{yml,yaml}', '.woodpecker/*.{yml,yaml}'],
+  },
+  {
+    name: 'AWS CodeBuild',
+    globs: ['buildspec.{yml,yaml}', '**/buildspec.{yml,yaml}'],
+  },
   { name: 'TeamCity', globs: ['.teamcity/**/*.kts'] },
 ];
 

@@ -17,7 +17,10 @@ export function fail(message: string, evidence: Evidence[] = []): CheckOutcome {
 }
 
 /** A not-applicable outcome. */
-export function notApplicable(message: string, evidence: Evidence[] = []): CheckOutcome {
+export function notApplicable(
+  message: string,
+  evidence: Evidence[] = [],
+): CheckOutcome {
   return { status: 'not-applicable', message, evidence };
 }
 
@@ -36,7 +39,12 @@ export function fileEvidence(ref: string, detail?: string): Evidence {
 
 /** Evidence for a matched line of a file. */
 export function matchEvidence(match: FileMatch): Evidence {
-  return { type: 'file', ref: match.path, line: match.line, detail: match.text };
+  return {
+    type: 'file',
+    ref: match.path,
+    line: match.line,
+    detail: match.text,
+  };
 }
 
 /** The entity's annotations, tolerating a malformed entity. */
@@ -94,7 +102,10 @@ function combine(patterns: readonly RegExp[]): RegExp[] {
     const byFlags = new Map<string, string[]>();
     for (const pattern of patterns) {
       const flags = pattern.flags.replace(/[gy]/g, '');
-      byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${pattern.source})`]);
+      byFlags.set(flags, [
+        ...(byFlags.get(flags) ?? []),
+        `(?:${pattern.source})`,
+      ]);
     }
     combined = [...byFlags].map(
       ([flags, sources]) => new RegExp(sources.join('|'), flags),

@@ -11,9 +11,26 @@ const anything = fc.anything({ maxDepth: 3 });
 
 const pathSegment = fc.oneof(
   fc.constantFrom(
-    '.github', 'workflows', 'ci.yml', 'Chart.yaml', 'values.yaml', 'k8s', 'deployment.yaml',
-    'package.json', 'go.mod', 'migrations', '001_init.sql', 'main.tf', 'Jenkinsfile',
-    '.gitlab-ci.yml', 'src', 'index.ts', 'a.test.ts', 'CHANGELOG.md', 'hpa.yaml', 'node_modules',
+    '.github',
+    'workflows',
+    'ci.yml',
+    'Chart.yaml',
+    'values.yaml',
+    'k8s',
+    'deployment.yaml',
+    'package.json',
+    'go.mod',
+    'migrations',
+    '001_init.sql',
+    'main.tf',
+    'Jenkinsfile',
+    '.gitlab-ci.yml',
+    'src',
+    'index.ts',
+    'a.test.ts',
+    'CHANGELOG.md',
+    'hpa.yaml',
+    'node_modules',
   ),
   fc.string({ minLength: 1, maxLength: 12 }),
 );
@@ -21,15 +38,24 @@ const pathSegment = fc.oneof(
 const snapshot = fc
   .record({
     paths: fc.array(
-      fc.array(pathSegment, { minLength: 1, maxLength: 4 }).map(s => s.join('/')),
+      fc
+        .array(pathSegment, { minLength: 1, maxLength: 4 })
+        .map(s => s.join('/')),
       { maxLength: 30 },
     ),
-    contents: fc.array(fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(
-      'jobs:\n  test:\n    steps:\n      - run: npm test\n      - uses: docker/build-push-action@v6',
-      'kind: HorizontalPodAutoscaler\nspec:\n  minReplicas: 2',
-      'resources:\n  requests:\n    cpu: 100m\n  limits:\n    cpu: 1',
-      '{"dependencies":{"@opentelemetry/sdk-node":"1.0.0","pg":"8"}}',
-    ), fc.constant(undefined)), { minLength: 1, maxLength: 8 }),
+    contents: fc.array(
+      fc.oneof(
+        fc.string({ maxLength: 300 }),
+        fc.constantFrom(
+          'jobs:\n  test:\n    steps:\n      - run: npm test\n      - uses: docker/build-push-action@v6',
+          'kind: HorizontalPodAutoscaler\nspec:\n  minReplicas: 2',
+          'resources:\n  requests:\n    cpu: 100m\n  limits:\n    cpu: 1',
+          '{"dependencies":{"@opentelemetry/sdk-node":"1.0.0","pg":"8"}}',
+        ),
+        fc.constant(undefined),
+      ),
+      { minLength: 1, maxLength: 8 },
+    ),
   })
   .map(({ paths, contents }) => ({
     paths,
@@ -44,32 +70,58 @@ const wellShapedEntity = fc.record({
     namespace: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
     annotations: fc.dictionary(
       fc.constantFrom(
-        WAIVERS_ANNOTATION, 'pagerduty.com/service-id', 'grafana/dashboard-selector',
-        'argocd/app-name', 'backstage.io/source-location', 'opsgenie.com/team',
+        WAIVERS_ANNOTATION,
+        'pagerduty.com/service-id',
+        'grafana/dashboard-selector',
+        'argocd/app-name',
+        'backstage.io/source-location',
+        'opsgenie.com/team',
       ),
       fc.oneof(
         fc.string({ maxLength: 40 }),
-        fc.constant('[{"check":"build.tests","reason":"r","until":"2027-01-01"}]'),
+        fc.constant(
+          '[{"check":"build.tests","reason":"r","until":"2027-01-01"}]',
+        ),
         fc.constant('[{"check":"build.tests"}]'),
       ),
     ),
   }),
-  spec: fc.record({
-    type: fc.constantFrom('service', 'website', 'library', 'SERVICE'),
-    owner: fc.oneof(fc.string({ maxLength: 20 }), anything),
-    lifecycle: fc.oneof(fc.string({ maxLength: 10 }), anything),
-    system: fc.oneof(fc.string({ maxLength: 10 }), anything),
-    dependsOn: fc.oneof(fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }), anything),
-    providesApis: anything,
-  }, { requiredKeys: ['type'] }),
-  relations: fc.option(fc.array(fc.record({ type: fc.string(), targetRef: fc.string() }), { maxLength: 3 }), { nil: undefined }),
+  spec: fc.record(
+    {
+      type: fc.constantFrom('service', 'website', 'library', 'SERVICE'),
+      owner: fc.oneof(fc.string({ maxLength: 20 }), anything),
+      lifecycle: fc.oneof(fc.string({ maxLength: 10 }), anything),
+      system: fc.oneof(fc.string({ maxLength: 10 }), anything),
+      dependsOn: fc.oneof(
+        fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
+        anything,
+      ),
+      providesApis: anything,
+    },
+    { requiredKeys: ['type'] },
+  ),
+  relations: fc.option(
+    fc.array(fc.record({ type: fc.string(), targetRef: fc.string() }), {
+      maxLength: 3,
+    }),
+    { nil: undefined },
+  ),
 });
 
 /** Anything at all in the place of an entity, including wrong types at every level. */
 const malformedEntity = fc.oneof(
   anything,
-  fc.record({ kind: anything, metadata: anything, spec: anything, relations: anything }),
-  fc.record({ kind: fc.constant('Component'), metadata: fc.record({ name: anything, annotations: anything }), spec: anything }),
+  fc.record({
+    kind: anything,
+    metadata: anything,
+    spec: anything,
+    relations: anything,
+  }),
+  fc.record({
+    kind: fc.constant('Component'),
+    metadata: fc.record({ name: anything, annotations: anything }),
+    spec: anything,
+  }),
 );
 
 describe('evaluate (property-based)', () => {
@@ -97,7 +149,13 @@ describe('evaluate (property-based)', () => {
           expect(card.inScope ? card.level : null).toEqual(card.level);
           expect(typeof card.evidenceDigest).toBe('string');
           for (const result of card.results) {
-            expect(['pass', 'fail', 'waived', 'not-applicable', 'unknown']).toContain(result.status);
+            expect([
+              'pass',
+              'fail',
+              'waived',
+              'not-applicable',
+              'unknown',
+            ]).toContain(result.status);
           }
         },
       ),

@@ -2,11 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import type { CheckImplementation } from './checkTypes';
 import { evaluate } from './evaluate';
 import { compileRuleset } from '../ruleset/compileRuleset';
-import {
-  scorecardFor,
-  serviceEntity,
-  snapshotOf,
-} from '../testing/fixtures';
+import { scorecardFor, serviceEntity, snapshotOf } from '../testing/fixtures';
 import { WAIVERS_ANNOTATION } from './waivers';
 
 const now = new Date('2026-11-25T12:00:00Z');
@@ -38,7 +34,10 @@ const disableBuiltins = (extra: string[] = []) => {
   for (const c of base.checks) {
     if (extra.includes(c.definition.id)) continue;
     const [capability, ...name] = c.definition.id.split('.');
-    checks[capability] = { ...checks[capability], [name.join('.')]: { enabled: false } };
+    checks[capability] = {
+      ...checks[capability],
+      [name.join('.')]: { enabled: false },
+    };
   }
   return checks;
 };
@@ -60,7 +59,10 @@ function scriptedRuleset(config: Record<string, unknown> = {}) {
   );
 }
 
-function entityWith(outcomes: Record<string, string>, extra: Partial<Entity['metadata']> = {}) {
+function entityWith(
+  outcomes: Record<string, string>,
+  extra: Partial<Entity['metadata']> = {},
+) {
   return serviceEntity({ spec: { outcomes }, metadata: extra });
 }
 
@@ -78,29 +80,62 @@ describe('evaluate', () => {
       }),
       now,
     });
-    const byId = Object.fromEntries(card.capabilities.map(c => [c.capability, c]));
-    expect(byId.build).toMatchObject({ status: 'partial', score: 66.7, passedWeight: 2, applicableWeight: 3 });
+    const byId = Object.fromEntries(
+      card.capabilities.map(c => [c.capability, c]),
+    );
+    expect(byId.build).toMatchObject({
+      status: 'partial',
+      score: 66.7,
+      passedWeight: 2,
+      applicableWeight: 3,
+    });
     expect(byId.deploy).toMatchObject({ status: 'complete', score: 100 });
     expect(byId.observe).toMatchObject({ status: 'missing', score: 0 });
     expect(byId.data).toMatchObject({ status: 'not-applicable', score: null });
     // (2/3 + 1 + 0 + 1 + 1) / 5 capabilities = 73.3
     expect(card.score).toBe(73.3);
     expect(card.level).toEqual({ level: 0, name: 'Unpaved' });
-    expect(card.nextLevel).toEqual({ level: 1, name: 'Builds', missingCapabilities: ['build'] });
+    expect(card.nextLevel).toEqual({
+      level: 1,
+      name: 'Builds',
+      missingCapabilities: ['build'],
+    });
     expect(card.inScope).toBe(true);
   });
 
   it('climbs the default ladder, with not-applicable capabilities counting as met', () => {
-    const all = { 'build.a': 'pass', 'build.b': 'pass', 'deploy.a': 'pass', 'observe.a': 'pass', 'capacity.a': 'pass', 'as-code.a': 'pass' };
+    const all = {
+      'build.a': 'pass',
+      'build.b': 'pass',
+      'deploy.a': 'pass',
+      'observe.a': 'pass',
+      'capacity.a': 'pass',
+      'as-code.a': 'pass',
+    };
     const ruleset = scriptedRuleset();
     const level = (outcomes: Record<string, string>) =>
       evaluate(ruleset, { entity: entityWith(outcomes), now }).level;
-    expect(level({ ...all, 'data.a': 'not-applicable' })).toEqual({ level: 4, name: 'Self-serve' });
-    expect(level({ ...all, 'data.a': 'fail' })).toEqual({ level: 3, name: 'Operable' });
-    expect(level({ ...all, 'observe.a': 'fail' })).toEqual({ level: 2, name: 'Ships' });
-    expect(level({ ...all, 'deploy.a': 'fail' })).toEqual({ level: 1, name: 'Builds' });
+    expect(level({ ...all, 'data.a': 'not-applicable' })).toEqual({
+      level: 4,
+      name: 'Self-serve',
+    });
+    expect(level({ ...all, 'data.a': 'fail' })).toEqual({
+      level: 3,
+      name: 'Operable',
+    });
+    expect(level({ ...all, 'observe.a': 'fail' })).toEqual({
+      level: 2,
+      name: 'Ships',
+    });
+    expect(level({ ...all, 'deploy.a': 'fail' })).toEqual({
+      level: 1,
+      name: 'Builds',
+    });
     // A higher capability does not count while a lower rung is missing.
-    expect(level({ ...all, 'build.b': 'fail' })).toEqual({ level: 0, name: 'Unpaved' });
+    expect(level({ ...all, 'build.b': 'fail' })).toEqual({
+      level: 0,
+      name: 'Unpaved',
+    });
   });
 
   it('leaves unknown results out of the score but does not count the capability as complete', () => {
@@ -109,13 +144,20 @@ describe('evaluate', () => {
       now,
     });
     const build = card.capabilities.find(c => c.capability === 'build')!;
-    expect(build).toMatchObject({ status: 'partial', score: 100, unknownWeight: 1 });
+    expect(build).toMatchObject({
+      status: 'partial',
+      score: 100,
+      unknownWeight: 1,
+    });
     expect(card.level?.level).toBe(0);
     const allUnknown = evaluate(scriptedRuleset(), {
       entity: entityWith({ 'build.a': 'unknown', 'build.b': 'unknown' }),
       now,
     });
-    expect(allUnknown.capabilities[0]).toMatchObject({ status: 'unknown', score: null });
+    expect(allUnknown.capabilities[0]).toMatchObject({
+      status: 'unknown',
+      score: null,
+    });
   });
 
   it('turns a throwing check into an unknown result with a notice, and goes on', () => {
@@ -127,8 +169,14 @@ describe('evaluate', () => {
       status: 'unknown',
       message: 'The check could not run: boom',
     });
-    expect(card.results.find(r => r.checkId === 'deploy.a')?.status).toBe('pass');
-    expect(card.notices).toContainEqual({ type: 'check-error', checkId: 'build.a', message: 'The check could not run: boom' });
+    expect(card.results.find(r => r.checkId === 'deploy.a')?.status).toBe(
+      'pass',
+    );
+    expect(card.notices).toContainEqual({
+      type: 'check-error',
+      checkId: 'build.a',
+      message: 'The check could not run: boom',
+    });
   });
 
   it('supports a configured level ladder with a minimum score', () => {
@@ -139,17 +187,35 @@ describe('evaluate', () => {
         { level: 2, name: 'Gold', requires: ['build'], minScore: 90 },
       ],
     });
-    const card = evaluate(ruleset, { entity: entityWith({ 'build.a': 'pass', 'build.b': 'pass' }), now });
+    const card = evaluate(ruleset, {
+      entity: entityWith({ 'build.a': 'pass', 'build.b': 'pass' }),
+      now,
+    });
     expect(card.level).toEqual({ level: 1, name: 'Silver' });
-    expect(card.nextLevel).toEqual({ level: 2, name: 'Gold', missingCapabilities: [], minScore: 90 });
+    expect(card.nextLevel).toEqual({
+      level: 2,
+      name: 'Gold',
+      missingCapabilities: [],
+      minScore: 90,
+    });
   });
 
   it('marks entities out of scope when no check applies', () => {
     const card = scorecardFor({
-      entity: { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a' }, spec: {} },
+      entity: {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'team-a' },
+        spec: {},
+      },
       files: {},
     });
-    expect(card).toMatchObject({ inScope: false, score: null, level: null, results: [] });
+    expect(card).toMatchObject({
+      inScope: false,
+      score: null,
+      level: null,
+      results: [],
+    });
   });
 
   it('reports checks whose appliesTo does not match as not applicable', () => {
@@ -163,17 +229,28 @@ describe('evaluate', () => {
   });
 
   it('is deterministic and its digest moves with the evidence, not with the clock', () => {
-    const files = { '.github/workflows/ci.yml': 'run: npm test', 'src/a.test.ts': '' };
+    const files = {
+      '.github/workflows/ci.yml': 'run: npm test',
+      'src/a.test.ts': '',
+    };
     const a = scorecardFor({ files });
     const b = scorecardFor({ files });
     expect(b).toEqual(a);
-    const later = scorecardFor({ files, now: new Date('2027-01-01T00:00:00Z') });
+    const later = scorecardFor({
+      files,
+      now: new Date('2027-01-01T00:00:00Z'),
+    });
     expect(later.evidenceDigest).toBe(a.evidenceDigest);
-    const changed = scorecardFor({ files: { ...files, '.github/workflows/ci.yml': 'run: npm test -- --ci' } });
+    const changed = scorecardFor({
+      files: { ...files, '.github/workflows/ci.yml': 'run: npm test -- --ci' },
+    });
     expect(changed.evidenceDigest).not.toBe(a.evidenceDigest);
     const reordered = evaluate(compileRuleset({}), {
       entity: serviceEntity(),
-      repository: { paths: Object.keys(files).reverse(), read: p => (files as any)[p] },
+      repository: {
+        paths: Object.keys(files).reverse(),
+        read: p => (files as any)[p],
+      },
       now: new Date('2026-11-25T12:00:00Z'),
     });
     expect(reordered.results).toEqual(a.results);
@@ -181,8 +258,12 @@ describe('evaluate', () => {
   });
 
   it('ignores the volatile parts of the entity in the digest', () => {
-    const a = scorecardFor({ entity: serviceEntity({ metadata: { uid: '1', etag: 'x' } }) });
-    const b = scorecardFor({ entity: serviceEntity({ metadata: { uid: '2', etag: 'y' } }) });
+    const a = scorecardFor({
+      entity: serviceEntity({ metadata: { uid: '1', etag: 'x' } }),
+    });
+    const b = scorecardFor({
+      entity: serviceEntity({ metadata: { uid: '2', etag: 'y' } }),
+    });
     expect(a.evidenceDigest).toBe(b.evidenceDigest);
   });
 
@@ -207,7 +288,9 @@ describe('evaluate', () => {
     });
     expect(card.results.find(r => r.checkId === 'build.sneaky')).toMatchObject({
       status: 'unknown',
-      message: expect.stringContaining("read 'secrets.txt', which is not among the files it declares"),
+      message: expect.stringContaining(
+        "read 'secrets.txt', which is not among the files it declares",
+      ),
     });
   });
 });
@@ -218,9 +301,16 @@ describe('waivers', () => {
   });
 
   it('waives a failing check from the entity annotation and counts it as passed', () => {
-    const entity = entityWith({ 'build.a': 'pass', 'build.b': 'fail' }, waiverAnnotation([
-      { check: 'build.b', reason: 'Legacy build, replaced in Q1', until: '2027-03-31' },
-    ]));
+    const entity = entityWith(
+      { 'build.a': 'pass', 'build.b': 'fail' },
+      waiverAnnotation([
+        {
+          check: 'build.b',
+          reason: 'Legacy build, replaced in Q1',
+          until: '2027-03-31',
+        },
+      ]),
+    );
     const card = evaluate(scriptedRuleset(), { entity, now });
     const result = card.results.find(r => r.checkId === 'build.b')!;
     expect(result.status).toBe('waived');
@@ -231,28 +321,50 @@ describe('waivers', () => {
       waivedBy: 'group:default/team-a',
       source: 'entity',
     });
-    expect(card.capabilities[0]).toMatchObject({ status: 'complete', score: 100 });
+    expect(card.capabilities[0]).toMatchObject({
+      status: 'complete',
+      score: 100,
+    });
     expect(card.level?.level).toBe(1);
   });
 
   it('waives from configuration, which wins over the entity', () => {
     const ruleset = scriptedRuleset({
       waivers: [
-        { entity: 'component:default/orders', check: 'build.b', reason: 'Platform exception', waivedBy: 'group:default/platform', until: '2027-01-31T00:00:00Z' },
+        {
+          entity: 'component:default/orders',
+          check: 'build.b',
+          reason: 'Platform exception',
+          waivedBy: 'group:default/platform',
+          until: '2027-01-31T00:00:00Z',
+        },
       ],
     });
-    const entity = entityWith({}, waiverAnnotation([{ check: 'build.b', reason: 'ours', until: '2027-03-31' }]));
-    const result = evaluate(ruleset, { entity, now }).results.find(r => r.checkId === 'build.b')!;
-    expect(result).toMatchObject({ status: 'waived', waiver: { source: 'config', waivedBy: 'group:default/platform' } });
+    const entity = entityWith(
+      {},
+      waiverAnnotation([
+        { check: 'build.b', reason: 'ours', until: '2027-03-31' },
+      ]),
+    );
+    const result = evaluate(ruleset, { entity, now }).results.find(
+      r => r.checkId === 'build.b',
+    )!;
+    expect(result).toMatchObject({
+      status: 'waived',
+      waiver: { source: 'config', waivedBy: 'group:default/platform' },
+    });
   });
 
   it('ignores expired and malformed waivers and reports them', () => {
-    const entity = entityWith({}, waiverAnnotation([
-      { check: 'build.a', reason: 'old', until: '2026-11-24' },
-      { check: 'build.b', until: '2027-01-01' },
-      { check: 'no.such', reason: 'x', until: '2027-01-01' },
-      { check: 'deploy.a', reason: 'x', until: 'next year' },
-    ]));
+    const entity = entityWith(
+      {},
+      waiverAnnotation([
+        { check: 'build.a', reason: 'old', until: '2026-11-24' },
+        { check: 'build.b', until: '2027-01-01' },
+        { check: 'no.such', reason: 'x', until: '2027-01-01' },
+        { check: 'deploy.a', reason: 'x', until: 'next year' },
+      ]),
+    );
     const card = evaluate(scriptedRuleset(), { entity, now });
     expect(card.results.filter(r => r.status === 'waived')).toEqual([]);
     expect(card.notices.map(n => n.type)).toEqual([
@@ -261,35 +373,70 @@ describe('waivers', () => {
       'waiver-invalid',
       'waiver-expired',
     ]);
-    expect(card.notices[3].message).toBe('The waiver for build.a expired on 2026-11-24.');
+    expect(card.notices[3].message).toBe(
+      'The waiver for build.a expired on 2026-11-24.',
+    );
   });
 
   it('lets a date-only waiver last to the end of that day', () => {
-    const entity = entityWith({}, waiverAnnotation([{ check: 'build.a', reason: 'r', until: '2026-11-25' }]));
-    expect(evaluate(scriptedRuleset(), { entity, now }).results[0].status).toBe('waived');
+    const entity = entityWith(
+      {},
+      waiverAnnotation([
+        { check: 'build.a', reason: 'r', until: '2026-11-25' },
+      ]),
+    );
+    expect(evaluate(scriptedRuleset(), { entity, now }).results[0].status).toBe(
+      'waived',
+    );
   });
 
   it('reports an annotation that is not JSON', () => {
-    const entity = entityWith({}, { annotations: { [WAIVERS_ANNOTATION]: 'build.a until tomorrow' } });
+    const entity = entityWith(
+      {},
+      { annotations: { [WAIVERS_ANNOTATION]: 'build.a until tomorrow' } },
+    );
     const card = evaluate(scriptedRuleset(), { entity, now });
     expect(card.notices).toEqual([
-      { type: 'waiver-invalid', message: `Ignored a waiver in the ${WAIVERS_ANNOTATION} annotation: the annotation is not valid JSON.` },
+      {
+        type: 'waiver-invalid',
+        message: `Ignored a waiver in the ${WAIVERS_ANNOTATION} annotation: the annotation is not valid JSON.`,
+      },
     ]);
   });
 
   it('ignores entity waivers when configuration does not allow them', () => {
-    const entity = entityWith({}, waiverAnnotation([{ check: 'build.a', reason: 'r', until: '2027-01-01' }]));
-    const card = evaluate(scriptedRuleset({ allowEntityWaivers: false }), { entity, now });
+    const entity = entityWith(
+      {},
+      waiverAnnotation([
+        { check: 'build.a', reason: 'r', until: '2027-01-01' },
+      ]),
+    );
+    const card = evaluate(scriptedRuleset({ allowEntityWaivers: false }), {
+      entity,
+      now,
+    });
     expect(card.results[0].status).toBe('fail');
-    expect(card.notices[0].message).toMatch(/does not honour waivers declared on entities/);
+    expect(card.notices[0].message).toMatch(
+      /does not honour waivers declared on entities/,
+    );
   });
 
   it('notes a waiver that is no longer needed', () => {
-    const entity = entityWith({ 'build.a': 'pass' }, waiverAnnotation([{ check: 'build.a', reason: 'r', until: '2027-01-01' }]));
+    const entity = entityWith(
+      { 'build.a': 'pass' },
+      waiverAnnotation([
+        { check: 'build.a', reason: 'r', until: '2027-01-01' },
+      ]),
+    );
     const card = evaluate(scriptedRuleset(), { entity, now });
     expect(card.results[0].status).toBe('pass');
     expect(card.notices).toEqual([
-      { type: 'waiver-unused', checkId: 'build.a', message: 'The waiver for build.a is no longer needed: the check passes.' },
+      {
+        type: 'waiver-unused',
+        checkId: 'build.a',
+        message:
+          'The waiver for build.a is no longer needed: the check passes.',
+      },
     ]);
   });
 });

@@ -23,8 +23,7 @@ export function safeEntityRef(entity: Entity): string {
   const metadata = (entity?.metadata ?? {}) as Partial<Entity['metadata']>;
   const namespace =
     typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
-  const name =
-    typeof metadata.name === 'string' ? metadata.name : '<unnamed>';
+  const name = typeof metadata.name === 'string' ? metadata.name : '<unnamed>';
   // toLowerCase is locale-independent, as entity refs need.
   return `${kind}:${namespace}/${name}`.toLowerCase();
 }
@@ -60,8 +59,12 @@ function entityForDigest(entity: Entity): unknown {
   if (!entity || typeof entity !== 'object' || !entity.metadata) {
     return entity ?? null;
   }
-  const { uid: _uid, etag: _etag, generation: _generation, ...metadata } =
-    entity.metadata as Entity['metadata'] & { generation?: number };
+  const {
+    uid: _uid,
+    etag: _etag,
+    generation: _generation,
+    ...metadata
+  } = entity.metadata as Entity['metadata'] & { generation?: number };
   return { ...entity, metadata };
 }
 
@@ -129,7 +132,11 @@ export function evaluate(
           const message = `The check could not run: ${
             (error as Error)?.message ?? String(error)
           }`;
-          notices.push({ type: 'check-error', checkId: definition.id, message });
+          notices.push({
+            type: 'check-error',
+            checkId: definition.id,
+            message,
+          });
           outcome = { status: 'unknown', message };
         }
       }
@@ -161,10 +168,7 @@ export function evaluate(
   const weights = new Map(
     ruleset.checks.map(c => [c.definition.id, c.definition.weight]),
   );
-  const capabilities = scoreCapabilities(
-    results,
-    id => weights.get(id) ?? 1,
-  );
+  const capabilities = scoreCapabilities(results, id => weights.get(id) ?? 1);
   const score = inScope ? overallScore(capabilities) : null;
   const ladder = inScope
     ? computeLevel(ruleset.levels, capabilities, score)

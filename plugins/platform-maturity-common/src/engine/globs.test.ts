@@ -20,9 +20,29 @@ const GLOBS = [
 ];
 
 const segment = fc.constantFrom(
-  'src', 'test', '__tests__', 'a.test.ts', 'b.spec.js', 'Jenkinsfile', 'Jenkinsfile.deploy',
-  '.github', 'workflows', 'ci.yml', 'ci.yaml', 'main.tf', 'x_test.go', 'charts', 'app',
-  'Chart.yaml', 'migrations', '1.up.sql', '.teamcity', 'settings.kts', 'test_a.py', '.tf', 'tf',
+  'src',
+  'test',
+  '__tests__',
+  'a.test.ts',
+  'b.spec.js',
+  'Jenkinsfile',
+  'Jenkinsfile.deploy',
+  '.github',
+  'workflows',
+  'ci.yml',
+  'ci.yaml',
+  'main.tf',
+  'x_test.go',
+  'charts',
+  'app',
+  'Chart.yaml',
+  'migrations',
+  '1.up.sql',
+  '.teamcity',
+  'settings.kts',
+  'test_a.py',
+  '.tf',
+  'tf',
 );
 const paths = fc.uniqueArray(
   fc.array(segment, { minLength: 1, maxLength: 5 }).map(s => s.join('/')),
@@ -32,13 +52,17 @@ const paths = fc.uniqueArray(
 describe('PathIndex', () => {
   it('finds exactly what picomatch matches, in repository order', () => {
     fc.assert(
-      fc.property(paths, fc.subarray(GLOBS, { minLength: 1 }), (list, globs) => {
-        const sorted = [...list].sort();
-        const index = new PathIndex(sorted);
-        const matchers = globs.map(g => picomatch(g, { dot: true }));
-        const expected = sorted.filter(p => matchers.some(m => m(p)));
-        expect(index.find(globs)).toEqual(expected);
-      }),
+      fc.property(
+        paths,
+        fc.subarray(GLOBS, { minLength: 1 }),
+        (list, globs) => {
+          const sorted = [...list].sort();
+          const index = new PathIndex(sorted);
+          const matchers = globs.map(g => picomatch(g, { dot: true }));
+          const expected = sorted.filter(p => matchers.some(m => m(p)));
+          expect(index.find(globs)).toEqual(expected);
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -52,7 +52,12 @@ function testFor(glob: string): (path: string) => boolean {
     return path => path === name || path.endsWith(slashName);
   }
   const suffix = /^(?:\*\*\/)?\*([^/]+)$/.exec(glob);
-  if (suffix && !MAGIC.test(suffix[1]) && suffix[1] !== '.' && suffix[1] !== '..') {
+  if (
+    suffix &&
+    !MAGIC.test(suffix[1]) &&
+    suffix[1] !== '.' &&
+    suffix[1] !== '..'
+  ) {
     const end = suffix[1];
     const anyDepth = glob.startsWith('**/');
     return path =>
@@ -97,7 +102,9 @@ function compileOne(glob: string): CompiledGlob {
  * the index. Results are cached by the glob string or by the identity of the list: checks pass
  * the same constant globs for every entity.
  */
-export function compileGlobs(globs: string | readonly string[]): CompiledGlob[] {
+export function compileGlobs(
+  globs: string | readonly string[],
+): CompiledGlob[] {
   if (typeof globs === 'string') {
     let compiled = byString.get(globs);
     if (!compiled) {

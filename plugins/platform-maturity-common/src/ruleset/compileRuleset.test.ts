@@ -66,13 +66,17 @@ describe('compileRuleset', () => {
     });
     const ids = ruleset.checks.map(c => c.definition.id);
     expect(ids).not.toContain('build.dependency-updates');
-    const oncall = ruleset.checks.find(c => c.definition.id === 'observe.oncall')!;
+    const oncall = ruleset.checks.find(
+      c => c.definition.id === 'observe.oncall',
+    )!;
     expect(oncall.definition.remediation).toEqual({
       templateRef: 'template:platform/retrofit',
       values: { capabilities: ['observe'] },
       docsUrl: 'https://wiki.example.com/oncall',
     });
-    expect(oncall.appliesTo(serviceEntity({ spec: { lifecycle: 'experimental' } }))).toBe(false);
+    expect(
+      oncall.appliesTo(serviceEntity({ spec: { lifecycle: 'experimental' } })),
+    ).toBe(false);
     expect(
       ruleset.checks.find(c => c.definition.id === 'build.tests')!.definition
         .remediation.docsUrl,
@@ -86,7 +90,11 @@ describe('compileRuleset', () => {
           techdocs: {
             title: 'TechDocs published',
             description: 'Docs live next to the code',
-            entity: { 'metadata.annotations.backstage.io/techdocs-ref': { $exists: true } },
+            entity: {
+              'metadata.annotations.backstage.io/techdocs-ref': {
+                $exists: true,
+              },
+            },
             files: ['mkdocs.{yml,yaml}'],
             content: '^nav:',
             weight: 2,
@@ -94,8 +102,14 @@ describe('compileRuleset', () => {
         },
       },
     });
-    const check = ruleset.checks.find(c => c.definition.id === 'as-code.techdocs')!;
-    expect(check.definition).toMatchObject({ capability: 'as-code', weight: 2, evidence: 'entity+repository' });
+    const check = ruleset.checks.find(
+      c => c.definition.id === 'as-code.techdocs',
+    )!;
+    expect(check.definition).toMatchObject({
+      capability: 'as-code',
+      weight: 2,
+      evidence: 'entity+repository',
+    });
     const documented = serviceEntity({
       metadata: { annotations: { 'backstage.io/techdocs-ref': 'dir:.' } },
     });
@@ -113,45 +127,194 @@ describe('compileRuleset', () => {
       ],
     });
     expect(
-      checkResult('as-code.techdocs', { ruleset, entity: documented, files: { 'mkdocs.yml': 'site_name: x' } }).status,
+      checkResult('as-code.techdocs', {
+        ruleset,
+        entity: documented,
+        files: { 'mkdocs.yml': 'site_name: x' },
+      }).status,
     ).toBe('fail');
-    expect(checkResult('as-code.techdocs', { ruleset, files: { 'mkdocs.yml': 'nav:' } }).status).toBe('fail');
-    expect(checkResult('as-code.techdocs', { ruleset, entity: documented }).status).toBe('unknown');
+    expect(
+      checkResult('as-code.techdocs', {
+        ruleset,
+        files: { 'mkdocs.yml': 'nav:' },
+      }).status,
+    ).toBe('fail');
+    expect(
+      checkResult('as-code.techdocs', { ruleset, entity: documented }).status,
+    ).toBe('unknown');
     expect(ruleset.needsContent('mkdocs.yml')).toBe(true);
   });
 
   it.each([
-    [{ checks: { build: { tests: { weight: -1 } } } }, "platformMaturity.checks.build.tests.weight", 'must be a positive number'],
-    [{ checks: { build: { tests: { weight: 'heavy' } } } }, 'platformMaturity.checks.build.tests.weight', 'must be a number'],
-    [{ checks: { build: { pipelin: { enabled: false } } } }, 'platformMaturity.checks.build.pipelin', 'no such check'],
-    [{ checks: { building: { tests: {} } } }, 'platformMaturity.checks.building', 'unknown capability'],
-    [{ checks: { build: { tests: { enabeld: false } } } }, 'platformMaturity.checks.build.tests', 'enabeld'],
-    [{ checks: { build: { tests: { appliesTo: { $all: 'x' } } } } }, 'platformMaturity.checks.build.tests.appliesTo', 'not a valid filter predicate'],
-    [{ checks: { build: { tests: { files: ['x'] } } } }, 'platformMaturity.checks.build.tests', 'built-in check'],
-    [{ checks: { build: { lint: { title: 'Lint', files: ['.eslintrc*'], content: '([' } } } }, 'platformMaturity.checks.build.lint.content', 'not a valid regular expression'],
-    [{ checks: { build: { lint: { title: 'Lint', content: 'x', entity: {} } } } }, 'platformMaturity.checks.build.lint.content', "needs 'files'"],
-    [{ checks: { build: { tests: { remediation: { docsUrl: 'not a url' } } } } }, 'platformMaturity.checks.build.tests.remediation.docsUrl', 'must be an absolute URL'],
+    [
+      { checks: { build: { tests: { weight: -1 } } } },
+      'platformMaturity.checks.build.tests.weight',
+      'must be a positive number',
+    ],
+    [
+      { checks: { build: { tests: { weight: 'heavy' } } } },
+      'platformMaturity.checks.build.tests.weight',
+      'must be a number',
+    ],
+    [
+      { checks: { build: { pipelin: { enabled: false } } } },
+      'platformMaturity.checks.build.pipelin',
+      'no such check',
+    ],
+    [
+      { checks: { building: { tests: {} } } },
+      'platformMaturity.checks.building',
+      'unknown capability',
+    ],
+    [
+      { checks: { build: { tests: { enabeld: false } } } },
+      'platformMaturity.checks.build.tests',
+      'enabeld',
+    ],
+    [
+      { checks: { build: { tests: { appliesTo: { $all: 'x' } } } } },
+      'platformMaturity.checks.build.tests.appliesTo',
+      'not a valid filter predicate',
+    ],
+    [
+      { checks: { build: { tests: { files: ['x'] } } } },
+      'platformMaturity.checks.build.tests',
+      'built-in check',
+    ],
+    [
+      {
+        checks: {
+          build: {
+            lint: { title: 'Lint', files: ['.eslintrc*'], content: '([' },
+          },
+        },
+      },
+      'platformMaturity.checks.build.lint.content',
+      'not a valid regular expression',
+    ],
+    [
+      {
+        checks: {
+          build: { lint: { title: 'Lint', content: 'x', entity: {} } },
+        },
+      },
+      'platformMaturity.checks.build.lint.content',
+      "needs 'files'",
+    ],
+    [
+      {
+        checks: { build: { tests: { remediation: { docsUrl: 'not a url' } } } },
+      },
+      'platformMaturity.checks.build.tests.remediation.docsUrl',
+      'must be an absolute URL',
+    ],
     [{ levels: [] }, 'platformMaturity.levels', 'at least one level'],
-    [{ levels: [{ level: 0, name: 'A' }, { level: 1, name: 'B', requires: ['bild'] }] }, 'platformMaturity.levels.1.requires.0', 'must be one of'],
-    [{ levels: [{ level: 0, name: 'A', requires: ['build'] }] }, 'platformMaturity.levels', 'must not require anything'],
-    [{ levels: [{ level: 0, name: 'A' }, { level: 0, name: 'B' }] }, 'platformMaturity.levels', 'declared twice'],
-    [{ waivers: [{ entity: 'orders', check: 'build.tests', reason: 'r', waivedBy: 'me', until: '2027-01-01' }] }, 'platformMaturity.waivers.0.entity', 'must be an entity ref'],
-    [{ waivers: [{ entity: 'component:orders', check: 'build.tests', reason: 'r', waivedBy: 'me', until: 'soon' }] }, 'platformMaturity.waivers.0.until', 'ISO 8601'],
-    [{ waivers: [{ entity: 'component:orders', check: 'build.test', reason: 'r', waivedBy: 'me', until: '2027-01-01' }] }, 'platformMaturity.waivers.0.check', 'no such check'],
-    [{ waivers: [{ entity: 'component:orders', check: 'build.tests', waivedBy: 'me', until: '2027-01-01' }] }, 'platformMaturity.waivers.0.reason', 'must give a reason'],
-    [{ allowEntityWaivers: 'yes' }, 'platformMaturity.allowEntityWaivers', 'must be true or false'],
-  ])('rejects invalid configuration %j naming the key', (config, key, problem) => {
-    let error: unknown;
-    try {
-      compileRuleset(config);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(RulesetConfigError);
-    expect((error as RulesetConfigError).key).toBe(key);
-    expect((error as Error).message).toContain(`Invalid configuration at '${key}'`);
-    expect((error as Error).message).toContain(problem);
-  });
+    [
+      {
+        levels: [
+          { level: 0, name: 'A' },
+          { level: 1, name: 'B', requires: ['bild'] },
+        ],
+      },
+      'platformMaturity.levels.1.requires.0',
+      'must be one of',
+    ],
+    [
+      { levels: [{ level: 0, name: 'A', requires: ['build'] }] },
+      'platformMaturity.levels',
+      'must not require anything',
+    ],
+    [
+      {
+        levels: [
+          { level: 0, name: 'A' },
+          { level: 0, name: 'B' },
+        ],
+      },
+      'platformMaturity.levels',
+      'declared twice',
+    ],
+    [
+      {
+        waivers: [
+          {
+            entity: 'orders',
+            check: 'build.tests',
+            reason: 'r',
+            waivedBy: 'me',
+            until: '2027-01-01',
+          },
+        ],
+      },
+      'platformMaturity.waivers.0.entity',
+      'must be an entity ref',
+    ],
+    [
+      {
+        waivers: [
+          {
+            entity: 'component:orders',
+            check: 'build.tests',
+            reason: 'r',
+            waivedBy: 'me',
+            until: 'soon',
+          },
+        ],
+      },
+      'platformMaturity.waivers.0.until',
+      'ISO 8601',
+    ],
+    [
+      {
+        waivers: [
+          {
+            entity: 'component:orders',
+            check: 'build.test',
+            reason: 'r',
+            waivedBy: 'me',
+            until: '2027-01-01',
+          },
+        ],
+      },
+      'platformMaturity.waivers.0.check',
+      'no such check',
+    ],
+    [
+      {
+        waivers: [
+          {
+            entity: 'component:orders',
+            check: 'build.tests',
+            waivedBy: 'me',
+            until: '2027-01-01',
+          },
+        ],
+      },
+      'platformMaturity.waivers.0.reason',
+      'must give a reason',
+    ],
+    [
+      { allowEntityWaivers: 'yes' },
+      'platformMaturity.allowEntityWaivers',
+      'must be true or false',
+    ],
+  ])(
+    'rejects invalid configuration %j naming the key',
+    (config, key, problem) => {
+      let error: unknown;
+      try {
+        compileRuleset(config);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RulesetConfigError);
+      expect((error as RulesetConfigError).key).toBe(key);
+      expect((error as Error).message).toContain(
+        `Invalid configuration at '${key}'`,
+      );
+      expect((error as Error).message).toContain(problem);
+    },
+  );
 
   it('rejects code checks with a bad id or a duplicate id', () => {
     const check = BUILTIN_CHECKS[0];
@@ -166,11 +329,21 @@ describe('compileRuleset', () => {
   it('knows the kinds its checks apply to, when every predicate restricts the kind', () => {
     expect(
       compileRuleset({
-        checks: { build: { pipeline: { appliesTo: { kind: { $in: ['Component', 'Resource'] } } } } },
+        checks: {
+          build: {
+            pipeline: {
+              appliesTo: { kind: { $in: ['Component', 'Resource'] } },
+            },
+          },
+        },
       }).kinds,
     ).toEqual(['component', 'resource']);
     expect(
-      compileRuleset({ checks: { build: { pipeline: { appliesTo: { 'spec.type': 'service' } } } } }).kinds,
+      compileRuleset({
+        checks: {
+          build: { pipeline: { appliesTo: { 'spec.type': 'service' } } },
+        },
+      }).kinds,
     ).toBeUndefined();
   });
 });

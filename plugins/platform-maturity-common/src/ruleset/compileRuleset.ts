@@ -7,7 +7,10 @@ import {
 import type { JsonObject } from '@backstage/types';
 import { isCapabilityId } from '../capabilities';
 import { BUILTIN_CHECKS } from '../checks';
-import { DEFAULT_APPLIES_TO, DEFAULT_REMEDIATION_TEMPLATE } from '../checks/defaults';
+import {
+  DEFAULT_APPLIES_TO,
+  DEFAULT_REMEDIATION_TEMPLATE,
+} from '../checks/defaults';
 import type { CheckImplementation } from '../engine/checkTypes';
 import { compileGlobs, matchesAny } from '../engine/globs';
 import { Hasher, stableStringify } from '../engine/hash';
@@ -187,7 +190,10 @@ export function compileRuleset(
         `check '${check.id}' is defined twice`,
       );
     }
-    if (!isCapabilityId(check.capability) || !check.id.startsWith(`${check.capability}.`)) {
+    if (
+      !isCapabilityId(check.capability) ||
+      !check.id.startsWith(`${check.capability}.`)
+    ) {
       throw new RulesetConfigError(
         `${root}.checks`,
         `check '${check.id}' must have an id of the form <capability>.<name> with a known capability`,

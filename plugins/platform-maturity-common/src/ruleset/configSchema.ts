@@ -80,7 +80,9 @@ export const levelSchema = z
 export const waiverConfigSchema = z
   .object({
     entity: z
-      .string({ error: 'must be an entity ref such as component:default/billing' })
+      .string({
+        error: 'must be an entity ref such as component:default/billing',
+      })
       .regex(
         /^[a-z0-9-]+:([a-z0-9._-]+\/)?[a-z0-9._-]+$/i,
         'must be an entity ref such as component:default/billing',

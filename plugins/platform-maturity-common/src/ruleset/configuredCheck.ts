@@ -55,7 +55,13 @@ export function configuredCheck(options: {
         };
       }
       const evidence = entity
-        ? [{ type: 'field' as const, ref: 'entity', detail: 'matches the predicate' }]
+        ? [
+            {
+              type: 'field' as const,
+              ref: 'entity',
+              detail: 'matches the predicate',
+            },
+          ]
         : [];
       if (!files) {
         return { status: 'pass', message: 'The entity matches.', evidence };
@@ -77,14 +83,19 @@ export function configuredCheck(options: {
         return {
           status: 'pass',
           message: `Found ${found[0]}.`,
-          evidence: [...evidence, ...found.slice(0, 5).map(ref => ({ type: 'file' as const, ref }))],
+          evidence: [
+            ...evidence,
+            ...found.slice(0, 5).map(ref => ({ type: 'file' as const, ref })),
+          ],
         };
       }
       const match = repository.search(files, pattern);
       if (!match) {
         return {
           status: 'fail',
-          message: `No file matching ${files.join(', ')} contains /${content}/.`,
+          message: `No file matching ${files.join(
+            ', ',
+          )} contains /${content}/.`,
         };
       }
       return {
@@ -92,7 +103,12 @@ export function configuredCheck(options: {
         message: `${match.path} matches.`,
         evidence: [
           ...evidence,
-          { type: 'file', ref: match.path, line: match.line, detail: match.text },
+          {
+            type: 'file',
+            ref: match.path,
+            line: match.line,
+            detail: match.text,
+          },
         ],
       };
     },

@@ -43,9 +43,9 @@ export function serviceEntity(
 export function catalogOf(entities: Entity[]): CatalogLookup {
   const byRef = new Map(
     entities.map(e => [
-      `${e.kind}:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`.toLocaleLowerCase(
-        'en-US',
-      ),
+      `${e.kind}:${e.metadata.namespace ?? 'default'}/${
+        e.metadata.name
+      }`.toLocaleLowerCase('en-US'),
       e,
     ]),
   );
