@@ -50,7 +50,7 @@ const ARTIFACT_COMMANDS: readonly RegExp[] = [
   /\b(?:npm|yarn|pnpm)\s+publish\b|changesets\/action|\bsemantic-release\b/,
   /\btwine\s+upload\b|\b(?:poetry|flit|uv|hatch)\s+publish\b|pypa\/gh-action-pypi-publish/,
   /\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish\b|\bcargo\s+publish\b|\bdotnet\s+nuget\s+push\b|\bhelm\s+push\b|\bgem\s+push\b/,
-  /actions\/upload-artifact|^\s*artifacts:|\bstore_artifacts\b|\barchiveArtifacts\b|Publish(?:Build|Pipeline)Artifacts?|buildkite-agent\s+artifact\s+upload|^\s*images:/m,
+  /actions\/upload-artifact|^[ \t]*artifacts:|\bstore_artifacts\b|\barchiveArtifacts\b|Publish(?:Build|Pipeline)Artifacts?|buildkite-agent\s+artifact\s+upload|^[ \t]*images:/m,
 ];
 
 const RELEASE_TOOL_FILES = [

@@ -1,3 +1,441 @@
-import type { CheckImplementation } from '../engine/checkTypes';
+import type {
+  CheckImplementation,
+  FileMatch,
+  RepositoryView,
+} from '../engine/checkTypes';
+import type { Evidence } from '../types';
+import { CI_GLOBS } from './ci';
+import {
+  fail,
+  fileEvidence,
+  listPaths,
+  matchEvidence,
+  pass,
+  repositoryUnavailable,
+} from './helpers';
+import {
+  APP_ENGINE_GLOBS,
+  AUTOSCALER_KIND,
+  CLOUDFORMATION_GLOBS,
+  COMPOSE_GLOBS,
+  COPILOT_GLOBS,
+  DeploymentForm,
+  ECS_TASK_DEFINITION_GLOBS,
+  FLY_GLOBS,
+  HELM_AUTOSCALING_GUARD,
+  KNATIVE_SERVICE,
+  KUBERNETES_GLOBS,
+  NOMAD_GLOBS,
+  RENDER_GLOBS,
+  RESOURCE_LIMITS,
+  RESOURCE_REQUESTS,
+  SERVERLESS_GLOBS,
+  TERRAFORM_DEPLOYMENT,
+  TERRAFORM_GLOBS,
+  WORKLOAD_KIND,
+  contentGlobsOf,
+  describeFound,
+  findForm,
+  focusLine,
+  matchIn,
+} from './kubernetes';
 
-export const capacityChecks: CheckImplementation[] = [];
+/** Helm values (or a Kustomize patch) that switch autoscaling on or off. */
+function autoscalingSwitch(value: 'true' | 'false'): RegExp {
+  return new RegExp(
+    String.raw`^([ \t]*)(?:autoscaling|autoscaler|hpa|keda):[ \t]*(?:#[^\n]*)?\r?\n(?:\1[ \t][^\n]*\n|\r?\n){0,10}?\1[ \t]+enabled:[ \t]*["']?${value}\b`,
+    'm',
+  );
+}
+const AUTOSCALING_ENABLED = autoscalingSwitch('true');
+const AUTOSCALING_DISABLED = autoscalingSwitch('false');
+
+/** The lines of a multi-line match to show in messages and evidence. */
+const ENABLED_LINE = /enabled:/;
+const REQUESTS_LINE = /requests\s*:/;
+const LIMITS_LINE = /limits\s*:/;
+
+/** A path inside a Helm chart's templates. */
+const HELM_TEMPLATE_PATH = /(?:^|\/)templates\//;
+
+/** A fixed replica count: `replicas: 3` in a workload, `replicaCount: 3` in Helm values. */
+const FIXED_REPLICAS =
+  /^[ \t]+replicas:[ \t]*["']?\d+|^replicaCount:[ \t]*\d+/m;
+
+/** App Engine with a fixed number of instances. */
+const MANUAL_SCALING = /^manual_scaling:/m;
+
+/** Knative / Cloud Run scale bounds, in a manifest or in Terraform. */
+const KNATIVE_SCALE =
+  /\b(?:autoscaling\.knative\.dev|run\.googleapis\.com)\/(?:max|min)-?[Ss]cale\b|^[ \t]+(?:max|min)InstanceCount:/m;
+
+const TERRAFORM_AUTOSCALING =
+  /^[ \t]*resource[ \t]+"(?:aws_appautoscaling_(?:target|policy)|aws_autoscaling_(?:group|policy)|aws_apprunner_auto_scaling_configuration_version|google_compute_(?:region_)?autoscaler|kubernetes_horizontal_pod_autoscaler(?:_v1|_v2|_v2beta2)?|azurerm_monitor_autoscale_setting)"|^[ \t]*(?:max_instance_count|min_instance_count|max_replicas|min_replicas|max_instances|min_instances|max_scale|reserved_concurrent_executions|provisioned_concurrent_executions)[ \t]*=|autoscaling\.knative\.dev\/(?:max|min)Scale/m;
+
+const FLY_AUTOSCALING =
+  /^[ \t]*(?:auto_start_machines[ \t]*=[ \t]*true|auto_stop_machines[ \t]*=[ \t]*(?:true|["'](?:stop|suspend)["'])|min_machines_running[ \t]*=)/m;
+
+/** The ways of configuring autoscaling besides Kubernetes autoscalers and Helm values. */
+const AUTOSCALING_FORMS: DeploymentForm[] = [
+  {
+    name: 'Cloud Run (Knative) scale bounds',
+    globs: KUBERNETES_GLOBS,
+    pattern: KNATIVE_SCALE,
+  },
+  {
+    name: 'instance limits in the deploy step',
+    globs: CI_GLOBS,
+    pattern: /\s--(?:max|min)-instances\b/,
+  },
+  {
+    name: 'Lambda concurrency (Serverless Framework)',
+    globs: SERVERLESS_GLOBS,
+    pattern: /\b(?:provisionedConcurrency|reservedConcurrency)\s*:/,
+  },
+  {
+    name: 'Lambda concurrency or Application Auto Scaling (AWS SAM/CloudFormation)',
+    globs: CLOUDFORMATION_GLOBS,
+    pattern:
+      /\b(?:ProvisionedConcurrencyConfig|ReservedConcurrentExecutions|AWS::ApplicationAutoScaling::ScalableTarget|AWS::AutoScaling::AutoScalingGroup)\b/,
+  },
+  {
+    name: 'Fly.io Machines autoscaling',
+    globs: FLY_GLOBS,
+    pattern: FLY_AUTOSCALING,
+  },
+  {
+    name: 'App Engine scaling',
+    globs: APP_ENGINE_GLOBS,
+    pattern: /^(?:automatic|basic)_scaling:/m,
+  },
+  {
+    name: 'AWS Copilot autoscaling',
+    globs: COPILOT_GLOBS,
+    pattern:
+      /^count:[ \t]*\r?\n(?:[ \t][^\n]*\n|\r?\n){0,8}?[ \t]+(?:range|cpu_percentage|memory_percentage|requests|response_time):/m,
+  },
+  {
+    name: 'Render autoscaling',
+    globs: RENDER_GLOBS,
+    pattern: /^[ \t]+(?:maxInstances|minInstances):/m,
+  },
+  {
+    name: 'Nomad scaling policy',
+    globs: NOMAD_GLOBS,
+    pattern: /^[ \t]*scaling[ \t]*(?:"[^"\n]*"[ \t]*)?\{/m,
+  },
+  {
+    name: 'Terraform autoscaling',
+    globs: TERRAFORM_GLOBS,
+    pattern: TERRAFORM_AUTOSCALING,
+  },
+];
+
+/** Helm values leaving the resources empty. */
+const EMPTY_RESOURCES = /^[ \t]*resources:[ \t]*\{[ \t]*\}/m;
+
+/** Cloud Run sized on the command line: `gcloud run deploy ... --memory 512Mi`, or the action's flags. */
+const CLOUD_RUN_SIZING =
+  /\bgcloud\s+(?:beta\s+)?run\s+deploy\b(?:[^\n]{0,400}\\\r?\n){0,20}[^\n]{0,400}?\s--(?:memory|cpu)\b|^[ \t]*flags:[^\n]*--(?:memory|cpu)\b/m;
+
+const FLY_VM_SIZE =
+  /^\[\[vm\]\][ \t]*\r?\n(?:[^[\n][^\n]*\n|\r?\n){0,8}?[ \t]*(?:memory|memory_mb|cpus|size)[ \t]*=/m;
+
+/** The ways of sizing a workload besides Kubernetes requests and limits. */
+const SIZING_FORMS: DeploymentForm[] = [
+  {
+    name: 'Lambda memory (Serverless Framework)',
+    globs: SERVERLESS_GLOBS,
+    pattern: /\bmemorySize\s*:/,
+  },
+  {
+    name: 'memory in AWS SAM/CloudFormation',
+    globs: CLOUDFORMATION_GLOBS,
+    pattern: /^[ \t]+(?:MemorySize|Memory):[ \t]*\S/m,
+  },
+  {
+    name: 'Amazon ECS task definition',
+    globs: ECS_TASK_DEFINITION_GLOBS,
+    pattern: /"memory(?:Reservation)?"\s*:\s*"?\d/,
+  },
+  {
+    name: 'AWS Copilot task size',
+    globs: COPILOT_GLOBS,
+    pattern: /^memory:[ \t]*\d/m,
+  },
+  {
+    name: 'App Engine instance size',
+    globs: APP_ENGINE_GLOBS,
+    pattern:
+      /^instance_class:[ \t]*\S|^resources:[ \t]*\r?\n[ \t]+(?:cpu|memory_gb|disk_size_gb):/m,
+  },
+  { name: 'Fly.io VM size', globs: FLY_GLOBS, pattern: FLY_VM_SIZE },
+  {
+    name: 'Render instance plan',
+    globs: RENDER_GLOBS,
+    pattern: /^[ \t]+plan:[ \t]*\S/m,
+  },
+  {
+    name: 'Nomad task resources',
+    globs: NOMAD_GLOBS,
+    pattern: /\bresources[ \t]*\{[^}]{0,1000}?\bmemory[ \t]*=/,
+  },
+  {
+    name: 'Cloud Run sized in the deploy step',
+    globs: CI_GLOBS,
+    pattern: CLOUD_RUN_SIZING,
+  },
+];
+
+/** Terraform workloads of the Kubernetes provider, which need requests and limits. */
+const TERRAFORM_KUBERNETES_WORKLOAD =
+  /^[ \t]*resource[ \t]+"kubernetes_(?:deployment|stateful_set|daemon_set|daemonset|cron_job|job)(?:_v1)?"/m;
+const TERRAFORM_LIMITS = /\blimits[ \t]*(?:=[ \t]*)?\{/;
+const TERRAFORM_REQUESTS = /\brequests[ \t]*(?:=[ \t]*)?\{/;
+/** Memory of an ECS task, Lambda function, Cloud Run service, Container App or Helm release. */
+const TERRAFORM_SIZING =
+  /^[ \t]*(?:memory_size|memory|memory_mb)[ \t]*=|"memory"[ \t]*:|\bresources\.limits\.(?:cpu|memory)\b|\blimits[ \t]*(?:=[ \t]*)?\{/m;
+
+/** The first Terraform file that deploys a workload and sizes it. */
+function terraformSizing(repository: RepositoryView): FileMatch | undefined {
+  if (!repository.search(TERRAFORM_GLOBS, TERRAFORM_DEPLOYMENT)) {
+    return undefined;
+  }
+  for (const path of repository.find(TERRAFORM_GLOBS)) {
+    const content = repository.read(path);
+    if (content === undefined || !TERRAFORM_DEPLOYMENT.test(content)) {
+      continue;
+    }
+    if (TERRAFORM_KUBERNETES_WORKLOAD.test(content)) {
+      const limits = matchIn(path, content, TERRAFORM_LIMITS);
+      if (limits && TERRAFORM_REQUESTS.test(content)) {
+        return limits;
+      }
+      continue;
+    }
+    const sizing = matchIn(path, content, TERRAFORM_SIZING);
+    if (sizing) {
+      return sizing;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first Kubernetes autoscaler that is not a Helm template switched off by default: a chart's
+ * `templates/hpa.yaml` guarded by `.Values.autoscaling.enabled` only counts when the values enable it.
+ */
+function kubernetesAutoscaler(repository: RepositoryView): {
+  match?: FileMatch;
+  guarded?: FileMatch;
+} {
+  const first = repository.search(KUBERNETES_GLOBS, AUTOSCALER_KIND);
+  if (!first) {
+    return {};
+  }
+  const isGuarded = (path: string, content: string | undefined) =>
+    HELM_TEMPLATE_PATH.test(path) &&
+    content !== undefined &&
+    HELM_AUTOSCALING_GUARD.test(content);
+  if (!isGuarded(first.path, repository.read(first.path))) {
+    return { match: first };
+  }
+  for (const path of repository.find(KUBERNETES_GLOBS)) {
+    const content = repository.read(path);
+    if (path === first.path || content === undefined) {
+      continue;
+    }
+    const match = matchIn(path, content, AUTOSCALER_KIND);
+    if (match && !isGuarded(path, content)) {
+      return { match, guarded: first };
+    }
+  }
+  return { guarded: first };
+}
+
+/** Checks of the `capacity` capability. */
+export const capacityChecks: CheckImplementation[] = [
+  {
+    id: 'capacity.autoscaling',
+    capability: 'capacity',
+    title: 'Autoscaling is configured',
+    description:
+      'The service scales with load without a ticket: a HorizontalPodAutoscaler, KEDA ScaledObject or VerticalPodAutoscaler, Helm values that enable autoscaling, or the platform equivalent (Cloud Run instance bounds, Lambda concurrency, App Engine or Fly.io scaling, autoscaling in Terraform).',
+    weight: 1,
+    evidence: 'entity+repository',
+    reads: [
+      ...new Set([...KUBERNETES_GLOBS, ...contentGlobsOf(AUTOSCALING_FORMS)]),
+    ],
+    evaluate({ repository }) {
+      if (!repository) {
+        return repositoryUnavailable('autoscaling');
+      }
+      const autoscaler = kubernetesAutoscaler(repository);
+      if (autoscaler.match) {
+        return pass(
+          `${autoscaler.match.path} defines a Kubernetes autoscaler: \`${autoscaler.match.text}\`.`,
+          [matchEvidence(autoscaler.match)],
+        );
+      }
+      const enabled = repository.search(KUBERNETES_GLOBS, AUTOSCALING_ENABLED);
+      if (enabled) {
+        const line = focusLine(enabled, ENABLED_LINE);
+        return pass(
+          `Helm values enable autoscaling (${line.path}: \`${line.text}\`).`,
+          [
+            matchEvidence(line),
+            ...(autoscaler.guarded
+              ? [fileEvidence(autoscaler.guarded.path, 'autoscaler template')]
+              : []),
+          ],
+        );
+      }
+      const found = findForm(repository, AUTOSCALING_FORMS);
+      if (found) {
+        return pass(`Autoscaling is configured: ${describeFound(found)}.`, [
+          found.evidence,
+        ]);
+      }
+      const notes: string[] = [];
+      const evidence: Evidence[] = [];
+      if (autoscaler.guarded) {
+        const disabled = repository.search(
+          KUBERNETES_GLOBS,
+          AUTOSCALING_DISABLED,
+        );
+        notes.push(
+          `The Helm chart has an autoscaler template (${
+            autoscaler.guarded.path
+          }), but its values do not enable it${
+            disabled
+              ? ` (${disabled.path}: \`${
+                  focusLine(disabled, ENABLED_LINE).text
+                }\`)`
+              : ''
+          }.`,
+        );
+        evidence.push(matchEvidence(autoscaler.guarded));
+        if (disabled) {
+          evidence.push(matchEvidence(focusLine(disabled, ENABLED_LINE)));
+        }
+      }
+      const replicas = repository.search(KUBERNETES_GLOBS, FIXED_REPLICAS);
+      if (replicas) {
+        notes.push(
+          `Workloads run a fixed number of replicas (${replicas.path}: \`${replicas.text}\`) and nothing scales them.`,
+        );
+        evidence.push(matchEvidence(replicas));
+      }
+      const manual = repository.search(APP_ENGINE_GLOBS, MANUAL_SCALING);
+      if (manual) {
+        notes.push(`${manual.path} uses manual_scaling.`);
+        evidence.push(matchEvidence(manual));
+      }
+      return fail(
+        [
+          'No autoscaling found (looked for HorizontalPodAutoscaler, KEDA and VPA resources, Helm values enabling autoscaling, Cloud Run instance bounds, Lambda concurrency, App Engine, Fly.io, Copilot and Render scaling, and autoscaling in Terraform).',
+          ...notes,
+        ].join(' '),
+        evidence,
+      );
+    },
+  },
+  {
+    id: 'capacity.resources',
+    capability: 'capacity',
+    title: 'Resource requests and limits are set',
+    description:
+      'Every workload declares the CPU and memory it needs and may use: Kubernetes containers (in manifests or Helm values) set both resource requests and limits, or the platform equivalent is set (Cloud Run limits, Lambda memory, ECS task size, App Engine instance class, Fly.io VM size, sizing in Terraform). Resource limits in docker-compose files do not count.',
+    weight: 1,
+    evidence: 'entity+repository',
+    reads: [
+      ...new Set([
+        ...KUBERNETES_GLOBS,
+        ...TERRAFORM_GLOBS,
+        ...contentGlobsOf(SIZING_FORMS),
+      ]),
+    ],
+    evaluate({ repository }) {
+      if (!repository) {
+        return repositoryUnavailable('resource requests and limits');
+      }
+      const requestsBlock = repository.search(
+        KUBERNETES_GLOBS,
+        RESOURCE_REQUESTS,
+      );
+      const limitsBlock = repository.search(KUBERNETES_GLOBS, RESOURCE_LIMITS);
+      const requests = requestsBlock && focusLine(requestsBlock, REQUESTS_LINE);
+      const limits = limitsBlock && focusLine(limitsBlock, LIMITS_LINE);
+      if (requests && limits) {
+        return pass(
+          requests.path === limits.path
+            ? `Containers set resource requests and limits (${requests.path}).`
+            : `Containers set resource requests (${requests.path}) and limits (${limits.path}).`,
+          [matchEvidence(requests), matchEvidence(limits)],
+        );
+      }
+      if (limits) {
+        const content = repository.read(limits.path);
+        if (content !== undefined && KNATIVE_SERVICE.test(content)) {
+          return pass(
+            `The Cloud Run (Knative) service sets resource limits (${limits.path}).`,
+            [matchEvidence(limits)],
+          );
+        }
+      }
+      const found = findForm(repository, SIZING_FORMS);
+      if (found) {
+        return pass(`Workloads are sized: ${describeFound(found)}.`, [
+          found.evidence,
+        ]);
+      }
+      const terraform = terraformSizing(repository);
+      if (terraform) {
+        return pass(
+          `Terraform sizes the workload (${terraform.path}: \`${terraform.text}\`).`,
+          [matchEvidence(terraform)],
+        );
+      }
+      if (requests) {
+        return fail(
+          `Containers request resources (${requests.path}: \`${requests.text}\`) but set no limits, so one workload can starve the others on its node.`,
+          [matchEvidence(requests)],
+        );
+      }
+      if (limits) {
+        return fail(
+          `Containers set resource limits (${limits.path}: \`${limits.text}\`) but no requests, so the scheduler and autoscalers cannot plan for them.`,
+          [matchEvidence(limits)],
+        );
+      }
+      const notes: string[] = [];
+      const evidence: Evidence[] = [];
+      const empty = repository.search(KUBERNETES_GLOBS, EMPTY_RESOURCES);
+      const workload = repository.search(KUBERNETES_GLOBS, WORKLOAD_KIND);
+      if (empty) {
+        notes.push(`${empty.path} leaves resources empty (\`${empty.text}\`).`);
+        evidence.push(matchEvidence(empty));
+      } else if (workload) {
+        notes.push(
+          `${workload.path} defines workloads without resource requests or limits.`,
+        );
+        evidence.push(matchEvidence(workload));
+      }
+      const compose = repository.find(COMPOSE_GLOBS);
+      if (compose.length > 0) {
+        notes.push(
+          `Limits in ${listPaths(
+            compose,
+          )} do not count: they apply to local containers.`,
+        );
+      }
+      return fail(
+        [
+          'No workload declares its CPU and memory (looked for requests and limits in Kubernetes manifests and Helm values, Cloud Run limits, Lambda memory, ECS task size, App Engine, Fly.io, Render and Nomad sizing, and Terraform).',
+          ...notes,
+        ].join(' '),
+        evidence,
+      );
+    },
+  },
+];

@@ -1,3 +1,468 @@
 import type { CheckImplementation } from '../engine/checkTypes';
+import { CI_GLOBS } from './ci';
+import {
+  annotationEvidence,
+  fail,
+  fileEvidence,
+  findAnnotation,
+  listPaths,
+  matchEvidence,
+  pass,
+  repositoryUnavailable,
+} from './helpers';
+import {
+  APP_ENGINE_GLOBS,
+  ARGO_CD_APPLICATION,
+  CLOUDFORMATION_GLOBS,
+  COMPOSE_GLOBS,
+  COPILOT_GLOBS,
+  DeploymentForm,
+  ECS_TASK_DEFINITION_GLOBS,
+  FLUX_RESOURCE,
+  FLY_GLOBS,
+  HELM_CHART_GLOBS,
+  KNATIVE_SERVICE,
+  KUBERNETES_GLOBS,
+  KUSTOMIZE_GLOBS,
+  NOMAD_GLOBS,
+  PROGRESSIVE_DELIVERY,
+  RENDER_GLOBS,
+  SERVERLESS_GLOBS,
+  TERRAFORM_DEPLOYMENT,
+  TERRAFORM_GLOBS,
+  WORKLOAD_KIND,
+  contentGlobsOf,
+  describeFound,
+  findForm,
+} from './kubernetes';
 
-export const deployChecks: CheckImplementation[] = [];
+/**
+ * Annotations of the Argo CD plugin: the application that deploys the entity. They decide
+ * `deploy.manifests` and `deploy.rollback` without the repository. `backstage.io/kubernetes-id`
+ * does not: it only links the entity to workloads in a cluster, however they got there.
+ */
+const ARGO_CD_ANNOTATIONS = ['argocd/app-name', 'argocd/app-selector'];
+const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
+
+/** Deploy commands and actions whose pipeline step describes the whole deployment. */
+const PIPELINE_DEPLOY =
+  /\bgcloud\s+(?:beta\s+)?(?:run|app)\s+deploy\b|google-github-actions\/deploy-(?:cloudrun|appengine)|aws-actions\/amazon-ecs-deploy-task-definition|\baws\s+ecs\s+update-service\b|azure\/(?:webapps-deploy|container-apps-deploy-action|k8s-deploy)|\baz\s+(?:containerapp\s+(?:up|update|create)|webapp\s+deploy)\b|\bhelm\s+upgrade\b[^\n]{0,400}?\s--install\b|\bhelm\s+install\b|\bhelmfile\s+(?:apply|sync)\b|\bkubectl\s+apply\b|\b(?:flyctl|fly)\s+deploy\b|\b(?:serverless|sls)\s+deploy\b|\bsam\s+deploy\b|\bcdk\s+deploy\b/;
+
+/** The ways of defining the deployment as code, path-only ones first. */
+const DEPLOYMENT_FORMS: DeploymentForm[] = [
+  { name: 'Helm chart', globs: HELM_CHART_GLOBS },
+  { name: 'Kustomize', globs: KUSTOMIZE_GLOBS },
+  { name: 'Helmfile', globs: ['**/helmfile.{yaml,yml}'] },
+  { name: 'Serverless Framework', globs: SERVERLESS_GLOBS },
+  { name: 'Skaffold', globs: ['**/skaffold.{yaml,yml}'] },
+  { name: 'AWS Copilot', globs: COPILOT_GLOBS },
+  { name: 'Amazon ECS task definition', globs: ECS_TASK_DEFINITION_GLOBS },
+  { name: 'Fly.io', globs: FLY_GLOBS },
+  { name: 'Render Blueprint', globs: RENDER_GLOBS },
+  { name: 'Heroku manifest', globs: ['heroku.yml'] },
+  { name: 'Nomad job', globs: NOMAD_GLOBS },
+  { name: 'AWS CDK app', globs: ['**/cdk.json'] },
+  { name: 'Pulumi program', globs: ['**/Pulumi.{yaml,yml}'] },
+  { name: 'Azure Developer CLI', globs: ['azure.{yaml,yml}'] },
+  { name: 'Vercel', globs: ['vercel.json'] },
+  { name: 'Netlify', globs: ['netlify.toml'] },
+  {
+    name: 'Argo CD Application',
+    globs: KUBERNETES_GLOBS,
+    pattern: ARGO_CD_APPLICATION,
+  },
+  { name: 'Flux', globs: KUBERNETES_GLOBS, pattern: FLUX_RESOURCE },
+  {
+    name: 'Cloud Run (Knative) service',
+    globs: KUBERNETES_GLOBS,
+    pattern: KNATIVE_SERVICE,
+  },
+  {
+    name: 'Kubernetes manifests',
+    globs: KUBERNETES_GLOBS,
+    pattern: WORKLOAD_KIND,
+  },
+  {
+    name: 'AWS SAM template',
+    globs: CLOUDFORMATION_GLOBS,
+    pattern: /\bAWS::Serverless\b/,
+  },
+  {
+    name: 'CloudFormation stack',
+    globs: CLOUDFORMATION_GLOBS,
+    pattern:
+      /\bAWS::(?:ECS::Service|Lambda::Function|AppRunner::Service|ElasticBeanstalk::Environment)\b/,
+  },
+  {
+    name: 'App Engine',
+    globs: APP_ENGINE_GLOBS,
+    pattern: /^runtime:[ \t]*\S/m,
+  },
+  { name: 'Terraform', globs: TERRAFORM_GLOBS, pattern: TERRAFORM_DEPLOYMENT },
+  {
+    name: 'deploy step in the pipeline',
+    globs: CI_GLOBS,
+    pattern: PIPELINE_DEPLOY,
+  },
+];
+
+/** Tools that version releases, found by their configuration file. */
+const RELEASE_TOOL_FORMS: DeploymentForm[] = [
+  {
+    name: 'release-please',
+    globs: ['release-please-config.json', '.release-please-manifest.json'],
+  },
+  {
+    name: 'semantic-release',
+    globs: [
+      '.releaserc',
+      '.releaserc.{json,yaml,yml,js,cjs,mjs}',
+      'release.config.{js,cjs,mjs,ts}',
+    ],
+  },
+  { name: 'Changesets', globs: ['.changeset/config.json'] },
+  { name: 'GoReleaser', globs: ['**/{.goreleaser,goreleaser}.{yml,yaml}'] },
+  { name: 'release-it', globs: ['.release-it.{json,js,cjs,yaml,yml,toml}'] },
+  {
+    name: 'standard-version',
+    globs: ['.versionrc', '.versionrc.{json,js,cjs}'],
+  },
+  { name: 'GitVersion', globs: ['GitVersion.{yml,yaml}'] },
+  { name: 'Commitizen', globs: ['{.cz,cz}.{toml,json,yaml}'] },
+  { name: 'bump-my-version', globs: ['.bumpversion.{cfg,toml}'] },
+  { name: 'JReleaser', globs: ['jreleaser.{yml,yaml,json,toml}'] },
+  { name: 'git-cliff', globs: ['cliff.toml'] },
+];
+
+const ROOT_MANIFEST = ['package.json'];
+
+/** Release tooling configured in package.json (semantic-release's `release` key and the like). */
+const MANIFEST_RELEASE_TOOL =
+  /"release"\s*:\s*\{|"(?:semantic-release|release-it|standard-version|commit-and-tag-version|@changesets\/cli)"\s*:/;
+
+/** Release tooling run by a pipeline. */
+const PIPELINE_RELEASE_TOOL =
+  /\brelease-please\b|\bsemantic-release\b|changesets\/action|\bgoreleaser\b|\brelease-it\b|\b(?:standard-version|commit-and-tag-version)\b|(?:mathieudutour|anothrNick)\/github-tag-action|PaulHatch\/semantic-version|gittools\/actions\/gitversion|\bcz\s+bump\b|\bbump-my-version\s+bump\b|\bnpm\s+version\s+(?:patch|minor|major|prerelease|from-git)\b|\bmvn\b[^\n]{0,400}?\brelease:prepare\b/m;
+
+/** CI variables that hold a version, a tag or a commit, across the common CI systems. */
+const VERSION_VARIABLES = [
+  'CI_COMMIT_TAG',
+  'CI_COMMIT_SHORT_SHA',
+  'CI_COMMIT_SHA',
+  'CI_PIPELINE_IID',
+  'GITHUB_SHA',
+  'GITHUB_REF_NAME',
+  'TAG_NAME',
+  'SHORT_SHA',
+  'COMMIT_SHA',
+  'CIRCLE_TAG',
+  'CIRCLE_SHA1',
+  'BUILDKITE_TAG',
+  'BUILDKITE_COMMIT',
+  'BITBUCKET_TAG',
+  'BITBUCKET_COMMIT',
+  'DRONE_TAG',
+  'DRONE_COMMIT_SHA',
+  'BUILD_NUMBER',
+  'GIT_COMMIT',
+  'CODEBUILD_RESOLVED_SOURCE_VERSION',
+  'RELEASE_VERSION',
+  'IMAGE_TAG',
+  'VERSION',
+].join('|');
+
+/**
+ * An image tagged with a version, tag or commit: `orders:$CI_COMMIT_TAG`,
+ * `orders:${{ github.sha }}`, `$(Build.BuildId)` in an Azure tag list, or docker/metadata-action's
+ * `type=semver` / `type=sha`.
+ */
+const VERSIONED_IMAGE_TAG = new RegExp(
+  [
+    String.raw`[\w})\]]:[\w.-]*(?:`,
+    String.raw`\$\{\{[ \t]*(?:github\.(?:sha|ref_name)|env\.(?:VERSION|TAG|IMAGE_TAG|RELEASE_VERSION)|(?:steps|needs)\.[\w-]+\.outputs\.(?=[\w-]*(?:version|tag))[\w-]+)[ \t]*\}\}`,
+    String.raw`|\$\{?(?:${VERSION_VARIABLES})\b`,
+    String.raw`|\$\(Build\.(?:BuildId|BuildNumber|SourceVersion|SourceBranchName)\)`,
+    String.raw`|\$\{env\.(?:BUILD_NUMBER|GIT_COMMIT|TAG_NAME)\})`,
+    String.raw`|^[ \t]+\$\(Build\.(?:BuildId|BuildNumber|SourceVersion)\)[ \t]*\r?$`,
+    String.raw`|\btype=(?:semver|pep440|sha|match|ref,event=tag)\b`,
+  ].join(''),
+  'm',
+);
+
+/** A pipeline that releases from version tags. */
+const VERSION_TAG_TRIGGER =
+  /^[ \t]*tags:[ \t]*(?:\[[ \t]*|\r?\n[ \t]*-[ \t]*)["']?v[\d*[{]|\$\{?CI_COMMIT_TAG\b|^[ \t]*only:[ \t]*(?:\[[ \t]*tags\b|\r?\n[ \t]*-[ \t]*tags\b|\/\^?v)|\bbuildingTag\(\)|\btag\s+["']v[\d*]/m;
+
+const CHANGELOG_GLOBS = [
+  '{CHANGELOG,CHANGES,HISTORY,RELEASES}.md',
+  '**/CHANGELOG.md',
+];
+const CHANGELOG_VERSION = /^#{1,3}[ \t]+(?:[Vv]ersion[ \t]+)?\[?v?\d+\.\d+/m;
+
+const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
+  {
+    name: 'release tooling in package.json',
+    globs: ROOT_MANIFEST,
+    pattern: MANIFEST_RELEASE_TOOL,
+  },
+  {
+    name: 'release tooling in the pipeline',
+    globs: CI_GLOBS,
+    pattern: PIPELINE_RELEASE_TOOL,
+  },
+  {
+    name: 'images tagged with a version or commit',
+    globs: CI_GLOBS,
+    pattern: VERSIONED_IMAGE_TAG,
+  },
+  {
+    name: 'releases from version tags',
+    globs: CI_GLOBS,
+    pattern: VERSION_TAG_TRIGGER,
+  },
+  {
+    name: 'changelog with version headings',
+    globs: CHANGELOG_GLOBS,
+    pattern: CHANGELOG_VERSION,
+  },
+];
+
+/** An image pushed with the `latest` tag. */
+const LATEST_IMAGE_TAG =
+  /(?:\s-t[ \t]+|--tag[ \t=]+|--destination[ \t=]+|\bdocker\s+push[ \t]+|^[ \t]*(?:-[ \t]+)?(?:tags:[ \t]*)?["']?)[^\s"']*:latest\b/m;
+
+/** Scripts besides the pipeline that may hold rollback commands. */
+const SCRIPT_GLOBS = [
+  'Makefile',
+  'Taskfile.{yml,yaml}',
+  '{justfile,Justfile}',
+  '@(scripts|bin|deploy|ops|hack|tools)/**/*.sh',
+];
+/** Commands that go back to the previous release, or that roll back a failed one on their own. */
+const ROLLBACK_COMMAND =
+  /\bhelm\s+rollback\b|\bhelm\s+upgrade\b[^\n]{0,400}?\s--(?:atomic|rollback-on-failure)\b|\bkubectl\b[^\n]{0,200}?\srollout\s+undo\b|\bkubectl\s+argo\s+rollouts\s+(?:undo|abort)\b|\bargocd\s+app\s+rollback\b|\baws\s+lambda\s+update-alias\b|\bgcloud\s+(?:beta\s+)?run\s+services\s+update-traffic\b|\bheroku\s+(?:releases:)?rollback\b|\b(?:serverless|sls)\s+rollback\b|\baz\s+webapp\s+deployment\s+slot\s+swap\b|\baws\s+deploy\s+stop-deployment\b/;
+
+/** "Rollback" or "roll back": in a file name, and a cheap test before {@link ROLLBACK_JOB}. */
+const ROLLBACK_WORD = /roll[-_ ]?back/i;
+
+/** A pipeline job or stage about rolling back. */
+const ROLLBACK_JOB =
+  /^[ \t]*["']?(?=[\w-]*roll[-_]?back)[\w-]+["']?:[ \t]*\r?$|^[ \t]*(?:-[ \t]+)?(?:name|stage|displayName|label|step):[^\n]*\broll[-_ ]?back|\bstage\s*\(\s*["'][^"'\n]*\broll[-_ ]?back/im;
+
+/**
+ * The README and the operations docs: runbooks, deploy and release notes. Not every page under
+ * `docs/`, so that a large documentation site is not read for every entity.
+ */
+const RUNBOOK_GLOBS = [
+  'README.md',
+  'docs/{index,README}.md',
+  'docs/runbook*.md',
+  '**/{RUNBOOK,runbook,OPERATIONS,operations,deployment,releasing,rollback}.md',
+  '**/runbooks/**/*.md',
+];
+const ROLLBACK_HEADING =
+  /^#{1,6}[ \t][^\n]*\b(?:roll(?:ing)?[ -]?back|revert(?:ing)?[ \t]+(?:a[ \t]+|the[ \t]+)?(?:release|deploy(?:ment)?))/im;
+
+const ROLLBACK_FORMS: DeploymentForm[] = [
+  {
+    name: 'rollback step in the pipeline',
+    globs: CI_GLOBS,
+    pattern: ROLLBACK_COMMAND,
+  },
+  {
+    name: 'rollback script',
+    globs: SCRIPT_GLOBS,
+    pattern: ROLLBACK_COMMAND,
+  },
+  {
+    name: 'rollback job in the pipeline',
+    globs: CI_GLOBS,
+    pattern: ROLLBACK_JOB,
+    gate: ROLLBACK_WORD,
+  },
+  {
+    name: 'Argo CD (GitOps: reverting the commit rolls back)',
+    globs: KUBERNETES_GLOBS,
+    pattern: ARGO_CD_APPLICATION,
+  },
+  {
+    name: 'Flux (GitOps: reverting the commit rolls back)',
+    globs: KUBERNETES_GLOBS,
+    pattern: FLUX_RESOURCE,
+  },
+  {
+    name: 'progressive delivery that rolls back on failure (Argo Rollouts or Flagger)',
+    globs: KUBERNETES_GLOBS,
+    pattern: PROGRESSIVE_DELIVERY,
+  },
+  {
+    name: 'automatic rollback in Terraform',
+    globs: TERRAFORM_GLOBS,
+    pattern:
+      /\brollback[ \t]*=[ \t]*true\b|\batomic[ \t]*=[ \t]*true\b|\bauto_rollback_configuration\b/,
+  },
+  {
+    name: 'automatic rollback in CloudFormation',
+    globs: CLOUDFORMATION_GLOBS,
+    pattern: /\bDeploymentPreference:|\bRollback:[ \t]*true\b/,
+  },
+  {
+    name: 'canary deployments with automatic rollback (Serverless Framework)',
+    globs: SERVERLESS_GLOBS,
+    pattern: /\bdeploymentSettings:/,
+  },
+  {
+    name: 'runbook section on rolling back',
+    globs: RUNBOOK_GLOBS,
+    pattern: ROLLBACK_HEADING,
+  },
+  {
+    name: 'rollback command in the docs',
+    globs: RUNBOOK_GLOBS,
+    pattern: ROLLBACK_COMMAND,
+  },
+];
+
+/** Checks of the `deploy` capability. */
+export const deployChecks: CheckImplementation[] = [
+  {
+    id: 'deploy.manifests',
+    capability: 'deploy',
+    title: 'Deployment defined as code',
+    description:
+      'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests, Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io, Render, Copilot), Terraform that deploys the service, or a deploy step in the pipeline. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
+    weight: 2,
+    evidence: 'entity+repository',
+    reads: contentGlobsOf(DEPLOYMENT_FORMS),
+    evaluate({ entity, repository }) {
+      const argo = findAnnotation(entity, ARGO_CD_ANNOTATIONS);
+      if (argo) {
+        return pass(
+          `Argo CD deploys the service (${argo.key}: ${argo.value}).`,
+          [annotationEvidence(argo.key, argo.value)],
+        );
+      }
+      if (!repository) {
+        return repositoryUnavailable('a deployment definition');
+      }
+      const found = findForm(repository, DEPLOYMENT_FORMS);
+      if (found) {
+        return pass(`Deployment is defined as code: ${describeFound(found)}.`, [
+          found.evidence,
+        ]);
+      }
+      const compose = repository.find(COMPOSE_GLOBS);
+      const kubernetesId = findAnnotation(entity, [KUBERNETES_ID_ANNOTATION]);
+      const notes = [
+        compose.length > 0
+          ? ` ${listPaths(
+              compose,
+            )} only describes containers for local use, which is not a deployment.`
+          : '',
+        kubernetesId
+          ? ` The ${KUBERNETES_ID_ANNOTATION} annotation links the entity to a cluster but does not define how it is deployed.`
+          : '',
+      ].join('');
+      return fail(
+        `No deployment definition found (looked for Helm charts, Kustomize, Kubernetes manifests, Argo CD and Flux resources, Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io, Render, Copilot, Terraform that deploys the service and deploy steps in the pipeline).${notes}`,
+        [
+          ...compose
+            .slice(0, 1)
+            .map(path =>
+              fileEvidence(path, 'docker-compose: not a deployment'),
+            ),
+          ...(kubernetesId
+            ? [annotationEvidence(kubernetesId.key, kubernetesId.value)]
+            : []),
+        ],
+      );
+    },
+  },
+  {
+    id: 'deploy.versioning',
+    capability: 'deploy',
+    title: 'Releases are versioned',
+    description:
+      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser and others), images tagged with a version or commit rather than only `latest`, releases cut from version tags, or a changelog with version headings.',
+    weight: 1,
+    evidence: 'entity+repository',
+    reads: contentGlobsOf(VERSIONING_CONTENT_FORMS),
+    evaluate({ repository }) {
+      if (!repository) {
+        return repositoryUnavailable('how releases are versioned');
+      }
+      const found =
+        findForm(repository, RELEASE_TOOL_FORMS) ??
+        findForm(repository, VERSIONING_CONTENT_FORMS);
+      if (found) {
+        return pass(`Releases are versioned: ${describeFound(found)}.`, [
+          found.evidence,
+        ]);
+      }
+      const latest = repository.search(CI_GLOBS, LATEST_IMAGE_TAG);
+      if (latest) {
+        return fail(
+          `Images are only tagged \`latest\` (${latest.path}: \`${latest.text}\`), so a release cannot be told apart from the next or deployed again; tag images with the version or commit SHA.`,
+          [matchEvidence(latest)],
+        );
+      }
+      const [changelog] = repository.find(CHANGELOG_GLOBS);
+      return fail(
+        `Releases are not versioned: no release tooling (release-please, semantic-release, Changesets, GoReleaser and others), no image tagged with a version or commit, no release from version tags${
+          changelog
+            ? `, and ${changelog} has no version headings`
+            : ' and no changelog'
+        }.`,
+        changelog ? [fileEvidence(changelog, 'no version headings')] : [],
+      );
+    },
+  },
+  {
+    id: 'deploy.rollback',
+    capability: 'deploy',
+    title: 'Rollback path exists',
+    description:
+      'There is a known way back to the previous release: a rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, Cloud Run traffic or Lambda alias shifts), GitOps with Argo CD or Flux where reverting the commit rolls back, automatic rollback (Argo Rollouts, Flagger, helm --atomic, ECS circuit breaker, SAM deployment preferences), or a runbook section on rolling back.',
+    weight: 1,
+    evidence: 'entity+repository',
+    // Pipeline files and the README first: they are read most, and each read is checked against
+    // these globs in order.
+    reads: [
+      ...new Set([
+        ...CI_GLOBS,
+        ...RUNBOOK_GLOBS,
+        ...contentGlobsOf(ROLLBACK_FORMS),
+      ]),
+    ],
+    evaluate({ entity, repository }) {
+      const argo = findAnnotation(entity, ARGO_CD_ANNOTATIONS);
+      if (argo) {
+        return pass(
+          `Argo CD deploys the service (${argo.key}: ${argo.value}): roll back by reverting the commit or syncing an earlier revision.`,
+          [annotationEvidence(argo.key, argo.value)],
+        );
+      }
+      if (!repository) {
+        return repositoryUnavailable('a rollback path');
+      }
+      const workflow = [
+        ...repository.find(CI_GLOBS),
+        ...repository.find(SCRIPT_GLOBS),
+      ].find(path => ROLLBACK_WORD.test(path.slice(path.lastIndexOf('/') + 1)));
+      if (workflow) {
+        return pass(`A rollback workflow or script exists: ${workflow}.`, [
+          fileEvidence(workflow, 'rollback workflow'),
+        ]);
+      }
+      const found = findForm(repository, ROLLBACK_FORMS);
+      if (found) {
+        return pass(`A way back exists: ${describeFound(found)}.`, [
+          found.evidence,
+        ]);
+      }
+      return fail(
+        'No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.',
+      );
+    },
+  },
+];

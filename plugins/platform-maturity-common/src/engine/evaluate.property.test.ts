@@ -136,16 +136,12 @@ describe('evaluate (property-based)', () => {
             repository,
             now: new Date('2026-11-25T00:00:00Z'),
           });
-          if (card.score !== null) {
-            expect(card.score).toBeGreaterThanOrEqual(0);
-            expect(card.score).toBeLessThanOrEqual(100);
-          }
-          for (const capability of card.capabilities) {
-            if (capability.score !== null) {
-              expect(capability.score).toBeGreaterThanOrEqual(0);
-              expect(capability.score).toBeLessThanOrEqual(100);
-            }
-          }
+          const inRange = (score: number | null) =>
+            score === null || (score >= 0 && score <= 100);
+          expect(inRange(card.score)).toBe(true);
+          expect(card.capabilities.map(c => inRange(c.score))).not.toContain(
+            false,
+          );
           expect(card.inScope ? card.level : null).toEqual(card.level);
           expect(typeof card.evidenceDigest).toBe('string');
           for (const result of card.results) {

@@ -176,7 +176,9 @@ export function evaluate(
 
   const digest = new Hasher().update(stableStringify(entityForDigest(entity)));
   if (repository) {
-    digest.update(repository.index.paths.join('\n'));
+    for (const path of repository.index.paths) {
+      digest.update(path);
+    }
     for (const [path, content] of repository.readFiles()) {
       digest.update(path).update(content ?? '\u0000');
     }

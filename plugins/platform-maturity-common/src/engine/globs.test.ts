@@ -17,6 +17,11 @@ const GLOBS = [
   '**/migrations/*.{up,down}.sql',
   '.teamcity/**/*.kts',
   '**/test_*.py',
+  '**/migrations/**/*.ts',
+  '**/@(k8s|deploy|charts)/**/*.yaml',
+  '.github/workflows/*.yml',
+  'docs/runbook*.md',
+  '**/templates/**/*.{yaml,yml}',
 ];
 
 const segment = fc.constantFrom(

@@ -8,10 +8,10 @@ import picomatch from 'picomatch';
 export interface CompiledGlob {
   glob: string;
   test(path: string): boolean;
-  /** A matching path has one of these basenames (exact, case-sensitive). */
-  basenames?: string[];
-  /** A matching path's basename ends with `.` plus one of these extensions. */
-  extensions?: string[];
+  /** A matching path has a basename with one of these hashes (see `hashBackwards`). */
+  basenames?: number[];
+  /** A matching path's extension (after the last dot) has one of these hashes. */
+  extensions?: number[];
   /** A matching path contains this text. */
   literal?: string;
 }
@@ -66,7 +66,19 @@ function testFor(glob: string): (path: string) => boolean {
         ? path.lastIndexOf('/') < path.length - end.length
         : !path.includes('/'));
   }
-  return picomatch(glob, { dot: true });
+  // Anything else runs picomatch's regular expression, behind a cheap test of the literal text
+  // every match must start with or contain.
+  const regex = picomatch.makeRe(glob, { dot: true });
+  const magicAt = glob.search(MAGIC);
+  const prefix = glob.slice(0, magicAt);
+  if (prefix.length > 0) {
+    return path => path.startsWith(prefix) && regex.test(path);
+  }
+  const literal = requiredLiteral(glob);
+  if (literal) {
+    return path => path.includes(literal) && regex.test(path);
+  }
+  return path => regex.test(path);
 }
 
 /** The longest run of literal characters the glob requires every match to contain. */
@@ -83,16 +95,20 @@ function requiredLiteral(glob: string): string | undefined {
   return runs.sort((a, b) => b.length - a.length)[0];
 }
 
+function hashOf(key: string): number {
+  return hashBackwards(key, 0, key.length);
+}
+
 function compileOne(glob: string): CompiledGlob {
   const test = testFor(glob);
   const base = basenameOf(glob);
   if (!MAGIC.test(base)) {
-    return { glob, test, basenames: [base] };
+    return { glob, test, basenames: [hashOf(base)] };
   }
   // Any basename pattern that ends in a literal extension, such as `*.test.ts` or `test_*.py`.
   const ext = /\.([A-Za-z0-9_-]+)$/.exec(base);
   if (ext && !MAGIC.test(base.slice(ext.index))) {
-    return { glob, test, extensions: [ext[1]] };
+    return { glob, test, extensions: [hashOf(ext[1])] };
   }
   return { glob, test, literal: requiredLiteral(glob) };
 }
@@ -162,8 +178,8 @@ class Chains {
     this.head.set(key, index);
   }
 
-  first(key: string): number {
-    return this.head.get(hashBackwards(key, 0, key.length)) ?? -1;
+  first(keyHash: number): number {
+    return this.head.get(keyHash) ?? -1;
   }
 }
 
@@ -194,7 +210,7 @@ export class PathIndex {
     const paths = this.paths;
     const hits: number[] = [];
     let merged = false;
-    const collect = (glob: CompiledGlob, chains: Chains, keys: string[]) => {
+    const collect = (glob: CompiledGlob, chains: Chains, keys: number[]) => {
       for (const key of keys) {
         for (let i = chains.first(key); i !== -1; i = chains.next[i]) {
           if (glob.test(paths[i])) {

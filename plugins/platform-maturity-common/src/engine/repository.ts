@@ -3,6 +3,20 @@ import type { FileMatch, RepositoryView } from './checkTypes';
 import { CompiledGlob, PathIndex, compileGlobs, matchesAny } from './globs';
 
 const MAX_MATCH_TEXT = 160;
+const stateless = new WeakMap<RegExp, RegExp>();
+
+/** The pattern without the `g` and `y` flags, whose `lastIndex` state would leak between files. */
+function withoutState(pattern: RegExp): RegExp {
+  if (!pattern.global && !pattern.sticky) {
+    return pattern;
+  }
+  let copy = stateless.get(pattern);
+  if (!copy) {
+    copy = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+    stateless.set(pattern, copy);
+  }
+  return copy;
+}
 
 /**
  * One evaluation's access to a repository snapshot, shared by all checks: the path index, the
@@ -64,8 +78,7 @@ export class RepositoryAccess {
     pattern: RegExp,
     allowed: CompiledGlob[],
   ): FileMatch | undefined {
-    const flags = pattern.flags.replace(/[gy]/g, '');
-    const lineStart = new RegExp(pattern.source, flags);
+    const lineStart = withoutState(pattern);
     for (const path of this.index.find(globs)) {
       assertReadable(path, allowed);
       const content = this.read(path);

@@ -9,7 +9,7 @@ describe('compileRuleset', () => {
     expect(ruleset.checks.map(c => c.definition.id)).toEqual(
       BUILTIN_CHECKS.map(c => c.id),
     );
-    expect(ruleset.checks.length).toBeGreaterThanOrEqual(18);
+    expect(ruleset.checks.length).toBeGreaterThanOrEqual(17);
     expect(ruleset.levels.map(l => l.name)).toEqual([
       'Unpaved',
       'Builds',

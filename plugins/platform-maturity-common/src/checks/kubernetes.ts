@@ -1,0 +1,333 @@
+/**
+ * Where deployment definitions live (Kubernetes manifests, Helm charts, Kustomize, GitOps
+ * resources, serverless and PaaS configs, Terraform) and the patterns that recognise them. Shared by
+ * the deploy and capacity checks.
+ *
+ * The globs end in a literal basename or `*.ext`, so that the engine's path index answers them
+ * without testing every path. The patterns are bounded and unambiguous (no nested quantifiers over
+ * the same characters), so that they run in linear time on any file.
+ */
+import type { FileMatch, RepositoryView } from '../engine/checkTypes';
+import { fileEvidence, matchEvidence } from './helpers';
+import type { Evidence } from '../types';
+
+/** Directories where Kubernetes manifests, Helm charts and GitOps resources conventionally live. */
+const MANIFEST_DIRS = [
+  'k8s',
+  '.k8s',
+  'kube',
+  'kubernetes',
+  'manifests',
+  'deploy',
+  '.deploy',
+  'deployment',
+  'deployments',
+  'kustomize',
+  'overlays',
+  'helm',
+  'chart',
+  'charts',
+  'gitops',
+  'argocd',
+  '.argocd',
+  'argo',
+  'flux',
+  'openshift',
+  'infra',
+  'infrastructure',
+  'ops',
+].join('|');
+
+/** Kubernetes manifests: YAML under a manifest directory, or a conventionally named file. */
+export const MANIFEST_GLOBS: readonly string[] = [
+  `**/@(${MANIFEST_DIRS})/**/*.{yaml,yml}`,
+  '**/{deployment,k8s,kubernetes,manifests,service}.{yaml,yml}',
+];
+
+/** Templates of a Helm chart. */
+export const HELM_TEMPLATE_GLOBS: readonly string[] = [
+  '**/templates/**/*.{yaml,yml}',
+];
+
+/** Values files of a Helm chart, including the per-environment ones. */
+export const HELM_VALUES_GLOBS: readonly string[] = [
+  '**/values{,-dev,-staging,-prod,-production}.yaml',
+];
+
+/** Every file that may hold a Kubernetes object or Helm values. */
+export const KUBERNETES_GLOBS: readonly string[] = [
+  ...MANIFEST_GLOBS,
+  ...HELM_TEMPLATE_GLOBS,
+  ...HELM_VALUES_GLOBS,
+];
+
+/** Where the deployment configs of the other tools live. */
+export const HELM_CHART_GLOBS: readonly string[] = ['**/Chart.yaml'];
+export const KUSTOMIZE_GLOBS: readonly string[] = [
+  '**/kustomization.{yaml,yml}',
+  '**/Kustomization',
+];
+export const SERVERLESS_GLOBS: readonly string[] = [
+  '**/serverless.{yml,yaml,ts,js,json}',
+];
+/** AWS SAM and CloudFormation templates. */
+export const CLOUDFORMATION_GLOBS: readonly string[] = [
+  '**/template.{yaml,yml,json}',
+  '**/*.template.{yaml,yml,json}',
+  '**/@(cloudformation|cfn)/**/*.{yaml,yml,json}',
+];
+export const APP_ENGINE_GLOBS: readonly string[] = ['**/app.{yaml,yml}'];
+export const FLY_GLOBS: readonly string[] = ['**/fly.toml'];
+export const RENDER_GLOBS: readonly string[] = ['render.{yaml,yml}'];
+export const COPILOT_GLOBS: readonly string[] = [
+  '**/copilot/*/manifest.{yml,yaml}',
+];
+export const ECS_TASK_DEFINITION_GLOBS: readonly string[] = [
+  '**/{task-definition,taskdef,task-def,ecs-task-definition}.json',
+];
+export const NOMAD_GLOBS: readonly string[] = ['**/*.nomad', '**/*.nomad.hcl'];
+export const TERRAFORM_GLOBS: readonly string[] = ['**/*.tf'];
+/** Compose files describe containers on one machine, for development; they are not a deployment. */
+export const COMPOSE_GLOBS: readonly string[] = [
+  '**/{docker-compose,compose}.{yml,yaml}',
+];
+
+/** A top-level Kubernetes workload or service object. */
+export const WORKLOAD_KIND =
+  /^kind:[ \t]*["']?(?:Deployment|StatefulSet|DaemonSet|CronJob|Job|Rollout|DeploymentConfig|Service)\b/m;
+
+/** An Argo CD Application or ApplicationSet (apiVersion and kind in either order). */
+export const ARGO_CD_APPLICATION =
+  /^apiVersion:[ \t]*["']?argoproj\.io\/[^\n]*\n(?:[^\n]*\n){0,4}?kind:[ \t]*["']?Application(?:Set)?\b|^kind:[ \t]*["']?Application(?:Set)?["']?[ \t]*\r?\n(?:[^\n]*\n){0,4}?apiVersion:[ \t]*["']?argoproj\.io\//m;
+
+/** A Flux HelmRelease or Kustomization. */
+export const FLUX_RESOURCE =
+  /^apiVersion:[ \t]*["']?(?:helm|kustomize)\.toolkit\.fluxcd\.io\//m;
+
+/** A progressive delivery resource that rolls back on its own: Argo Rollouts or Flagger. */
+export const PROGRESSIVE_DELIVERY =
+  /^kind:[ \t]*["']?Rollout\b|^apiVersion:[ \t]*["']?flagger\.app\//m;
+
+/** A Knative (Cloud Run) service. */
+export const KNATIVE_SERVICE =
+  /^apiVersion:[ \t]*["']?serving\.knative\.dev\//m;
+
+/** A Kubernetes autoscaler: HPA, KEDA or VPA. */
+export const AUTOSCALER_KIND =
+  /^kind:[ \t]*["']?(?:HorizontalPodAutoscaler|ScaledObject|ScaledJob|HTTPScaledObject|VerticalPodAutoscaler)\b/m;
+
+/** A Helm template rendered only when a values flag about autoscaling is on. */
+export const HELM_AUTOSCALING_GUARD =
+  /\{\{-?[ \t]*if[ \t][^}\n]{0,200}?\.Values\.[\w.]{0,80}?(?:autoscal|hpa|keda)/i;
+
+/**
+ * A block `resources:` (or `- resources:`) whose more-indented lines, within 16 lines, include the
+ * key (`requests:` or `limits:`) with content; or the same on one line in flow style.
+ */
+function resourcesBlockWith(key: 'requests' | 'limits'): RegExp {
+  return new RegExp(
+    [
+      String.raw`^([ \t]*)(?:-[ \t]+)?resources:[ \t]*(?:#[^\n]*)?\r?\n`,
+      String.raw`(?:\1[ \t][^\n]*\n|\r?\n){0,16}?`,
+      String.raw`\1[ \t]+${key}:[ \t]*(?:\{[ \t]*["']?\w|(?:#[^\n]*)?\r?\n[ \t]+["']?(?:cpu|memory|ephemeral-storage|nvidia\.com|\{\{))`,
+      String.raw`|^[ \t]*(?:-[ \t]+)?resources:[ \t]*\{[^\n]*\b${key}[ \t]*:`,
+    ].join(''),
+    'm',
+  );
+}
+
+/** Kubernetes or Helm values: resource requests of a container. */
+export const RESOURCE_REQUESTS = resourcesBlockWith('requests');
+/** Kubernetes or Helm values: resource limits of a container. */
+export const RESOURCE_LIMITS = resourcesBlockWith('limits');
+
+/** Terraform resources that deploy a service. */
+export const TERRAFORM_DEPLOYMENT =
+  /^[ \t]*resource[ \t]+"(?:kubernetes_(?:deployment|stateful_set|daemon_set|daemonset|cron_job|job)(?:_v1)?|kubernetes_manifest|helm_release|google_cloud_run_(?:v2_)?service|google_app_engine_(?:standard|flexible)_app_version|aws_ecs_service|aws_lambda_function|aws_apprunner_service|aws_elastic_beanstalk_environment|azurerm_container_app|azurerm_(?:linux|windows)_(?:web|function)_app|nomad_job|argocd_application|digitalocean_app|heroku_app)"|^[ \t]*source[ \t]*=[ \t]*"terraform-aws-modules\/(?:lambda|ecs|app-runner)\/aws/m;
+
+/**
+ * A way of deploying the service that the checks recognise: the files where it lives and,
+ * optionally, what one of them must contain.
+ */
+export interface DeploymentForm {
+  /** What it is, for messages: `Helm chart`. */
+  name: string;
+  globs: readonly string[];
+  /** What a file must contain; without it, the file's existence is enough. */
+  pattern?: RegExp;
+  /**
+   * A cheap pattern that any file matching `pattern` also matches, searched first so that an
+   * elaborate pattern only runs on the files that may match it.
+   */
+  gate?: RegExp;
+}
+
+/** The globs whose content the forms read, for a check's `reads`. */
+export function contentGlobsOf(forms: ReadonlyArray<DeploymentForm>): string[] {
+  return [...new Set(forms.filter(f => f.pattern).flatMap(f => f.globs))];
+}
+
+/** A content search of {@link findForm}: forms that share their globs, scanned together. */
+interface FormSearch {
+  globs: readonly string[];
+  forms: DeploymentForm[];
+  /** The forms' patterns joined into one, so that each file is scanned once. */
+  pattern: RegExp;
+  gate?: RegExp;
+}
+
+/** A backreference, which would change meaning in a joined pattern. */
+const BACKREFERENCE = /\\[1-9]/;
+
+const searchPlans = new WeakMap<
+  ReadonlyArray<DeploymentForm>,
+  { byPath: DeploymentForm[]; pathGlobs: string[]; searches: FormSearch[] }
+>();
+
+/** The forms grouped for {@link findForm}, cached by the identity of the (constant) list. */
+function planOf(forms: ReadonlyArray<DeploymentForm>) {
+  let plan = searchPlans.get(forms);
+  if (!plan) {
+    const searches: FormSearch[] = [];
+    for (const form of forms) {
+      if (!form.pattern) {
+        continue;
+      }
+      const flags = form.pattern.flags.replace(/[gy]/g, '');
+      const joinable = !form.gate && !BACKREFERENCE.test(form.pattern.source);
+      const search = joinable
+        ? searches.find(
+            s =>
+              !s.gate &&
+              s.globs === form.globs &&
+              s.pattern.flags === flags &&
+              !BACKREFERENCE.test(s.pattern.source),
+          )
+        : undefined;
+      if (search) {
+        search.forms.push(form);
+        search.pattern = new RegExp(
+          search.forms.map(f => `(?:${f.pattern!.source})`).join('|'),
+          flags,
+        );
+      } else {
+        searches.push({
+          globs: form.globs,
+          forms: [form],
+          pattern: new RegExp(form.pattern.source, flags),
+          gate: form.gate,
+        });
+      }
+    }
+    const byPath = forms.filter(f => !f.pattern);
+    plan = { byPath, pathGlobs: byPath.flatMap(f => f.globs), searches };
+    searchPlans.set(forms, plan);
+  }
+  return plan;
+}
+
+/**
+ * The first form present in the repository: forms decided by a file's existence first (free), then
+ * the ones that need a content search. Forms with the same globs are searched together, in one
+ * scan of each file; the first file that matches any of them decides, and the first of those forms
+ * that it matches names the result.
+ */
+export function findForm(
+  repository: RepositoryView,
+  forms: ReadonlyArray<DeploymentForm>,
+):
+  | {
+      form: DeploymentForm;
+      path: string;
+      match?: FileMatch;
+      evidence: Evidence;
+    }
+  | undefined {
+  const plan = planOf(forms);
+  // One lookup for all the path-only forms; which one it was only matters when one is there.
+  if (plan.pathGlobs.length > 0 && repository.has(plan.pathGlobs)) {
+    for (const form of plan.byPath) {
+      const [path] = repository.find(form.globs);
+      if (path) {
+        return { form, path, evidence: fileEvidence(path, form.name) };
+      }
+    }
+  }
+  for (const search of plan.searches) {
+    if (search.gate && !repository.search(search.globs, search.gate)) {
+      continue;
+    }
+    const hit = repository.search(search.globs, search.pattern);
+    if (hit) {
+      let form = search.forms[0];
+      let found: FileMatch = hit;
+      if (search.forms.length > 1) {
+        const content = repository.read(hit.path) ?? '';
+        for (const candidate of search.forms) {
+          const match = matchIn(hit.path, content, candidate.pattern!);
+          if (match) {
+            form = candidate;
+            found = match;
+            break;
+          }
+        }
+      }
+      const match = focusLine(found);
+      return { form, path: match.path, match, evidence: matchEvidence(match) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A match of a pattern spanning several lines, narrowed to its first line that matches `line`
+ * (or to its first line), so that messages and evidence show one line.
+ */
+export function focusLine(match: FileMatch, line?: RegExp): FileMatch {
+  const lines = match.text.split('\n');
+  const i = line ? lines.findIndex(l => line.test(l)) : -1;
+  return i > 0
+    ? { path: match.path, line: match.line + i, text: lines[i].trim() }
+    : { ...match, text: lines[0].trim() };
+}
+
+/** Where a form was found, for a message: `a Helm chart (charts/orders/Chart.yaml)`. */
+export function describeFound(found: {
+  form: DeploymentForm;
+  path: string;
+  match?: FileMatch;
+}): string {
+  return found.match
+    ? `${found.form.name} (${found.path}: \`${found.match.text}\`)`
+    : `${found.form.name} (${found.path})`;
+}
+
+/** The path's line that the regular expression matches first, as a search would report it. */
+export function matchIn(
+  path: string,
+  content: string,
+  pattern: RegExp,
+): FileMatch | undefined {
+  const match = pattern.exec(content);
+  if (!match) {
+    return undefined;
+  }
+  const start = content.lastIndexOf('\n', match.index) + 1;
+  const end = content.indexOf('\n', match.index + match[0].length);
+  let line = 1;
+  for (
+    let i = content.indexOf('\n');
+    i !== -1 && i < start;
+    i = content.indexOf('\n', i + 1)
+  ) {
+    line++;
+  }
+  return {
+    path,
+    line,
+    text: content
+      .slice(start, end === -1 ? content.length : end)
+      .trim()
+      .slice(0, 160),
+  };
+}
