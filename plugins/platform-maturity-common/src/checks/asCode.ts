@@ -141,7 +141,7 @@ export const asCodeChecks: CheckImplementation[] = [
           problems.push(
             `The owner ${ownerRef.ref} does not exist in the catalog.`,
           );
-        } else if (!OWNER_KINDS.has(kind?.toLocaleLowerCase('en-US') ?? '')) {
+        } else if (!OWNER_KINDS.has(kind?.toLowerCase() ?? '')) {
           problems.push(
             `The owner ${ownerRef.ref} is a ${
               kind ?? 'entity of unknown kind'

@@ -215,7 +215,7 @@ function operatorAnnotation(
       key.startsWith(OPERATOR_ANNOTATION_PREFIX) &&
       typeof value === 'string' &&
       value.trim() &&
-      value.trim().toLocaleLowerCase('en-US') !== 'false'
+      value.trim().toLowerCase() !== 'false'
     ) {
       return { key, value };
     }

@@ -92,7 +92,7 @@ export function toEntityRef(
     if (!parsed.kind || !parsed.name) {
       return undefined;
     }
-    const kind = parsed.kind.toLocaleLowerCase('en-US');
+    const kind = parsed.kind.toLowerCase();
     return { ref: stringifyEntityRef({ ...parsed, kind }), kind };
   } catch {
     return undefined;
@@ -166,7 +166,7 @@ function readRelations(entity: Entity): Omit<EntityRelations, 'sources'> {
     if (!target) {
       return false;
     }
-    const key = `${type} ${target.ref.toLocaleLowerCase('en-US')}`;
+    const key = `${type} ${target.ref.toLowerCase()}`;
     if (!found.has(key)) {
       found.set(key, {
         type,

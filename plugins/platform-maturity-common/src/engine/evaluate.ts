@@ -9,7 +9,7 @@ import type {
   Waiver,
 } from '../types';
 import type { CheckOutcome } from './checkTypes';
-import { Hasher, stableStringify } from './hash';
+import { Hasher } from './hash';
 import { RepositoryAccess } from './repository';
 import { computeLevel, overallScore, scoreCapabilities } from './scoring';
 import { collectWaivers } from './waivers';
@@ -174,10 +174,10 @@ export function evaluate(
     ? computeLevel(ruleset.levels, capabilities, score)
     : undefined;
 
-  const digest = new Hasher().update(stableStringify(entityForDigest(entity)));
+  const digest = new Hasher().updateValue(entityForDigest(entity));
   if (repository) {
-    for (const path of repository.index.paths) {
-      digest.update(path);
+    for (const pathHash of repository.index.pathHashes()) {
+      digest.updateInt(pathHash);
     }
     for (const [path, content] of repository.readFiles()) {
       digest.update(path).update(content ?? '\u0000');

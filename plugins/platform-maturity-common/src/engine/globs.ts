@@ -190,6 +190,7 @@ export class PathIndex {
   readonly paths: readonly string[];
   private basenames?: Chains;
   private extensions?: Chains;
+  private hashes?: Int32Array;
   private readonly found = new Map<string | readonly string[], string[]>();
 
   constructor(paths: readonly string[]) {
@@ -248,34 +249,45 @@ export class PathIndex {
     return result;
   }
 
+  /** A 32-bit hash of each full path, from the same pass that builds the index. */
+  pathHashes(): Int32Array {
+    this.index();
+    return this.hashes!;
+  }
+
   private index(): { basenames: Chains; extensions: Chains } {
     if (!this.basenames || !this.extensions) {
       const paths = this.paths;
       const basenames = new Chains(paths.length);
       const extensions = new Chains(paths.length);
+      const hashes = new Int32Array(paths.length);
       for (let i = paths.length - 1; i >= 0; i--) {
         const path = paths[i];
-        // One backward pass hashes the extension (after the last dot) and the basename.
+        // One backward pass hashes the extension (after the last dot), the basename and the
+        // whole path.
         let h = 0x811c9dc5;
-        let j = path.length - 1;
         let extension: number | undefined;
-        for (; j >= 0; j--) {
+        let basename: number | undefined;
+        for (let j = path.length - 1; j >= 0; j--) {
           const c = path.charCodeAt(j);
-          if (c === 47 /* / */) {
-            break;
-          }
-          if (c === 46 /* . */ && extension === undefined) {
-            extension = h;
+          if (basename === undefined) {
+            if (c === 47 /* / */) {
+              basename = h;
+            } else if (c === 46 /* . */ && extension === undefined) {
+              extension = h;
+            }
           }
           h = Math.imul(h ^ c, 0x01000193);
         }
-        basenames.prepend(h, i);
+        basenames.prepend(basename ?? h, i);
         if (extension !== undefined) {
           extensions.prepend(extension, i);
         }
+        hashes[i] = h;
       }
       this.basenames = basenames;
       this.extensions = extensions;
+      this.hashes = hashes;
     }
     return { basenames: this.basenames, extensions: this.extensions };
   }

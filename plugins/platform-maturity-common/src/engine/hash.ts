@@ -21,6 +21,41 @@ export class Hasher {
     return this;
   }
 
+  /** Mixes in a 32-bit integer. */
+  updateInt(value: number): this {
+    this.h1 = Math.imul(this.h1 ^ value, 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ value, 0x01000193) ^ (this.h1 >>> 15);
+    return this;
+  }
+
+  /**
+   * Mixes in any JSON-like value with object keys in sorted order, so that equal values give equal
+   * hashes; the same as hashing `stableStringify(value)` in effect, without building the string.
+   */
+  updateValue(value: unknown): this {
+    if (value === null || value === undefined) {
+      return this.update('\u0001null');
+    }
+    if (typeof value !== 'object') {
+      return this.update(`${typeof value}\u0001${String(value)}`);
+    }
+    if (Array.isArray(value)) {
+      this.update('\u0001[');
+      for (const item of value) {
+        this.updateValue(item);
+      }
+      return this.update('\u0001]');
+    }
+    this.update('\u0001{');
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record).sort()) {
+      if (record[key] !== undefined) {
+        this.update(key).updateValue(record[key]);
+      }
+    }
+    return this.update('\u0001}');
+  }
+
   digest(): string {
     return (
       (this.h1 >>> 0).toString(16).padStart(8, '0') +
