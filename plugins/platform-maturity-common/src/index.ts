@@ -9,6 +9,7 @@ export * from './types';
 export * from './capabilities';
 export * from './levels';
 export * from './permissions';
+export * from './api';
 export { BUILTIN_CHECKS } from './checks';
 export {
   DEFAULT_APPLIES_TO,

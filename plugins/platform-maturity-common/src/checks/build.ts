@@ -1,4 +1,5 @@
 import type { CheckImplementation } from '../engine/checkTypes';
+import { compileGlobs, matchesAny } from '../engine/globs';
 import { CI_GLOBS, CI_SYSTEMS } from './ci';
 import {
   fail,
@@ -88,6 +89,11 @@ const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
 
 const ROOT_MANIFEST = ['package.json'];
 
+const CI_MATCHERS = CI_SYSTEMS.map(system => ({
+  system,
+  globs: compileGlobs(system.globs),
+}));
+
 /** Checks of the `build` capability. */
 export const buildChecks: CheckImplementation[] = [
   {
@@ -102,9 +108,12 @@ export const buildChecks: CheckImplementation[] = [
       if (!repository) {
         return repositoryUnavailable('a CI pipeline');
       }
-      const found = CI_SYSTEMS.map(system => ({
+      // One lookup of every pipeline file, then sorted by system: the same files as a lookup of
+      // each system's globs, without one per system.
+      const pipelineFiles = repository.find(CI_GLOBS);
+      const found = CI_MATCHERS.map(({ system, globs }) => ({
         system,
-        files: repository.find(system.globs),
+        files: pipelineFiles.filter(path => matchesAny(path, globs)),
       })).filter(s => s.files.length > 0);
       if (found.length === 0) {
         return fail(

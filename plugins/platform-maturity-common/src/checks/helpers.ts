@@ -61,10 +61,10 @@ export function findAnnotation(
   entity: Entity,
   keys: readonly string[],
 ): { key: string; value: string } | undefined {
-  const all = annotations(entity);
+  const all = Object.entries(annotations(entity));
   for (const key of keys) {
     const isPrefix = key.endsWith('/') || key.endsWith('.');
-    for (const [k, v] of Object.entries(all)) {
+    for (const [k, v] of all) {
       if (
         typeof v === 'string' &&
         v.trim() &&

@@ -284,6 +284,10 @@ export function findForm(
  * (or to its first line), so that messages and evidence show one line.
  */
 export function focusLine(match: FileMatch, line?: RegExp): FileMatch {
+  if (!match.text.includes('\n')) {
+    // One line: nothing to narrow (the line patterns have no `g` flag whose state a test moves).
+    return { ...match, text: match.text.trim() };
+  }
   const lines = match.text.split('\n');
   const i = line ? lines.findIndex(l => line.test(l)) : -1;
   return i > 0

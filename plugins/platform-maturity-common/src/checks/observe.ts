@@ -142,14 +142,23 @@ export function manifestsPresent(repository: RepositoryView): string[] {
   return findOwnFiles(repository, MANIFEST_GLOBS);
 }
 
+const dependencyEntries = new WeakMap<
+  DependencyPatterns,
+  Array<[Ecosystem, RegExp]>
+>();
+
 /** The first manifest line, in ecosystem order, that declares one of the dependencies. */
 export function findDependency(
   repository: RepositoryView,
   patterns: DependencyPatterns,
 ): (FileMatch & { ecosystem: Ecosystem }) | undefined {
-  for (const [ecosystem, pattern] of Object.entries(patterns) as Array<
-    [Ecosystem, RegExp]
-  >) {
+  // The patterns are constants: list their entries once.
+  let entries = dependencyEntries.get(patterns);
+  if (!entries) {
+    entries = Object.entries(patterns) as Array<[Ecosystem, RegExp]>;
+    dependencyEntries.set(patterns, entries);
+  }
+  for (const [ecosystem, pattern] of entries) {
     const match = searchOwnFiles(repository, MANIFESTS[ecosystem], pattern);
     if (match) {
       return { ...match, ecosystem };

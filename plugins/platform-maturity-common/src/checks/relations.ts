@@ -112,6 +112,7 @@ interface EntityRelations {
  */
 const cache = new WeakMap<Entity, EntityRelations>();
 
+/** The values relations are read from, in the order {@link isCurrent} compares them. */
 function sourcesOf(entity: Entity): unknown[] {
   return [
     entity.metadata?.namespace,
@@ -120,16 +121,31 @@ function sourcesOf(entity: Entity): unknown[] {
   ];
 }
 
+/** Whether the entity's relation fields are still the values the entry was read from. */
+function isCurrent(entity: Entity, sources: unknown[]): boolean {
+  if (
+    sources[0] !== entity.metadata?.namespace ||
+    sources[1] !== entity.relations
+  ) {
+    return false;
+  }
+  for (let i = 0; i < SPEC_FIELDS.length; i++) {
+    if (sources[i + 2] !== specField(entity, SPEC_FIELDS[i].field)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 function relationsOf(entity: Entity): EntityRelations {
   if (!entity || typeof entity !== 'object') {
     return { relations: [], invalid: [], sources: [] };
   }
-  const sources = sourcesOf(entity);
   const cached = cache.get(entity);
-  if (cached && cached.sources.every((value, i) => value === sources[i])) {
+  if (cached && isCurrent(entity, cached.sources)) {
     return cached;
   }
-  const result = { ...readRelations(entity), sources };
+  const result = { ...readRelations(entity), sources: sourcesOf(entity) };
   cache.set(entity, result);
   return result;
 }

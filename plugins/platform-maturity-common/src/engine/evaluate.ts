@@ -16,6 +16,25 @@ import { collectWaivers } from './waivers';
 
 const NO_READS: readonly string[] = [];
 const OUTCOME_STATUSES = new Set(['pass', 'fail', 'not-applicable', 'unknown']);
+/** Read only: results copy its fields. */
+const NOT_APPLICABLE: CheckOutcome = {
+  status: 'not-applicable',
+  message: 'The check does not apply to this entity.',
+};
+
+/** `now.toISOString()`, remembered for the last time seen: a batch evaluates at one time. */
+let lastTime: number | undefined;
+let lastIso = '';
+
+function isoString(now: Date): string {
+  const time = now.getTime();
+  if (time !== lastTime) {
+    // Throws for an invalid date before anything is remembered, as toISOString does.
+    lastIso = now.toISOString();
+    lastTime = time;
+  }
+  return lastIso;
+}
 
 /** The entity's ref, tolerating a malformed entity. */
 export function safeEntityRef(entity: Entity): string {
@@ -85,90 +104,97 @@ export function evaluate(
     ? new RepositoryAccess(sortedSnapshot(context.repository))
     : undefined;
   const notices: ScorecardNotice[] = [];
+  const checks = ruleset.checks;
 
-  const predicateResults = new Map<unknown, boolean>();
-  const applies = (predicate: unknown, test: (e: Entity) => boolean) => {
-    let result = predicateResults.get(predicate);
-    if (result === undefined) {
+  // Most checks share a predicate (the default one), so each distinct predicate is tested once.
+  const predicates: unknown[] = [];
+  const predicateResults: boolean[] = [];
+  const applicable: boolean[] = [];
+  let inScope = false;
+  for (const check of checks) {
+    const predicate = check.definition.appliesTo;
+    const seen = predicates.indexOf(predicate);
+    let result: boolean;
+    if (seen === -1) {
       try {
-        result = test(entity);
+        result = check.appliesTo(entity);
       } catch {
         result = false;
       }
-      predicateResults.set(predicate, result);
+      predicates.push(predicate);
+      predicateResults.push(result);
+    } else {
+      result = predicateResults[seen];
     }
-    return result;
-  };
-  const applicable = ruleset.checks.map(check =>
-    applies(check.definition.appliesTo, check.appliesTo),
-  );
-  const inScope = applicable.some(Boolean);
+    applicable.push(result);
+    inScope ||= result;
+  }
 
   const waivers = inScope
     ? collectWaivers(ruleset, entity, entityRef, now, notices)
     : new Map<string, Waiver>();
 
   const results: CheckResult[] = [];
-  if (inScope) {
-    ruleset.checks.forEach((check, i) => {
-      const { definition, implementation } = check;
-      let outcome: CheckOutcome;
-      if (!applicable[i]) {
-        outcome = {
-          status: 'not-applicable',
-          message: 'The check does not apply to this entity.',
-        };
-      } else {
-        try {
-          outcome = normaliseOutcome(
-            implementation.evaluate({
-              entity,
-              repository: repository?.viewFor(implementation.reads ?? NO_READS),
-              catalog,
-              now,
-            }),
-          );
-        } catch (error) {
-          const message = `The check could not run: ${
-            (error as Error)?.message ?? String(error)
-          }`;
-          notices.push({
-            type: 'check-error',
-            checkId: definition.id,
-            message,
-          });
-          outcome = { status: 'unknown', message };
-        }
+  for (let i = 0; inScope && i < checks.length; i++) {
+    const { definition, implementation } = checks[i];
+    let outcome: CheckOutcome;
+    if (!applicable[i]) {
+      outcome = NOT_APPLICABLE;
+    } else {
+      try {
+        outcome = normaliseOutcome(
+          implementation.evaluate({
+            entity,
+            repository: repository?.viewFor(implementation.reads ?? NO_READS),
+            catalog,
+            now,
+          }),
+        );
+      } catch (error) {
+        const message = `The check could not run: ${
+          (error as Error)?.message ?? String(error)
+        }`;
+        notices.push({
+          type: 'check-error',
+          checkId: definition.id,
+          message,
+        });
+        outcome = { status: 'unknown', message };
       }
-      const result: CheckResult = {
-        checkId: definition.id,
-        capability: definition.capability,
-        status: outcome.status,
-        message: outcome.message,
-        evidence: outcome.evidence ?? [],
-      };
-      const waiver = waivers.get(definition.id);
-      if (waiver) {
-        if (result.status === 'fail' || result.status === 'unknown') {
-          result.status = 'waived';
-          result.message = `Waived until ${waiver.until}: ${waiver.reason} (${outcome.message})`;
-          result.waiver = waiver;
-        } else if (result.status === 'pass') {
-          notices.push({
-            type: 'waiver-unused',
-            checkId: definition.id,
-            message: `The waiver for ${definition.id} is no longer needed: the check passes.`,
-          });
-        }
+    }
+    const result: CheckResult = {
+      checkId: definition.id,
+      capability: definition.capability,
+      status: outcome.status,
+      message: outcome.message,
+      evidence: outcome.evidence ?? [],
+    };
+    const waiver = waivers.get(definition.id);
+    if (waiver) {
+      if (result.status === 'fail' || result.status === 'unknown') {
+        result.status = 'waived';
+        result.message = `Waived until ${waiver.until}: ${waiver.reason} (${outcome.message})`;
+        result.waiver = waiver;
+      } else if (result.status === 'pass') {
+        notices.push({
+          type: 'waiver-unused',
+          checkId: definition.id,
+          message: `The waiver for ${definition.id} is no longer needed: the check passes.`,
+        });
       }
-      results.push(result);
-    });
+    }
+    results.push(result);
   }
 
-  const weights = new Map(
-    ruleset.checks.map(c => [c.definition.id, c.definition.weight]),
-  );
-  const capabilities = scoreCapabilities(results, id => weights.get(id) ?? 1);
+  // A scan rather than a map of the few checks; the last check with an id decides, as in a map.
+  const capabilities = scoreCapabilities(results, id => {
+    for (let i = checks.length - 1; i >= 0; i--) {
+      if (checks[i].definition.id === id) {
+        return checks[i].definition.weight ?? 1;
+      }
+    }
+    return 1;
+  });
   const score = inScope ? overallScore(capabilities) : null;
   const ladder = inScope
     ? computeLevel(ruleset.levels, capabilities, score)
@@ -186,7 +212,7 @@ export function evaluate(
 
   return {
     entityRef,
-    evaluatedAt: now.toISOString(),
+    evaluatedAt: isoString(now),
     inScope,
     score,
     level: ladder?.level ?? null,

@@ -8,6 +8,15 @@ export class Hasher {
   private h2 = 0x050c5d1f;
 
   update(text: string): this {
+    this.mix(text);
+    // A separator so that ['ab', 'c'] and ['a', 'bc'] differ.
+    this.h1 = Math.imul(this.h1 ^ 0xff, 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ 0xff, 0x01000193);
+    return this;
+  }
+
+  /** Mixes in the characters of the text, without a separator. */
+  private mix(text: string) {
     let h1 = this.h1;
     let h2 = this.h2;
     for (let i = 0; i < text.length; i++) {
@@ -15,10 +24,8 @@ export class Hasher {
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
     }
-    // A separator so that ['ab', 'c'] and ['a', 'bc'] differ.
-    this.h1 = Math.imul(h1 ^ 0xff, 0x01000193);
-    this.h2 = Math.imul(h2 ^ 0xff, 0x01000193);
-    return this;
+    this.h1 = h1;
+    this.h2 = h2;
   }
 
   /** Mixes in a 32-bit integer. */
@@ -37,7 +44,10 @@ export class Hasher {
       return this.update('\u0001null');
     }
     if (typeof value !== 'object') {
-      return this.update(`${typeof value}\u0001${String(value)}`);
+      // The same as `update(`${typeof value}\u0001${String(value)}`)`, without building the text.
+      this.mix(typeof value);
+      this.mix('\u0001');
+      return this.update(String(value));
     }
     if (Array.isArray(value)) {
       this.update('\u0001[');

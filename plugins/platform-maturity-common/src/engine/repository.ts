@@ -1,6 +1,6 @@
 import type { RepositorySnapshot } from '../types';
 import type { FileMatch, RepositoryView } from './checkTypes';
-import { CompiledGlob, PathIndex, compileGlobs, matchesAny } from './globs';
+import { GlobList, PathIndex, covers, globList, matchesAny } from './globs';
 
 const MAX_MATCH_TEXT = 160;
 const stateless = new WeakMap<RegExp, RegExp>();
@@ -19,6 +19,50 @@ function withoutState(pattern: RegExp): RegExp {
 }
 
 /**
+ * The searches done over one glob list: patterns (by identity: checks pass constants) and their
+ * results, side by side. A list is searched with a few patterns at most, so a scan beats a map.
+ */
+interface Searches {
+  patterns: RegExp[];
+  results: Array<FileMatch | undefined>;
+}
+
+/** The repository as one check sees it: methods on a class, so a view costs one allocation. */
+class CheckView implements RepositoryView {
+  private readonly access: RepositoryAccess;
+  private readonly allowed: GlobList;
+
+  constructor(access: RepositoryAccess, allowed: GlobList) {
+    this.access = access;
+    this.allowed = allowed;
+  }
+
+  get paths(): readonly string[] {
+    return this.access.index.paths;
+  }
+
+  find(globs: string | readonly string[]): string[] {
+    return this.access.index.find(globs);
+  }
+
+  has(globs: string | readonly string[]): boolean {
+    return this.access.index.find(globs).length > 0;
+  }
+
+  read(path: string): string | undefined {
+    assertReadable(path, this.allowed);
+    return this.access.read(path);
+  }
+
+  search(
+    globs: string | readonly string[],
+    pattern: RegExp,
+  ): FileMatch | undefined {
+    return this.access.search(globs, pattern, this.allowed);
+  }
+}
+
+/**
  * One evaluation's access to a repository snapshot, shared by all checks: the path index, the
  * contents read so far (each file is read at most once) and search results.
  */
@@ -26,12 +70,8 @@ export class RepositoryAccess {
   readonly index: PathIndex;
   private readonly snapshot: RepositorySnapshot;
   private readonly contents = new Map<string, string | undefined>();
-  /** Search results by glob list and pattern (both by identity: checks pass constants). */
-  private readonly searches = new Map<
-    string | readonly string[],
-    Map<RegExp, FileMatch | null>
-  >();
-  private readonly views = new Map<readonly string[], RepositoryView>();
+  /** Searches by glob list slot. */
+  private readonly searches: Array<Searches | undefined> = [];
 
   constructor(snapshot: RepositorySnapshot) {
     this.snapshot = snapshot;
@@ -39,8 +79,9 @@ export class RepositoryAccess {
   }
 
   read(path: string): string | undefined {
-    if (this.contents.has(path)) {
-      return this.contents.get(path);
+    const cached = this.contents.get(path);
+    if (cached !== undefined || this.contents.has(path)) {
+      return cached;
     }
     const content = this.snapshot.read(path);
     const text = typeof content === 'string' ? content : undefined;
@@ -57,30 +98,36 @@ export class RepositoryAccess {
   search(
     globs: string | readonly string[],
     pattern: RegExp,
-    allowed: CompiledGlob[],
+    allowed: GlobList,
   ): FileMatch | undefined {
-    let byPattern = this.searches.get(globs);
-    if (!byPattern) {
-      byPattern = new Map();
-      this.searches.set(globs, byPattern);
+    const list = globList(globs);
+    let searches = this.searches[list.slot];
+    if (!searches) {
+      searches = { patterns: [], results: [] };
+      this.searches[list.slot] = searches;
     }
-    const cached = byPattern.get(pattern);
-    if (cached !== undefined) {
-      return cached ?? undefined;
+    const at = searches.patterns.indexOf(pattern);
+    if (at !== -1) {
+      return searches.results[at];
     }
-    const found = this.searchUncached(globs, pattern, allowed);
-    byPattern.set(pattern, found ?? null);
+    const found = this.searchUncached(list, pattern, allowed);
+    searches.patterns.push(pattern);
+    searches.results.push(found);
     return found;
   }
 
   private searchUncached(
-    globs: string | readonly string[],
+    list: GlobList,
     pattern: RegExp,
-    allowed: CompiledGlob[],
+    allowed: GlobList,
   ): FileMatch | undefined {
     const lineStart = withoutState(pattern);
-    for (const path of this.index.find(globs)) {
-      assertReadable(path, allowed);
+    // Globs that are all among the allowed ones only find readable paths.
+    const checked = !covers(allowed, list);
+    for (const path of this.index.findList(list)) {
+      if (checked) {
+        assertReadable(path, allowed);
+      }
       const content = this.read(path);
       if (content === undefined) {
         continue;
@@ -107,28 +154,12 @@ export class RepositoryAccess {
 
   /** The view of one check, limited to reading the files it declares. */
   viewFor(reads: readonly string[]): RepositoryView {
-    const cached = this.views.get(reads);
-    if (cached) {
-      return cached;
-    }
-    const allowed = compileGlobs(reads);
-    const view: RepositoryView = {
-      paths: this.index.paths,
-      find: globs => this.index.find(globs),
-      has: globs => this.index.find(globs).length > 0,
-      read: path => {
-        assertReadable(path, allowed);
-        return this.read(path);
-      },
-      search: (globs, pattern) => this.search(globs, pattern, allowed),
-    };
-    this.views.set(reads, view);
-    return view;
+    return new CheckView(this, globList(reads));
   }
 }
 
-function assertReadable(path: string, allowed: CompiledGlob[]) {
-  if (!matchesAny(path, allowed)) {
+function assertReadable(path: string, allowed: GlobList) {
+  if (!matchesAny(path, allowed.globs)) {
     throw new Error(
       `the check read '${path}', which is not among the files it declares in 'reads'`,
     );

@@ -1,0 +1,904 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  CAPABILITY_IDS,
+  CapabilityId,
+  CapabilityScore,
+  CheckStatus,
+  ScorecardEntityFacts,
+} from '@paved/plugin-platform-maturity-common';
+import { Knex } from 'knex';
+import { KnexScorecardStore } from './KnexScorecardStore';
+import { ScorecardOrderBy, StoredScorecard } from './ScorecardStore';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+const TABLES = ['scorecards', 'scorecard_history', 'evaluation_runs'];
+const T0 = '2026-11-25T12:00:00.000Z';
+
+/** `T0` plus some minutes, as an ISO string. */
+function at(minutes: number): string {
+  return new Date(Date.parse(T0) + minutes * 60_000).toISOString();
+}
+
+interface CardOptions {
+  facts?: Partial<ScorecardEntityFacts>;
+  inScope?: boolean;
+  score?: number | null;
+  level?: number | null;
+  capabilities?: Partial<Record<CapabilityId, number | null>>;
+  statuses?: Record<string, CheckStatus>;
+  rulesetHash?: string;
+  evidenceDigest?: string;
+  evaluatedAt?: string;
+  entityHash?: string;
+  repositoryEtag?: string;
+}
+
+/** A stored scorecard for `kind:namespace/name`, built by hand so each test controls every column. */
+function card(entityRef: string, options: CardOptions = {}): StoredScorecard {
+  const [, kind, namespace, name] = entityRef.match(/^(.+):(.+)\/(.+)$/)!;
+  const inScope = options.inScope ?? true;
+  const score = options.score !== undefined ? options.score : 50;
+  const level = options.level !== undefined ? options.level : 1;
+  const statuses =
+    options.statuses ?? (inScope ? { 'build.pipeline': 'pass' } : {});
+  const capabilities: CapabilityScore[] = CAPABILITY_IDS.map(id => {
+    const capabilityScore = options.capabilities?.[id] ?? null;
+    let status: CapabilityScore['status'] = 'partial';
+    if (capabilityScore === null) status = 'not-applicable';
+    else if (capabilityScore === 100) status = 'complete';
+    else if (capabilityScore === 0) status = 'missing';
+    return {
+      capability: id,
+      status,
+      score: capabilityScore,
+      passedWeight: capabilityScore ?? 0,
+      applicableWeight: capabilityScore === null ? 0 : 100,
+      unknownWeight: 0,
+    };
+  });
+  return {
+    entity: { entityRef, kind, namespace, name, ...options.facts },
+    scorecard: {
+      entityRef,
+      evaluatedAt: options.evaluatedAt ?? T0,
+      inScope,
+      score: inScope ? score : null,
+      level:
+        inScope && level !== null ? { level, name: `Level ${level}` } : null,
+      capabilities,
+      results: Object.entries(statuses).map(([checkId, status]) => ({
+        checkId,
+        capability: checkId.split('.')[0] as CapabilityId,
+        status,
+        message: `${checkId} is ${status}`,
+        evidence: [{ type: 'file', ref: 'Jenkinsfile', line: 1 }],
+      })),
+      notices: [],
+      rulesetHash: options.rulesetHash ?? 'ruleset-1',
+      evidenceDigest: options.evidenceDigest ?? 'evidence-1',
+    },
+    entityHash: options.entityHash ?? `hash-${entityRef}`,
+    repositoryEtag: options.repositoryEtag,
+  };
+}
+
+describe('KnexScorecardStore', () => {
+  async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await KnexScorecardStore.create({
+      database: mockServices.database({ knex }),
+    });
+    return { knex, store };
+  }
+
+  async function saveAll(store: KnexScorecardStore, cards: StoredScorecard[]) {
+    for (const stored of cards) {
+      await store.saveScorecard(stored);
+    }
+  }
+
+  async function tablesPresent(knex: Knex) {
+    return Promise.all(TABLES.map(t => knex.schema.hasTable(t)));
+  }
+
+  it.each(databases.eachSupportedId())(
+    'migrates up, down and up again, and skips migrations when told, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await KnexScorecardStore.create({
+        database: mockServices.database({ knex, migrations: { skip: true } }),
+      });
+      await KnexScorecardStore.create({
+        database: mockServices.database({ knex }),
+        skipMigrations: true,
+      });
+      expect(await tablesPresent(knex)).toEqual([false, false, false]);
+
+      await KnexScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await tablesPresent(knex)).toEqual([true, true, true]);
+
+      const directory = resolvePackagePath(
+        '@paved/plugin-platform-maturity-backend',
+        'migrations',
+      );
+      await knex.migrate.down({ directory });
+      expect(await tablesPresent(knex)).toEqual([false, false, false]);
+
+      await knex.migrate.latest({ directory });
+      expect(await tablesPresent(knex)).toEqual([true, true, true]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'round-trips a scorecard with its facts, JSON, booleans and dates, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const full = card('component:default/orders', {
+        facts: {
+          title: 'Orders',
+          owner: 'group:default/team-a',
+          system: 'system:default/shop',
+          domain: 'domain:default/commerce',
+          lifecycle: 'production',
+          type: 'service',
+        },
+        score: 66.7,
+        level: 2,
+        capabilities: { build: 100, deploy: 33.3, data: null },
+        statuses: { 'build.pipeline': 'pass', 'deploy.chart': 'fail' },
+        evaluatedAt: '2026-11-25T12:34:56.789Z',
+        repositoryEtag: 'W/"etag-1"',
+      });
+      const outOfScope = card('resource:default/bucket', { inScope: false });
+
+      await saveAll(store, [full, outOfScope]);
+
+      expect(await store.getScorecard('component:default/orders')).toEqual(
+        full,
+      );
+      const bare = await store.getScorecard('resource:default/bucket');
+      expect(bare).toEqual(outOfScope);
+      expect(bare?.scorecard.inScope).toBe(false);
+      expect(bare?.repositoryEtag).toBeUndefined();
+      expect(bare?.entity.owner).toBeUndefined();
+      expect(
+        await store.getScorecard('component:default/nope'),
+      ).toBeUndefined();
+
+      const { items } = await store.listScorecards({
+        orderBy: 'entityRef',
+        order: 'asc',
+        limit: 10,
+      });
+      expect(items[0]).toEqual({
+        entityRef: 'component:default/orders',
+        kind: 'component',
+        namespace: 'default',
+        name: 'orders',
+        title: 'Orders',
+        owner: 'group:default/team-a',
+        system: 'system:default/shop',
+        domain: 'domain:default/commerce',
+        lifecycle: 'production',
+        type: 'service',
+        score: 66.7,
+        level: 2,
+        levelName: 'Level 2',
+        capabilities: {
+          build: 100,
+          deploy: 33.3,
+          observe: null,
+          data: null,
+          capacity: null,
+          'as-code': null,
+        },
+        evaluatedAt: '2026-11-25T12:34:56.789Z',
+      });
+      expect(items[1]).toMatchObject({
+        entityRef: 'resource:default/bucket',
+        score: null,
+        level: null,
+        levelName: null,
+      });
+
+      // Saving again replaces the latest scorecard.
+      await store.saveScorecard(
+        card('component:default/orders', { score: 80, level: 3 }),
+      );
+      const replaced = await store.getScorecard('component:default/orders');
+      expect(replaced?.scorecard.score).toBe(80);
+      expect(replaced?.entity.title).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'adds a history row only when the score, the level or a check status changes, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const ref = 'component:default/orders';
+      const save = (options: CardOptions) =>
+        store.saveScorecard(card(ref, options));
+      const s1 = { 'build.pipeline': 'fail' } as const;
+
+      expect(
+        await save({ statuses: s1, score: 0, evaluatedAt: at(1) }),
+      ).toEqual({ historyAdded: true });
+      // The same scorecard again.
+      expect(
+        await save({ statuses: s1, score: 0, evaluatedAt: at(2) }),
+      ).toEqual({ historyAdded: false });
+      // A new standard that changes no result: the latest row follows, the history does not.
+      expect(
+        await save({
+          statuses: s1,
+          score: 0,
+          rulesetHash: 'ruleset-2',
+          evaluatedAt: at(3),
+        }),
+      ).toEqual({ historyAdded: false });
+      expect((await store.getScorecard(ref))?.scorecard.rulesetHash).toBe(
+        'ruleset-2',
+      );
+      // The service changed a status; against the previous history row both hashes moved.
+      expect(
+        await save({
+          statuses: { 'build.pipeline': 'pass' },
+          score: 100,
+          rulesetHash: 'ruleset-2',
+          evidenceDigest: 'evidence-2',
+          evaluatedAt: at(4),
+        }),
+      ).toEqual({ historyAdded: true });
+      // A new check shows up from new evidence.
+      expect(
+        await save({
+          statuses: { 'build.pipeline': 'pass', 'build.tests': 'fail' },
+          score: 100,
+          rulesetHash: 'ruleset-2',
+          evidenceDigest: 'evidence-3',
+          evaluatedAt: at(5),
+        }),
+      ).toEqual({ historyAdded: true });
+      // The standard alone fails a check.
+      expect(
+        await save({
+          statuses: { 'build.pipeline': 'fail', 'build.tests': 'fail' },
+          score: 100,
+          rulesetHash: 'ruleset-3',
+          evidenceDigest: 'evidence-3',
+          evaluatedAt: at(6),
+        }),
+      ).toEqual({ historyAdded: true });
+      // Only the level moved, with neither hash: time did it (a waiver expired).
+      expect(
+        await save({
+          statuses: { 'build.pipeline': 'fail', 'build.tests': 'fail' },
+          score: 100,
+          level: 0,
+          rulesetHash: 'ruleset-3',
+          evidenceDigest: 'evidence-3',
+          evaluatedAt: at(7),
+        }),
+      ).toEqual({ historyAdded: true });
+
+      const history = await store.getHistory(ref);
+      expect(history.map(h => [h.recordedAt, h.change])).toEqual([
+        [at(1), 'first'],
+        [at(4), 'both'],
+        [at(5), 'evidence'],
+        [at(6), 'ruleset'],
+        [at(7), 'evidence'],
+      ]);
+      expect(history[0]).toEqual({
+        recordedAt: at(1),
+        score: 0,
+        level: 1,
+        levelName: 'Level 1',
+        rulesetHash: 'ruleset-1',
+        evidenceDigest: 'evidence-1',
+        statuses: { 'build.pipeline': 'fail' },
+        change: 'first',
+      });
+      expect(history[2].statuses).toEqual({
+        'build.pipeline': 'pass',
+        'build.tests': 'fail',
+      });
+
+      // Since a time, the first row is still classified against the one before it.
+      const recent = await store.getHistory(ref, new Date(at(5)));
+      expect(recent.map(h => [h.recordedAt, h.change])).toEqual([
+        [at(5), 'evidence'],
+        [at(6), 'ruleset'],
+        [at(7), 'evidence'],
+      ]);
+      expect(await store.getHistory(ref, new Date(at(8)))).toEqual([]);
+      expect(await store.getHistory('component:default/nope')).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'returns the skip keys of stored entities, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await saveAll(store, [
+        card('component:default/a', {
+          entityHash: 'h-a',
+          repositoryEtag: 'etag-a',
+          rulesetHash: 'r-1',
+        }),
+        card('component:default/b', { entityHash: 'h-b', rulesetHash: 'r-2' }),
+      ]);
+
+      // More refs than one IN list holds.
+      const refs = [
+        ...Array.from({ length: 1200 }, (_, i) => `component:default/x${i}`),
+        'component:default/a',
+        'component:default/b',
+      ];
+      const keys = await store.getSkipKeys(refs);
+      expect([...keys.entries()].sort()).toEqual([
+        [
+          'component:default/a',
+          { entityHash: 'h-a', repositoryEtag: 'etag-a', rulesetHash: 'r-1' },
+        ],
+        [
+          'component:default/b',
+          { entityHash: 'h-b', repositoryEtag: undefined, rulesetHash: 'r-2' },
+        ],
+      ]);
+      expect((await store.getSkipKeys([])).size).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'removes the scorecards a run did not see and keeps their history, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const run1 = await store.startRun({
+        startedAt: new Date(at(0)),
+        rulesetHash: 'r',
+      });
+      for (const name of ['evaluated', 'skipped', 'gone', 'refreshed']) {
+        await store.saveScorecard(card(`component:default/${name}`), {
+          runId: run1,
+        });
+      }
+      // Saved outside any run, before and after run 2 started.
+      await store.saveScorecard(
+        card('component:default/manual-old', { evaluatedAt: at(5) }),
+      );
+      await store.saveScorecard(
+        card('component:default/manual-new', { evaluatedAt: at(20) }),
+      );
+
+      const run2 = await store.startRun({
+        startedAt: new Date(at(10)),
+        rulesetHash: 'r',
+      });
+      await store.saveScorecard(
+        card('component:default/evaluated', { score: 90, evaluatedAt: at(11) }),
+        { runId: run2 },
+      );
+      await store.markSeen(
+        ['component:default/skipped', 'component:default/refreshed'],
+        run2,
+      );
+      // A refresh between marking and removal keeps the run's mark.
+      await store.saveScorecard(
+        card('component:default/refreshed', { score: 70, evaluatedAt: at(12) }),
+      );
+
+      expect(await store.removeUnseen(run2)).toBe(2);
+
+      const { items } = await store.listScorecards({
+        orderBy: 'entityRef',
+        order: 'asc',
+        limit: 10,
+      });
+      expect(items.map(i => i.name)).toEqual([
+        'evaluated',
+        'manual-new',
+        'refreshed',
+        'skipped',
+      ]);
+      expect(await store.getHistory('component:default/gone')).toHaveLength(1);
+      expect(
+        await store.getHistory('component:default/manual-old'),
+      ).toHaveLength(1);
+      expect(await store.removeUnseen(run2)).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'prunes old history of removed entities only, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      for (const name of ['kept', 'removed']) {
+        await store.saveScorecard(
+          card(`component:default/${name}`, { score: 10, evaluatedAt: at(0) }),
+        );
+        await store.saveScorecard(
+          card(`component:default/${name}`, { score: 20, evaluatedAt: at(60) }),
+        );
+      }
+      const run = await store.startRun({
+        startedAt: new Date(at(120)),
+        rulesetHash: 'r',
+      });
+      await store.markSeen(['component:default/kept'], run);
+      expect(await store.removeUnseen(run)).toBe(1);
+
+      expect(await store.pruneHistory(new Date(at(30)))).toBe(1);
+      expect(
+        (await store.getHistory('component:default/removed')).map(
+          h => h.recordedAt,
+        ),
+      ).toEqual([at(60)]);
+      expect(await store.getHistory('component:default/kept')).toHaveLength(2);
+      expect(await store.pruneHistory(new Date(at(30)))).toBe(0);
+    },
+  );
+
+  /** Entities for the filter and summary tests. */
+  const catalog = [
+    card('component:default/svc-a', {
+      facts: {
+        title: 'Orders Service',
+        owner: 'group:default/a',
+        system: 'system:default/s1',
+        domain: 'domain:default/d1',
+        lifecycle: 'production',
+      },
+      score: 80,
+      level: 2,
+      capabilities: { build: 100, deploy: 50, capacity: 100, 'as-code': 100 },
+    }),
+    card('component:default/svc-b', {
+      facts: {
+        title: 'Billing',
+        owner: 'group:default/a',
+        system: 'system:default/s1',
+        domain: 'domain:default/d1',
+        lifecycle: 'experimental',
+      },
+      score: 40,
+      level: 1,
+      capabilities: { build: 100, deploy: 100, observe: 0, 'as-code': 50 },
+    }),
+    card('api:default/svc-c', {
+      facts: {
+        title: '100% done',
+        owner: 'group:default/b',
+        system: 'system:default/s2',
+        lifecycle: 'production',
+      },
+      score: 100,
+      level: 3,
+      capabilities: {
+        build: 100,
+        deploy: 100,
+        observe: 100,
+        capacity: 100,
+        'as-code': 100,
+      },
+    }),
+    card('component:default/svc_d', {
+      score: 20,
+      level: 0,
+      capabilities: { build: 0 },
+    }),
+    card('component:default/svc-e', {
+      facts: { owner: 'group:default/a', lifecycle: 'production' },
+      inScope: false,
+    }),
+    card('component:default/svc-f', {
+      facts: { owner: 'group:default/a', lifecycle: 'production' },
+      score: 50,
+      level: 1,
+      capabilities: { build: 0 },
+    }),
+  ];
+
+  it.each(databases.eachSupportedId())(
+    'filters the list, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await saveAll(store, catalog);
+
+      const list = async (filters: object) => {
+        const page = await store.listScorecards({
+          orderBy: 'entityRef',
+          order: 'asc',
+          limit: 100,
+          ...filters,
+        });
+        expect(page.totalCount).toBe(page.items.length);
+        expect(page.nextCursor).toBeUndefined();
+        return page.items.map(i => i.name);
+      };
+
+      expect(await list({})).toEqual([
+        'svc-c',
+        'svc-a',
+        'svc-b',
+        'svc-e',
+        'svc-f',
+        'svc_d',
+      ]);
+      expect(await list({ owner: ['group:default/a'] })).toEqual([
+        'svc-a',
+        'svc-b',
+        'svc-e',
+        'svc-f',
+      ]);
+      expect(
+        await list({ owner: ['group:default/a', 'group:default/b'] }),
+      ).toEqual(['svc-c', 'svc-a', 'svc-b', 'svc-e', 'svc-f']);
+      expect(await list({ kind: ['API'] })).toEqual(['svc-c']);
+      expect(await list({ lifecycle: ['production'] })).toEqual([
+        'svc-c',
+        'svc-a',
+        'svc-e',
+        'svc-f',
+      ]);
+      expect(await list({ level: [1, 3] })).toEqual([
+        'svc-c',
+        'svc-b',
+        'svc-f',
+      ]);
+      expect(await list({ failingCapability: 'build' })).toEqual([
+        'svc-f',
+        'svc_d',
+      ]);
+      expect(await list({ failingCapability: 'deploy' })).toEqual(['svc-a']);
+      expect(await list({ failingCapability: 'data' })).toEqual([]);
+      expect(await list({ q: 'ORDERS' })).toEqual(['svc-a']);
+      expect(await list({ q: 'api:Default/' })).toEqual(['svc-c']);
+      // % and _ are literal characters, not wildcards.
+      expect(await list({ q: '%' })).toEqual(['svc-c']);
+      expect(await list({ q: '_' })).toEqual(['svc_d']);
+      expect(
+        await list({ owner: ['group:default/a'], lifecycle: ['production'] }),
+      ).toEqual(['svc-a', 'svc-e', 'svc-f']);
+      expect(await list({ owner: ['group:default/nobody'] })).toEqual([]);
+
+      await expect(
+        store.listScorecards({
+          orderBy: 'entityRef',
+          order: 'asc',
+          limit: 10,
+          failingCapability: 'flying',
+        }),
+      ).rejects.toThrow(InputError);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'orders by every column in both directions and pages without gaps or duplicates, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      // Names, scores, levels and times repeat, so the entity ref must break ties.
+      const cards = Array.from({ length: 25 }, (_, i) => {
+        const kind = i < 13 ? 'component' : 'api';
+        const name = `svc-${String(i < 13 ? i : i - 12).padStart(2, '0')}`;
+        const unscored = i % 5 === 0;
+        return card(`${kind}:default/${name}`, {
+          inScope: !unscored,
+          score: unscored ? null : ((i * 7) % 40) + 60,
+          level: unscored ? null : i % 4,
+          evaluatedAt: at(i % 6),
+        });
+      });
+      await saveAll(store, cards);
+
+      const orderValue = (
+        stored: StoredScorecard,
+        orderBy: ScorecardOrderBy,
+      ): string | number => {
+        const { entity, scorecard } = stored;
+        switch (orderBy) {
+          case 'entityRef':
+            return entity.entityRef;
+          case 'name':
+            return entity.name;
+          case 'score':
+            return scorecard.score ?? -1;
+          case 'level':
+            return scorecard.level?.level ?? -1;
+          default:
+            return scorecard.evaluatedAt;
+        }
+      };
+
+      const orders: ScorecardOrderBy[] = [
+        'entityRef',
+        'name',
+        'score',
+        'level',
+        'evaluatedAt',
+      ];
+      for (const orderBy of orders) {
+        for (const order of ['asc', 'desc'] as const) {
+          const sign = order === 'asc' ? 1 : -1;
+          const expected = [...cards]
+            .sort((x, y) => {
+              const a = orderValue(x, orderBy);
+              const b = orderValue(y, orderBy);
+              if (a !== b) return (a < b ? -1 : 1) * sign;
+              return (x.entity.entityRef < y.entity.entityRef ? -1 : 1) * sign;
+            })
+            .map(c => c.entity.entityRef);
+
+          const seen: string[] = [];
+          const pageSizes: number[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await store.listScorecards({
+              orderBy,
+              order,
+              limit: 10,
+              cursor,
+            });
+            expect(page.totalCount).toBe(25);
+            seen.push(...page.items.map(i => i.entityRef));
+            pageSizes.push(page.items.length);
+            cursor = page.nextCursor;
+          } while (cursor);
+
+          expect({ orderBy, order, refs: seen }).toEqual({
+            orderBy,
+            order,
+            refs: expected,
+          });
+          expect(pageSizes).toEqual([10, 10, 5]);
+        }
+      }
+
+      // Exactly one page: no cursor to a page that would be empty.
+      const full = await store.listScorecards({
+        orderBy: 'score',
+        order: 'desc',
+        limit: 25,
+      });
+      expect(full.items).toHaveLength(25);
+      expect(full.nextCursor).toBeUndefined();
+
+      // Filters apply to every page and to the total.
+      const firstPage = await store.listScorecards({
+        orderBy: 'score',
+        order: 'asc',
+        limit: 3,
+        kind: ['api'],
+      });
+      expect(firstPage.totalCount).toBe(12);
+      const secondPage = await store.listScorecards({
+        orderBy: 'score',
+        order: 'asc',
+        limit: 3,
+        kind: ['api'],
+        cursor: firstPage.nextCursor,
+      });
+      expect(secondPage.totalCount).toBe(12);
+      expect(secondPage.items.every(i => i.kind === 'api')).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rejects an invalid cursor with an InputError, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await saveAll(store, [
+        card('component:default/a'),
+        card('component:default/b'),
+      ]);
+      const list = (cursor: string, orderBy: ScorecardOrderBy = 'score') =>
+        store.listScorecards({ orderBy, order: 'asc', limit: 1, cursor });
+      const encode = (value: unknown) =>
+        Buffer.from(JSON.stringify(value)).toString('base64url');
+
+      for (const cursor of [
+        'not a cursor',
+        encode('just a string'),
+        encode({ orderBy: 'score', order: 'asc', value: 'high' }),
+        encode({
+          orderBy: 'score',
+          order: 'asc',
+          value: 'high',
+          entityRef: 'component:default/a',
+        }),
+      ]) {
+        await expect(list(cursor)).rejects.toThrow(InputError);
+        await expect(list(cursor)).rejects.toThrow(/cursor/);
+      }
+      await expect(
+        list(
+          encode({
+            orderBy: 'evaluatedAt',
+            order: 'asc',
+            value: 'yesterday',
+            entityRef: 'component:default/a',
+          }),
+          'evaluatedAt',
+        ),
+      ).rejects.toThrow(InputError);
+
+      // A cursor of one order does not continue another.
+      const { nextCursor } = await store.listScorecards({
+        orderBy: 'name',
+        order: 'asc',
+        limit: 1,
+      });
+      expect(nextCursor).toBeDefined();
+      await expect(list(nextCursor!, 'entityRef')).rejects.toThrow(/cursor/);
+      await expect(
+        store.listScorecards({
+          orderBy: 'name',
+          order: 'desc',
+          limit: 1,
+          cursor: nextCursor,
+        }),
+      ).rejects.toThrow(InputError);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'summarises in-scope scorecards per group, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      expect(await store.getSummary('owner')).toEqual([]);
+      await saveAll(store, catalog);
+
+      expect(await store.getSummary('owner')).toEqual([
+        {
+          key: 'group:default/a',
+          count: 3,
+          meanScore: 56.7,
+          levels: { '1': 2, '2': 1 },
+          capabilityCompletion: {
+            build: 66.7,
+            deploy: 50,
+            observe: 0,
+            data: null,
+            capacity: 100,
+            'as-code': 50,
+          },
+        },
+        {
+          key: 'group:default/b',
+          count: 1,
+          meanScore: 100,
+          levels: { '3': 1 },
+          capabilityCompletion: {
+            build: 100,
+            deploy: 100,
+            observe: 100,
+            data: null,
+            capacity: 100,
+            'as-code': 100,
+          },
+        },
+        {
+          key: null,
+          count: 1,
+          meanScore: 20,
+          levels: { '0': 1 },
+          capabilityCompletion: {
+            build: 0,
+            deploy: null,
+            observe: null,
+            data: null,
+            capacity: null,
+            'as-code': null,
+          },
+        },
+      ]);
+
+      const counts = async (groupBy: Parameters<typeof store.getSummary>[0]) =>
+        (await store.getSummary(groupBy)).map(g => [
+          g.key,
+          g.count,
+          g.meanScore,
+        ]);
+      expect(await counts('kind')).toEqual([
+        ['api', 1, 100],
+        ['component', 4, 47.5],
+      ]);
+      expect(await counts('lifecycle')).toEqual([
+        ['experimental', 1, 40],
+        ['production', 3, 76.7],
+        [null, 1, 20],
+      ]);
+      expect(await counts('system')).toEqual([
+        ['system:default/s1', 2, 60],
+        ['system:default/s2', 1, 100],
+        [null, 2, 35],
+      ]);
+      expect(await counts('domain')).toEqual([
+        ['domain:default/d1', 2, 60],
+        [null, 3, 56.7],
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records evaluation runs, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      expect(await store.getLatestRun()).toBeUndefined();
+
+      const first = await store.startRun({
+        startedAt: new Date(at(0)),
+        rulesetHash: 'r-1',
+      });
+      expect(await store.getLatestRun()).toEqual({
+        id: first,
+        startedAt: at(0),
+        finishedAt: null,
+        status: 'running',
+        evaluated: 0,
+        skipped: 0,
+        failed: 0,
+        removed: 0,
+        rulesetHash: 'r-1',
+      });
+      await store.finishRun(first, {
+        finishedAt: new Date(at(1)),
+        status: 'succeeded',
+        evaluated: 10,
+        skipped: 5,
+        failed: 1,
+        removed: 2,
+      });
+      expect(await store.getLatestRun()).toEqual({
+        id: first,
+        startedAt: at(0),
+        finishedAt: at(1),
+        status: 'succeeded',
+        evaluated: 10,
+        skipped: 5,
+        failed: 1,
+        removed: 2,
+        rulesetHash: 'r-1',
+      });
+
+      const second = await store.startRun({
+        startedAt: new Date(at(2)),
+        rulesetHash: 'r-2',
+      });
+      expect(second).toBeGreaterThan(first);
+      await store.finishRun(second, {
+        finishedAt: new Date(at(3)),
+        status: 'failed',
+        evaluated: 0,
+        skipped: 0,
+        failed: 0,
+        removed: 0,
+        error: 'catalog unavailable',
+      });
+      expect(await store.getLatestRun()).toMatchObject({
+        id: second,
+        status: 'failed',
+        error: 'catalog unavailable',
+        finishedAt: at(3),
+      });
+
+      await expect(
+        store.finishRun(second + 100, {
+          finishedAt: new Date(at(4)),
+          status: 'succeeded',
+          evaluated: 0,
+          skipped: 0,
+          failed: 0,
+          removed: 0,
+        }),
+      ).rejects.toThrow(NotFoundError);
+    },
+  );
+});

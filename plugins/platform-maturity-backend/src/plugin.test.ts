@@ -1,0 +1,227 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { platformMaturityPlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+const OUTSIDER = 'user:default/outsider';
+
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-a', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  ...['orders', 'secret'].map(name => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { 'pagerduty.com/service-id': 'P1' },
+    },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/team-a',
+    },
+  })),
+];
+
+/** The in-memory catalog, except that the outsider may not read `secret`. */
+const catalogFactory = createServiceFactory({
+  service: catalogServiceRef,
+  deps: {},
+  factory: () => {
+    const catalog = catalogServiceMock({ entities });
+    const getEntityByRef = catalog.getEntityByRef.bind(catalog);
+    catalog.getEntityByRef = async (ref, options) => {
+      const principal = (
+        options as { credentials: { principal: { userEntityRef?: string } } }
+      ).credentials.principal;
+      const entity = await getEntityByRef(ref, options);
+      return principal.userEntityRef === OUTSIDER &&
+        entity?.metadata.name === 'secret'
+        ? undefined
+        : entity;
+    };
+    return catalog;
+  },
+});
+
+/** Everyone may do everything, except that the outsider may not refresh. */
+const permissionsFactory = mockServices.permissions.mock({
+  authorize: async (requests, options) =>
+    requests.map(r => ({
+      result:
+        r.permission.name === 'platform-maturity.scorecard.refresh' &&
+        (options?.credentials.principal as { userEntityRef?: string })
+          .userEntityRef === OUTSIDER
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })) as any,
+}).factory;
+
+describe('platform maturity backend plugin', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+  it.each(databases.eachSupportedId())(
+    'runs on schedule and serves the API on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const backend = await startTestBackend({
+        features: [
+          platformMaturityPlugin,
+          catalogFactory,
+          permissionsFactory,
+          mockServices.database.factory({ knex }),
+          // Requests without a token are anonymous, as in production.
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              platformMaturity: {
+                schedule: {
+                  frequency: { hours: 1 },
+                  timeout: { minutes: 5 },
+                },
+              },
+            },
+          }),
+        ],
+      });
+      try {
+        const { server } = backend;
+        const user = mockCredentials.user.header();
+        const outsider = mockCredentials.user.header(OUTSIDER);
+        const api = '/api/platform-maturity';
+
+        // The scheduled task runs at start-up (the test scheduler runs tasks without an initial
+        // delay then) and evaluates the catalog.
+        let run: any;
+        for (let i = 0; i < 100 && run?.status !== 'succeeded'; i++) {
+          await new Promise(resolve => setTimeout(resolve, 200));
+          const res = await request(server)
+            .get(`${api}/v1/runs/latest`)
+            .set('Authorization', user);
+          run = res.body;
+        }
+        expect(run).toMatchObject({ status: 'succeeded', evaluated: 2 });
+
+        const checklist = await request(server)
+          .get(`${api}/v1/checklist`)
+          .set('Authorization', user);
+        expect(checklist.status).toBe(200);
+        expect(checklist.body.checks.length).toBeGreaterThanOrEqual(17);
+
+        const card = await request(server)
+          .get(`${api}/v1/scorecards/component/default/orders`)
+          .set('Authorization', user);
+        expect(card.status).toBe(200);
+        expect(card.body.entity.entityRef).toBe('component:default/orders');
+        expect(card.body.scorecard.inScope).toBe(true);
+
+        // Never leak existence: hidden and unknown entities answer the same 404.
+        const hidden = await request(server)
+          .get(`${api}/v1/scorecards/component/default/secret`)
+          .set('Authorization', outsider);
+        const unknown = await request(server)
+          .get(`${api}/v1/scorecards/component/default/nope`)
+          .set('Authorization', outsider);
+        expect(hidden.status).toBe(404);
+        expect(unknown.status).toBe(404);
+
+        expect((await request(server).get(`${api}/v1/checklist`)).status).toBe(
+          401,
+        );
+
+        const denied = await request(server)
+          .post(`${api}/v1/scorecards/component/default/orders/refresh`)
+          .set('Authorization', outsider);
+        expect(denied.status).toBe(403);
+        const refreshed = await request(server)
+          .post(`${api}/v1/scorecards/component/default/orders/refresh`)
+          .set('Authorization', user);
+        expect(refreshed.status).toBe(200);
+        expect(refreshed.body.scorecard.entityRef).toBe(
+          'component:default/orders',
+        );
+
+        const list = await request(server)
+          .get(`${api}/v1/scorecards?limit=1&orderBy=name`)
+          .set('Authorization', user);
+        expect(list.status).toBe(200);
+        expect(list.body.items).toHaveLength(1);
+        expect(list.body.totalCount).toBe(2);
+        expect(list.body.nextCursor).toBeDefined();
+
+        const summary = await request(server)
+          .get(`${api}/v1/summary?groupBy=owner`)
+          .set('Authorization', user);
+        expect(summary.status).toBe(200);
+        expect(summary.body.groups[0]).toMatchObject({
+          key: 'group:default/team-a',
+          count: 2,
+        });
+
+        const history = await request(server)
+          .get(`${api}/v1/scorecards/component/default/orders/history`)
+          .set('Authorization', user);
+        expect(history.status).toBe(200);
+        expect(history.body.entries.length).toBeGreaterThanOrEqual(1);
+
+        for (const [path, message] of [
+          ['/v1/scorecards?limit=1000', "'limit'"],
+          ['/v1/scorecards?limit=abc', "'limit'"],
+          ['/v1/scorecards?orderBy=color', "'orderBy'"],
+          ['/v1/scorecards?capability=speed', "'capability'"],
+          ['/v1/scorecards?level=high', "'level"],
+          ['/v1/scorecards?cursor=garbage', 'cursor'],
+          ['/v1/scorecards?colour=red', 'colour'],
+          ['/v1/summary?groupBy=team', "'groupBy'"],
+          [
+            '/v1/scorecards/component/default/orders/history?since=yesterday',
+            "'since'",
+          ],
+          ['/v1/scorecards/component/default/bad%20name', "'name'"],
+        ]) {
+          const res = await request(server)
+            .get(`${api}${path}`)
+            .set('Authorization', user);
+          expect({ path, status: res.status }).toEqual({ path, status: 400 });
+          expect(res.body.error.message).toContain(message);
+        }
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+
+  it('stops at start with a message naming a bad configuration key', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          platformMaturityPlugin,
+          catalogFactory,
+          mockServices.rootConfig.factory({
+            data: { platformMaturity: { repository: { concurrency: 0 } } },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      "Invalid configuration at 'platformMaturity.repository.concurrency': must be at least 1",
+    );
+  });
+});

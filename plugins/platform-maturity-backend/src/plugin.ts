@@ -1,0 +1,91 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CheckImplementation,
+  platformMaturityPermissions,
+} from '@paved/plugin-platform-maturity-common';
+import { platformMaturityChecksExtensionPoint } from '@paved/plugin-platform-maturity-node';
+import { readBackendConfig } from './config';
+import { KnexScorecardStore } from './database/KnexScorecardStore';
+import { CatalogEvaluator } from './service/CatalogEvaluator';
+import { RepositoryEvidence } from './service/RepositoryEvidence';
+import { createRouter } from './service/router';
+
+/**
+ * The platform maturity backend plugin: evaluates the catalog on a schedule, stores scorecards and
+ * their history, and serves them at `/api/platform-maturity`.
+ *
+ * @public
+ */
+export const platformMaturityPlugin = createBackendPlugin({
+  pluginId: 'platform-maturity',
+  register(env) {
+    const extraChecks: CheckImplementation[] = [];
+    env.registerExtensionPoint(platformMaturityChecksExtensionPoint, {
+      addChecks: (...checks) => extraChecks.push(...checks),
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        urlReader: coreServices.urlReader,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const settings = readBackendConfig(deps.config, extraChecks);
+        deps.permissionsRegistry.addPermissions(platformMaturityPermissions);
+        const store = await KnexScorecardStore.create({
+          database: deps.database,
+        });
+        const evaluator = new CatalogEvaluator({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          store,
+          logger: deps.logger,
+          ruleset: settings.ruleset,
+          concurrency: settings.repository.concurrency,
+          historyRetentionDays: settings.history.retentionDays,
+          repositories: new RepositoryEvidence({
+            urlReader: deps.urlReader,
+            logger: deps.logger,
+            timeoutMs: settings.repository.timeoutMs,
+            maxFileSize: settings.repository.maxFileSize,
+            allowedLocalRoots: settings.repository.allowedLocalRoots,
+          }),
+        });
+
+        // `scope: 'global'` makes replicas sharing a database run each tick once between them.
+        await deps.scheduler.scheduleTask({
+          id: 'platform-maturity-evaluate-catalog',
+          scope: 'global',
+          ...settings.schedule,
+          fn: async () => {
+            await evaluator.runAll();
+          },
+        });
+
+        deps.httpRouter.use(
+          createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            store,
+            evaluator,
+            ruleset: settings.ruleset,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,222 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { NotModifiedError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { compileRuleset } from '@paved/plugin-platform-maturity-common';
+import { KnexScorecardStore } from '../database/KnexScorecardStore';
+import { CatalogEvaluator } from './CatalogEvaluator';
+import { RepositoryEvidence } from './RepositoryEvidence';
+
+jest.setTimeout(60_000);
+
+const component = (
+  name: string,
+  spec: Record<string, unknown> = {},
+  annotations: Record<string, string> = {},
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: {
+      'backstage.io/source-location': `url:https://git.example.com/acme/${name}/tree/main/`,
+      ...annotations,
+    },
+  },
+  spec: {
+    type: 'service',
+    lifecycle: 'production',
+    owner: 'group:default/team-a',
+    system: 'payments',
+    ...spec,
+  },
+});
+
+const catalogEntities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-a', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'payments', namespace: 'default' },
+    spec: { owner: 'team-a', domain: 'commerce' },
+  },
+  component('orders', {}, { 'pagerduty.com/service-id': 'P1' }),
+  component('legacy'),
+  component('unreadable'),
+  // Malformed for the checks: no spec fields at all.
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'odd', namespace: 'default' },
+    spec: { type: 'service' },
+  },
+];
+
+const repositories: Record<string, Record<string, string>> = {
+  'https://git.example.com/acme/orders/tree/main/': {
+    '.github/workflows/ci.yml':
+      'jobs:\n  test:\n    steps:\n      - run: npm test\n      - uses: docker/build-push-action@v6\n',
+    'src/orders.test.ts': '',
+    'renovate.json': '{}',
+  },
+  'https://git.example.com/acme/legacy/tree/main/': { 'README.md': '# legacy' },
+};
+
+/** A URL reader over in-memory trees, with ETags that change when a tree changes. */
+function fakeUrlReader() {
+  const reads: string[] = [];
+  const etagOf = (url: string) =>
+    `etag-${JSON.stringify(repositories[url]).length}`;
+  const reader = mockServices.urlReader.mock({
+    readTree: async (url, options) => {
+      reads.push(url);
+      const tree = repositories[url];
+      if (!tree) {
+        throw new Error(`connection refused for ${url}`);
+      }
+      if (options?.etag && options.etag === etagOf(url)) {
+        throw new NotModifiedError();
+      }
+      const kept = Object.keys(tree).filter(
+        path => options?.filter?.(path, { size: tree[path].length }) ?? true,
+      );
+      return {
+        etag: etagOf(url),
+        files: async () =>
+          kept.map(path => ({
+            path,
+            content: async () => Buffer.from(tree[path]),
+          })),
+        archive: async () => {
+          throw new Error('not used');
+        },
+        dir: async () => {
+          throw new Error('not used');
+        },
+      };
+    },
+  });
+  return { reader, reads };
+}
+
+describe('CatalogEvaluator', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+  async function setUp(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await KnexScorecardStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const { reader, reads } = fakeUrlReader();
+    const logger = mockServices.logger.mock();
+    const make = (config: unknown = {}, entities = catalogEntities) =>
+      new CatalogEvaluator({
+        catalog: catalogServiceMock({ entities: [...entities] }),
+        auth: mockServices.auth(),
+        store,
+        logger,
+        ruleset: compileRuleset(config),
+        concurrency: 2,
+        historyRetentionDays: 30,
+        repositories: new RepositoryEvidence({
+          urlReader: reader,
+          logger,
+          timeoutMs: 5000,
+          maxFileSize: 100_000,
+          allowedLocalRoots: [],
+        }),
+      });
+    return { store, reads, logger, make };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'evaluates the catalog, then skips what did not change, on %p',
+    async databaseId => {
+      const { store, reads, logger, make } = await setUp(databaseId);
+      const evaluator = make();
+
+      const first = await evaluator.runAll();
+      expect(first).toEqual({
+        evaluated: 4,
+        skipped: 0,
+        failed: 0,
+        removed: 0,
+      });
+      const orders = await store.getScorecard('component:default/orders');
+      expect(orders?.entity).toMatchObject({
+        owner: 'group:default/team-a',
+        system: 'system:default/payments',
+        domain: 'domain:default/commerce',
+      });
+      const build = orders?.scorecard.capabilities.find(
+        c => c.capability === 'build',
+      );
+      expect(build?.status).toBe('complete');
+      expect(orders?.scorecard.level?.level).toBeGreaterThanOrEqual(1);
+
+      // A failing read gives unknown repository checks, is logged, and the run goes on.
+      const unreadable = await store.getScorecard(
+        'component:default/unreadable',
+      );
+      expect(
+        unreadable?.scorecard.results.find(r => r.checkId === 'build.pipeline')
+          ?.status,
+      ).toBe('unknown');
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('connection refused'),
+      );
+
+      // Unchanged entities and repositories are skipped (orders and legacy by their ETags, odd
+      // has no repository); the unreadable repository is tried again.
+      reads.length = 0;
+      const second = await evaluator.runAll();
+      expect(second).toEqual({
+        evaluated: 1,
+        skipped: 3,
+        failed: 0,
+        removed: 0,
+      });
+      expect((await store.getLatestRun())?.skipped).toBe(3);
+      expect(reads.sort()).toEqual([
+        'https://git.example.com/acme/legacy/tree/main/',
+        'https://git.example.com/acme/orders/tree/main/',
+        'https://git.example.com/acme/unreadable/tree/main/',
+      ]);
+
+      // An edited entity is re-evaluated and gains a history row; a deleted one is removed.
+      const before = await store.getHistory('component:default/legacy');
+      const edited = component(
+        'legacy',
+        {},
+        { 'pagerduty.com/service-id': 'P2' },
+      );
+      const third = await make(
+        {},
+        catalogEntities
+          .filter(e => !['legacy', 'odd'].includes(e.metadata.name))
+          .concat(edited),
+      ).runAll();
+      expect(third).toEqual({
+        evaluated: 2,
+        skipped: 1,
+        failed: 0,
+        removed: 1,
+      });
+      expect(await store.getScorecard('component:default/odd')).toBeUndefined();
+      const after = await store.getHistory('component:default/legacy');
+      expect(after).toHaveLength(before.length + 1);
+      expect(after[after.length - 1].change).toBe('evidence');
+
+      // A changed ruleset re-evaluates everything.
+      const changed = make({ checks: { build: { tests: { weight: 5 } } } });
+      const fourth = await changed.runAll();
+      expect(fourth).toMatchObject({ evaluated: 4, skipped: 0 });
+    },
+  );
+});

@@ -1,0 +1,307 @@
+import type {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { stringifyError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CatalogLookup,
+  evaluate,
+  Ruleset,
+  ScorecardEntityFacts,
+} from '@paved/plugin-platform-maturity-common';
+import { createHash } from 'node:crypto';
+import type {
+  ScorecardStore,
+  StoredScorecard,
+} from '../database/ScorecardStore';
+import {
+  RepositoryEvidence,
+  RepositoryReadResult,
+  repositoryLocationOf,
+} from './RepositoryEvidence';
+
+const PAGE_SIZE = 200;
+const LOOKUP_KINDS = ['group', 'user', 'system'];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Counts of one evaluation run. */
+export interface RunStats {
+  evaluated: number;
+  skipped: number;
+  failed: number;
+  removed: number;
+}
+
+/** The content hash that decides whether an entity changed since its last evaluation. */
+export function entityHashOf(entity: Entity): string {
+  const { uid: _uid, etag: _etag, ...metadata } = entity.metadata ?? {};
+  return createHash('sha256')
+    .update(JSON.stringify({ ...entity, metadata }))
+    .digest('hex');
+}
+
+function factsOf(
+  entity: Entity,
+  systems: Map<string, Entity>,
+): ScorecardEntityFacts {
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  const namespace = entity.metadata.namespace ?? 'default';
+  const ref = (value: unknown, defaultKind: string) => {
+    if (typeof value !== 'string' || !value) return undefined;
+    try {
+      return stringifyEntityRef(
+        parseEntityRef(value, { defaultKind, defaultNamespace: namespace }),
+      );
+    } catch {
+      return undefined;
+    }
+  };
+  const system = ref(spec.system, 'system');
+  const domain = system
+    ? ref(systems.get(system)?.spec?.domain, 'domain')
+    : undefined;
+  return {
+    entityRef: stringifyEntityRef(entity),
+    kind: entity.kind.toLowerCase(),
+    namespace: namespace.toLowerCase(),
+    name: entity.metadata.name,
+    title: entity.metadata.title,
+    owner: ref(spec.owner, 'group'),
+    system,
+    domain,
+    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
+    type: typeof spec.type === 'string' ? spec.type : undefined,
+  };
+}
+
+/** Runs `task` over `items` with at most `concurrency` at a time. */
+async function forEachBounded<T>(
+  items: T[],
+  concurrency: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.min(concurrency, items.length) },
+    async () => {
+      while (next < items.length) {
+        await task(items[next++]);
+      }
+    },
+  );
+  await Promise.all(workers);
+}
+
+/**
+ * Evaluates catalog entities against the ruleset and stores their scorecards: the whole catalog
+ * in pages for the scheduled run (skipping entities whose content, repository and ruleset did not
+ * change), or one entity on demand.
+ */
+export class CatalogEvaluator {
+  private readonly catalog: CatalogService;
+  private readonly auth: AuthService;
+  private readonly store: ScorecardStore;
+  private readonly repositories: RepositoryEvidence;
+  private readonly logger: LoggerService;
+  private readonly ruleset: Ruleset;
+  private readonly concurrency: number;
+  private readonly historyRetentionDays: number;
+
+  constructor(options: {
+    catalog: CatalogService;
+    auth: AuthService;
+    store: ScorecardStore;
+    repositories: RepositoryEvidence;
+    logger: LoggerService;
+    ruleset: Ruleset;
+    concurrency: number;
+    historyRetentionDays: number;
+  }) {
+    this.catalog = options.catalog;
+    this.auth = options.auth;
+    this.store = options.store;
+    this.repositories = options.repositories;
+    this.logger = options.logger;
+    this.ruleset = options.ruleset;
+    this.concurrency = options.concurrency;
+    this.historyRetentionDays = options.historyRetentionDays;
+  }
+
+  /** Evaluates the whole catalog once and records the run. */
+  async runAll(now: () => Date = () => new Date()): Promise<RunStats> {
+    const runId = await this.store.startRun({
+      startedAt: now(),
+      rulesetHash: this.ruleset.rulesetHash,
+    });
+    const stats: RunStats = { evaluated: 0, skipped: 0, failed: 0, removed: 0 };
+    try {
+      const credentials = await this.auth.getOwnServiceCredentials();
+      const lookup = await this.loadLookup(credentials);
+      // Within a run, entities that share a repository read it once.
+      const reads = new Map<string, Promise<RepositoryReadResult>>();
+      const filter = this.ruleset.kinds
+        ? { kind: [...this.ruleset.kinds] }
+        : undefined;
+      for await (const page of this.catalog.streamEntities(
+        { filter, pageSize: PAGE_SIZE },
+        { credentials },
+      )) {
+        const entities = page.filter(e => this.ruleset.isInScope(e));
+        const skipKeys = await this.store.getSkipKeys(
+          entities.map(e => stringifyEntityRef(e)),
+        );
+        const seen: string[] = [];
+        await forEachBounded(entities, this.concurrency, async entity => {
+          const entityRef = stringifyEntityRef(entity);
+          try {
+            const outcome = await this.evaluateEntity(entity, lookup, {
+              previous: skipKeys.get(entityRef),
+              reads,
+              now: now(),
+              runId,
+            });
+            if (outcome === 'skipped') {
+              seen.push(entityRef);
+              stats.skipped++;
+            } else {
+              stats.evaluated++;
+            }
+          } catch (error) {
+            stats.failed++;
+            seen.push(entityRef);
+            this.logger.warn(
+              `Could not evaluate ${entityRef}: ${stringifyError(error)}`,
+            );
+          }
+        });
+        await this.store.markSeen(seen, runId);
+      }
+      stats.removed = await this.store.removeUnseen(runId);
+      await this.store.pruneHistory(
+        new Date(now().getTime() - this.historyRetentionDays * DAY_MS),
+      );
+      await this.store.finishRun(runId, {
+        ...stats,
+        finishedAt: now(),
+        status: 'succeeded',
+      });
+      this.logger.info(
+        `Platform maturity run ${runId}: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed, ${stats.removed} removed`,
+      );
+      return stats;
+    } catch (error) {
+      await this.store.finishRun(runId, {
+        ...stats,
+        finishedAt: now(),
+        status: 'failed',
+        error: stringifyError(error),
+      });
+      throw error;
+    }
+  }
+
+  /** Evaluates one entity now and stores its scorecard. */
+  async evaluateOne(
+    entity: Entity,
+    now = new Date(),
+  ): Promise<StoredScorecard> {
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const lookup = await this.loadLookup(credentials);
+    const stored = await this.evaluateEntity(entity, lookup, {
+      reads: new Map(),
+      now,
+    });
+    return stored as StoredScorecard;
+  }
+
+  private async evaluateEntity(
+    entity: Entity,
+    lookup: { catalog: CatalogLookup; systems: Map<string, Entity> },
+    options: {
+      previous?: {
+        entityHash: string;
+        repositoryEtag?: string;
+        rulesetHash: string;
+      };
+      reads: Map<string, Promise<RepositoryReadResult>>;
+      now: Date;
+      runId?: number;
+    },
+  ): Promise<StoredScorecard | 'skipped'> {
+    const { previous, reads, now } = options;
+    const entityHash = entityHashOf(entity);
+    const unchanged =
+      previous?.entityHash === entityHash &&
+      previous.rulesetHash === this.ruleset.rulesetHash;
+    const location = repositoryLocationOf(entity);
+    let result: RepositoryReadResult = {
+      type: 'none',
+      reason: 'The entity has no source location.',
+    };
+    if (location) {
+      // Only an unchanged entity can use the ETag: otherwise the files are needed anyway.
+      const etag = unchanged ? previous?.repositoryEtag : undefined;
+      const key = `${location.type}:${location.target}:${etag ?? ''}`;
+      let read = reads.get(key);
+      if (!read) {
+        read = this.repositories.read(location, this.ruleset, etag);
+        reads.set(key, read);
+      }
+      result = await read;
+    }
+    if (unchanged && result.type === 'not-modified') {
+      return 'skipped';
+    }
+    if (unchanged && !location) {
+      return 'skipped';
+    }
+    const scorecard = evaluate(this.ruleset, {
+      entity,
+      repository: result.type === 'snapshot' ? result.snapshot : undefined,
+      catalog: lookup.catalog,
+      now,
+    });
+    const stored: StoredScorecard = {
+      entity: factsOf(entity, lookup.systems),
+      scorecard,
+      entityHash,
+      repositoryEtag: result.type === 'snapshot' ? result.etag : undefined,
+    };
+    await this.store.saveScorecard(stored, { runId: options.runId });
+    return stored;
+  }
+
+  /** Groups, users and systems, for "the owner exists" and the domain of an entity's system. */
+  private async loadLookup(credentials: BackstageCredentials): Promise<{
+    catalog: CatalogLookup;
+    systems: Map<string, Entity>;
+  }> {
+    const byRef = new Map<string, Entity>();
+    for await (const page of this.catalog.streamEntities(
+      {
+        filter: { kind: LOOKUP_KINDS },
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.domain'],
+        pageSize: 1000,
+      },
+      { credentials },
+    )) {
+      for (const entity of page) {
+        byRef.set(stringifyEntityRef(entity), entity);
+      }
+    }
+    const systems = new Map(
+      [...byRef].filter(([ref]) => ref.startsWith('system:')),
+    );
+    return {
+      catalog: { getEntity: ref => byRef.get(ref.toLowerCase()) },
+      systems,
+    };
+  }
+}
