@@ -1,3 +1,4 @@
+import { matchIn } from '../engine/repository';
 import type {
   CheckImplementation,
   FileMatch,
@@ -37,7 +38,6 @@ import {
   describeFound,
   findForm,
   focusLine,
-  matchIn,
 } from './kubernetes';
 
 /** Helm values (or a Kustomize patch) that switch autoscaling on or off. */

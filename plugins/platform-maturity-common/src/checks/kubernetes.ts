@@ -1,3 +1,4 @@
+import { matchIn } from '../engine/repository';
 /**
  * Where deployment definitions live (Kubernetes manifests, Helm charts, Kustomize, GitOps
  * resources, serverless and PaaS configs, Terraform) and the patterns that recognise them. Shared by
@@ -304,34 +305,4 @@ export function describeFound(found: {
   return found.match
     ? `${found.form.name} (${found.path}: \`${found.match.text}\`)`
     : `${found.form.name} (${found.path})`;
-}
-
-/** The path's line that the regular expression matches first, as a search would report it. */
-export function matchIn(
-  path: string,
-  content: string,
-  pattern: RegExp,
-): FileMatch | undefined {
-  const match = pattern.exec(content);
-  if (!match) {
-    return undefined;
-  }
-  const start = content.lastIndexOf('\n', match.index) + 1;
-  const end = content.indexOf('\n', match.index + match[0].length);
-  let line = 1;
-  for (
-    let i = content.indexOf('\n');
-    i !== -1 && i < start;
-    i = content.indexOf('\n', i + 1)
-  ) {
-    line++;
-  }
-  return {
-    path,
-    line,
-    text: content
-      .slice(start, end === -1 ? content.length : end)
-      .trim()
-      .slice(0, 160),
-  };
 }

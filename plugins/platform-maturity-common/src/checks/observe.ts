@@ -1,3 +1,4 @@
+import { matchIn } from '../engine/repository';
 import type { Entity } from '@backstage/catalog-model';
 import type {
   CheckImplementation,
@@ -37,36 +38,6 @@ export function findOwnFiles(
   return paths.some(p => VENDORED.test(p))
     ? paths.filter(p => !VENDORED.test(p))
     : paths;
-}
-
-/** The line of the file that the pattern matches first, as a search reports it. */
-function matchIn(
-  path: string,
-  content: string,
-  pattern: RegExp,
-): FileMatch | undefined {
-  const match = pattern.exec(content);
-  if (!match) {
-    return undefined;
-  }
-  const start = content.lastIndexOf('\n', match.index) + 1;
-  const end = content.indexOf('\n', match.index + match[0].length);
-  let line = 1;
-  for (
-    let i = content.indexOf('\n');
-    i !== -1 && i < start;
-    i = content.indexOf('\n', i + 1)
-  ) {
-    line++;
-  }
-  return {
-    path,
-    line,
-    text: content
-      .slice(start, end === -1 ? content.length : end)
-      .trim()
-      .slice(0, 160),
-  };
 }
 
 /**

@@ -19,6 +19,34 @@ function withoutState(pattern: RegExp): RegExp {
 }
 
 /**
+ * The line of a file that the pattern matches first, as a search reports it: its 1-based number
+ * and its text, trimmed and shortened. Checks that read a file themselves use it too.
+ */
+export function matchIn(
+  path: string,
+  content: string,
+  pattern: RegExp,
+): FileMatch | undefined {
+  const match = withoutState(pattern).exec(content);
+  if (!match) {
+    return undefined;
+  }
+  const start = content.lastIndexOf('\n', match.index) + 1;
+  const endIndex = content.indexOf('\n', match.index + match[0].length);
+  const end = endIndex === -1 ? content.length : endIndex;
+  let line = 1;
+  for (let i = content.indexOf('\n'); i !== -1 && i < start; ) {
+    line++;
+    i = content.indexOf('\n', i + 1);
+  }
+  return {
+    path,
+    line,
+    text: content.slice(start, end).trim().slice(0, MAX_MATCH_TEXT),
+  };
+}
+
+/**
  * The searches done over one glob list: patterns (by identity: checks pass constants) and their
  * results, side by side. A list is searched with a few patterns at most, so a scan beats a map.
  */
@@ -132,21 +160,9 @@ export class RepositoryAccess {
       if (content === undefined) {
         continue;
       }
-      const match = lineStart.exec(content);
+      const match = matchIn(path, content, lineStart);
       if (match) {
-        const start = content.lastIndexOf('\n', match.index) + 1;
-        const endIndex = content.indexOf('\n', match.index + match[0].length);
-        const end = endIndex === -1 ? content.length : endIndex;
-        let line = 1;
-        for (let i = content.indexOf('\n'); i !== -1 && i < start; ) {
-          line++;
-          i = content.indexOf('\n', i + 1);
-        }
-        return {
-          path,
-          line,
-          text: content.slice(start, end).trim().slice(0, MAX_MATCH_TEXT),
-        };
+        return match;
       }
     }
     return undefined;
