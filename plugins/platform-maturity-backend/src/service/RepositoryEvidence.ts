@@ -139,7 +139,14 @@ export class RepositoryEvidence {
       this.logger.warn(reason);
       return { type: 'failed', reason };
     }
-    const allowed = this.allowedLocalRoots.some(root => {
+    const allowed = this.allowedLocalRoots.some(configured => {
+      // Compare real paths, so that neither a link in the root nor in the target misleads.
+      let root = configured;
+      try {
+        root = fs.realpathSync(configured);
+      } catch {
+        return false;
+      }
       const relative = path.relative(root, real);
       return (
         relative === '' ||
