@@ -2,6 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import {
+  actionsRegistryServiceRef,
+  metricsServiceRef,
+  tracingServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   CheckImplementation,
@@ -10,7 +15,9 @@ import {
 import { platformMaturityChecksExtensionPoint } from '@paved/plugin-platform-maturity-node';
 import { readBackendConfig } from './config';
 import { KnexScorecardStore } from './database/KnexScorecardStore';
+import { registerPlatformMaturityActions } from './service/actions';
 import { CatalogEvaluator } from './service/CatalogEvaluator';
+import { createRunInstrumentation } from './service/instrumentation';
 import { RepositoryEvidence } from './service/RepositoryEvidence';
 import { createRouter } from './service/router';
 
@@ -41,6 +48,12 @@ export const platformMaturityPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
         catalog: catalogServiceRef,
+        // Alpha services without a default on the ref; `createBackend()` of
+        // @backstage/backend-defaults 0.18 (which backend-plugin-api 1.10 goes with) and
+        // `startTestBackend` provide all three.
+        actionsRegistry: actionsRegistryServiceRef,
+        metrics: metricsServiceRef,
+        tracing: tracingServiceRef,
       },
       async init(deps) {
         const settings = readBackendConfig(deps.config, extraChecks);
@@ -56,6 +69,12 @@ export const platformMaturityPlugin = createBackendPlugin({
           ruleset: settings.ruleset,
           concurrency: settings.repository.concurrency,
           historyRetentionDays: settings.history.retentionDays,
+          instrumentation: createRunInstrumentation({
+            metrics: deps.metrics,
+            tracing: deps.tracing,
+            store,
+            logger: deps.logger,
+          }),
           repositories: new RepositoryEvidence({
             urlReader: deps.urlReader,
             logger: deps.logger,
@@ -85,6 +104,14 @@ export const platformMaturityPlugin = createBackendPlugin({
             ruleset: settings.ruleset,
           }),
         );
+
+        registerPlatformMaturityActions({
+          actionsRegistry: deps.actionsRegistry,
+          catalog: deps.catalog,
+          permissions: deps.permissions,
+          store,
+          ruleset: settings.ruleset,
+        });
       },
     });
   },

@@ -26,6 +26,10 @@ import {
   RepositoryReadResult,
   repositoryLocationOf,
 } from './RepositoryEvidence';
+import {
+  createRunInstrumentation,
+  RunInstrumentation,
+} from './instrumentation';
 
 const PAGE_SIZE = 200;
 const LOOKUP_KINDS = ['group', 'user', 'system'];
@@ -113,6 +117,7 @@ export class CatalogEvaluator {
   private readonly ruleset: Ruleset;
   private readonly concurrency: number;
   private readonly historyRetentionDays: number;
+  private readonly instrumentation: RunInstrumentation;
 
   constructor(options: {
     catalog: CatalogService;
@@ -123,6 +128,8 @@ export class CatalogEvaluator {
     ruleset: Ruleset;
     concurrency: number;
     historyRetentionDays: number;
+    /** Metrics and a span per run; defaults to the OpenTelemetry API. */
+    instrumentation?: RunInstrumentation;
   }) {
     this.catalog = options.catalog;
     this.auth = options.auth;
@@ -132,15 +139,28 @@ export class CatalogEvaluator {
     this.ruleset = options.ruleset;
     this.concurrency = options.concurrency;
     this.historyRetentionDays = options.historyRetentionDays;
+    this.instrumentation =
+      options.instrumentation ?? createRunInstrumentation({});
   }
 
   /** Evaluates the whole catalog once and records the run. */
   async runAll(now: () => Date = () => new Date()): Promise<RunStats> {
-    const runId = await this.store.startRun({
-      startedAt: now(),
-      rulesetHash: this.ruleset.rulesetHash,
+    return this.instrumentation.measureRun(async (stats, span) => {
+      const runId = await this.store.startRun({
+        startedAt: now(),
+        rulesetHash: this.ruleset.rulesetHash,
+      });
+      span.setAttribute('platform_maturity.run.id', runId);
+      return this.evaluateCatalog(runId, stats, now);
     });
-    const stats: RunStats = { evaluated: 0, skipped: 0, failed: 0, removed: 0 };
+  }
+
+  /** The body of a run; `stats` is filled in as it goes, so that a failed run is measured too. */
+  private async evaluateCatalog(
+    runId: number,
+    stats: RunStats,
+    now: () => Date,
+  ): Promise<RunStats> {
     try {
       const credentials = await this.auth.getOwnServiceCredentials();
       const lookup = await this.loadLookup(credentials);

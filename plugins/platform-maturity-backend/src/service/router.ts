@@ -4,12 +4,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CAPABILITIES,
@@ -29,6 +24,11 @@ import type {
   ScorecardStore,
   StoredScorecard,
 } from '../database/ScorecardStore';
+import {
+  authorizeOrThrow,
+  ENTITY_REF_PART,
+  visibleEntityOrThrow,
+} from './access';
 import type { CatalogEvaluator } from './CatalogEvaluator';
 
 const MAX_PAGE_SIZE = 100;
@@ -103,7 +103,7 @@ const historyQuerySchema = z.strictObject({
 
 const refPart = z
   .string()
-  .regex(/^[a-zA-Z0-9._-]{1,253}$/, 'must be a valid entity ref part');
+  .regex(ENTITY_REF_PART, 'must be a valid entity ref part');
 
 function parse<T extends z.ZodType>(
   schema: T,
@@ -141,19 +141,11 @@ export function createRouter(options: {
   const router = Router();
   router.use(express.json());
 
-  /** The one place that asks the permission framework; a denial answers 403. */
-  async function authorize(
+  /** Permission checks are shared with the actions (see access.ts); a denial answers 403. */
+  const authorize = (
     credentials: BackstageCredentials,
-    request:
-      | { permission: BasicPermission }
-      | { permission: ResourcePermission; resourceRef: string },
-  ) {
-    const { permission } = request;
-    const [decision] = await permissions.authorize([request], { credentials });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
-    }
-  }
+    request: Parameters<typeof authorizeOrThrow>[2],
+  ) => authorizeOrThrow(permissions, credentials, request);
 
   /**
    * The entity named by the path, read from the catalog with the caller's credentials, so that an
@@ -170,14 +162,11 @@ export function createRouter(options: {
       "path parameter 'namespace'",
     );
     const name = parse(refPart, req.params.name, "path parameter 'name'");
-    const entity = await catalog.getEntityByRef(
+    return visibleEntityOrThrow(
+      catalog,
       { kind, namespace, name },
-      { credentials },
+      credentials,
     );
-    if (!entity) {
-      throw new NotFoundError(`No scorecard for ${kind}:${namespace}/${name}`);
-    }
-    return entity;
   }
 
   router.get('/v1/checklist', async (req, res) => {

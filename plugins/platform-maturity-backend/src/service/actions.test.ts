@@ -1,0 +1,282 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  metricsServiceMock,
+  tracingServiceMock,
+} from '@backstage/backend-test-utils/alpha';
+import type { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
+import { platformMaturityPlugin } from '../plugin';
+import { scaffolderPathOf } from './actions';
+
+jest.setTimeout(60_000);
+
+const OUTSIDER = 'user:default/outsider';
+
+const entities: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-a', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  ...['orders', 'secret'].map(name => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      type: 'service',
+      lifecycle: 'production',
+      owner: 'group:default/team-a',
+    },
+  })),
+];
+
+const principalOf = (options: unknown) =>
+  (options as { credentials: { principal: { userEntityRef?: string } } })
+    .credentials.principal.userEntityRef;
+
+/** The in-memory catalog, except that the outsider may not read `secret`. */
+const catalogFactory = createServiceFactory({
+  service: catalogServiceRef,
+  deps: {},
+  factory: () => {
+    const catalog = catalogServiceMock({ entities });
+    const getEntityByRef = catalog.getEntityByRef.bind(catalog);
+    catalog.getEntityByRef = async (ref, options) => {
+      const entity = await getEntityByRef(ref, options);
+      return principalOf(options) === OUTSIDER &&
+        entity?.metadata.name === 'secret'
+        ? undefined
+        : entity;
+    };
+    return catalog;
+  },
+});
+
+/** Everyone may do everything, except that the outsider may not read scorecards in bulk. */
+const permissionsFactory = mockServices.permissions.mock({
+  authorize: async (requests, options) =>
+    requests.map(r => ({
+      result:
+        r.permission.name === 'platform-maturity.scorecard.read' &&
+        principalOf(options) === OUTSIDER
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })) as any,
+}).factory;
+
+describe('platform maturity actions', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
+  it.each(databases.eachSupportedId())(
+    'answers "what does my service miss?" under the API\'s visibility rules on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const metrics = metricsServiceMock.mock();
+      const tracing = tracingServiceMock.mock();
+      const backend = await startTestBackend({
+        features: [
+          platformMaturityPlugin,
+          catalogFactory,
+          permissionsFactory,
+          metrics.factory,
+          tracing.factory,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              platformMaturity: {
+                schedule: {
+                  frequency: { hours: 1 },
+                  timeout: { minutes: 5 },
+                },
+              },
+            },
+          }),
+        ],
+      });
+      try {
+        const { server } = backend;
+        const user = mockCredentials.user.header();
+        const outsider = mockCredentials.user.header(OUTSIDER);
+        const api = '/api/platform-maturity';
+        const invoke = (action: string, input: object, auth = user) =>
+          request(server)
+            .post(
+              `${api}/.backstage/actions/v1/actions/platform-maturity:${action}/invoke`,
+            )
+            .set('Authorization', auth)
+            .send(input);
+
+        // Wait for the scheduled run of start-up to store the scorecards.
+        let run: any;
+        for (let i = 0; i < 100 && run?.status !== 'succeeded'; i++) {
+          await new Promise(resolve => setTimeout(resolve, 200));
+          run = (
+            await request(server)
+              .get(`${api}/v1/runs/latest`)
+              .set('Authorization', user)
+          ).body;
+        }
+        expect(run).toMatchObject({ status: 'succeeded', evaluated: 2 });
+
+        const listed = await request(server)
+          .get(`${api}/.backstage/actions/v1/actions`)
+          .set('Authorization', user);
+        expect(listed.status).toBe(200);
+        expect(
+          listed.body.actions.map((a: { id: string }) => a.id).sort(),
+        ).toEqual([
+          'platform-maturity:get-scorecard',
+          'platform-maturity:get-summary',
+          'platform-maturity:list-failing-checks',
+        ]);
+        for (const action of listed.body.actions) {
+          expect(action.attributes).toEqual({
+            readOnly: true,
+            idempotent: true,
+            destructive: false,
+          });
+        }
+
+        const card = await invoke('get-scorecard', { entityRef: 'orders' });
+        expect(card.status).toBe(200);
+        expect(card.body.output).toMatchObject({
+          entityRef: 'component:default/orders',
+          inScope: true,
+        });
+        expect(card.body.output.capabilities).toHaveLength(6);
+        expect(card.body.output.checkCounts.fail).toBeGreaterThan(0);
+
+        const failing = await invoke('list-failing-checks', {
+          entityRef: 'component:default/orders',
+        });
+        expect(failing.status).toBe(200);
+        const { output } = failing.body;
+        expect(output.entityRef).toBe('component:default/orders');
+        expect(output.failing.length).toBe(card.body.output.checkCounts.fail);
+        expect(output.unknown.length).toBe(
+          card.body.output.checkCounts.unknown ?? 0,
+        );
+        const observe = output.failing.find(
+          (c: { capability: string }) => c.capability === 'observe',
+        );
+        expect(observe).toMatchObject({
+          title: expect.any(String),
+          message: expect.any(String),
+          remediation: {
+            templateRef: 'template:default/add-capabilities',
+            values: { capabilities: ['observe'] },
+            docsUrl: expect.any(String),
+          },
+        });
+        const path = new URL(
+          observe.remediation.scaffolderPath,
+          'http://app.example',
+        );
+        expect(path.pathname).toBe(
+          '/create/templates/default/add-capabilities',
+        );
+        expect(JSON.parse(path.searchParams.get('formData')!)).toEqual({
+          entity: 'component:default/orders',
+          capabilities: ['observe'],
+        });
+
+        // Never leak existence: hidden and unknown entities fail the same way, for every action.
+        for (const action of ['get-scorecard', 'list-failing-checks']) {
+          const hidden = await invoke(
+            action,
+            { entityRef: 'component:default/secret' },
+            outsider,
+          );
+          const unknown = await invoke(
+            action,
+            { entityRef: 'component:default/nope' },
+            outsider,
+          );
+          expect(hidden.status).toBe(404);
+          expect(unknown.status).toBe(404);
+          expect(hidden.body.error.message).toBe(
+            'No scorecard for component:default/secret',
+          );
+          expect(unknown.body.error.message).toBe(
+            'No scorecard for component:default/nope',
+          );
+        }
+        expect(
+          (await invoke('get-scorecard', { entityRef: 'secret' })).status,
+        ).toBe(200);
+
+        const summary = await invoke('get-summary', { groupBy: 'owner' });
+        expect(summary.status).toBe(200);
+        expect(summary.body.output.groups[0]).toMatchObject({
+          key: 'group:default/team-a',
+          count: 2,
+        });
+        expect((await invoke('get-summary', {})).body.output.groupBy).toBe(
+          'owner',
+        );
+        expect((await invoke('get-summary', {}, outsider)).status).toBe(403);
+
+        expect((await invoke('get-summary', { groupBy: 'team' })).status).toBe(
+          400,
+        );
+        expect(
+          (await invoke('get-scorecard', { entityRef: 'a:b:c/d' })).status,
+        ).toBe(400);
+
+        // The run was measured through Backstage's metrics and tracing services.
+        expect(tracing.spans.length).toBeGreaterThanOrEqual(1);
+        expect(tracing.startActiveSpan).toHaveBeenCalledWith(
+          'platform-maturity.evaluate-catalog',
+          expect.any(Function),
+        );
+        expect(metrics.createHistogram).toHaveBeenCalledWith(
+          'platform_maturity.run.duration',
+          expect.anything(),
+        );
+        const histogram = metrics.createHistogram.mock.results[0].value;
+        expect(histogram.record).toHaveBeenCalledWith(expect.any(Number), {
+          status: 'succeeded',
+        });
+      } finally {
+        await backend.stop();
+      }
+    },
+  );
+});
+
+describe('scaffolderPathOf', () => {
+  it('links the template prefilled with the entity and the values', () => {
+    expect(
+      scaffolderPathOf(
+        {
+          templateRef: 'template:platform/add-capabilities',
+          values: {
+            capabilities: ['build'],
+            entity: 'component:default/other',
+          },
+        },
+        'component:default/orders',
+      ),
+    ).toBe(
+      `/create/templates/platform/add-capabilities?formData=${encodeURIComponent(
+        '{"entity":"component:default/orders","capabilities":["build"]}',
+      )}`,
+    );
+  });
+
+  it('has no link without a template', () => {
+    expect(
+      scaffolderPathOf({ docsUrl: 'https://docs' }, 'component:default/a'),
+    ).toBeUndefined();
+  });
+});

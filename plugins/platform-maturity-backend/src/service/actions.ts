@@ -1,0 +1,338 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import {
+  CompoundEntityRef,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { JsonObject } from '@backstage/types';
+import {
+  platformMaturityScorecardReadPermission,
+  Remediation,
+  Ruleset,
+  Scorecard,
+} from '@paved/plugin-platform-maturity-common';
+import type { ScorecardStore } from '../database/ScorecardStore';
+import {
+  authorizeOrThrow,
+  ENTITY_REF_PART,
+  visibleEntityOrThrow,
+} from './access';
+
+const GROUP_BY = ['owner', 'system', 'domain', 'lifecycle', 'kind'] as const;
+
+/** What the actions need; the same store, ruleset and services as the REST API. */
+export interface PlatformMaturityActionsOptions {
+  actionsRegistry: ActionsRegistryService;
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  store: ScorecardStore;
+  ruleset: Ruleset;
+}
+
+/**
+ * Parses the entity ref an assistant passes. Kind and namespace default to `component` and
+ * `default` because that is how people name services in a question ("what does orders miss?").
+ */
+function parseRef(entityRef: string): CompoundEntityRef {
+  let ref: CompoundEntityRef;
+  try {
+    ref = parseEntityRef(entityRef, {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
+  } catch (error) {
+    throw new InputError(`Invalid entity ref '${entityRef}'`, error);
+  }
+  // The same rule as the REST API's path parameters.
+  if (
+    ![ref.kind, ref.namespace, ref.name].every(p => ENTITY_REF_PART.test(p))
+  ) {
+    throw new InputError(`Invalid entity ref '${entityRef}'`);
+  }
+  return ref;
+}
+
+/**
+ * The scaffolder page for a remediation template, prefilled with the entity and the template's
+ * values, as a path relative to the Backstage app (the backend does not know the app's base URL).
+ */
+export function scaffolderPathOf(
+  remediation: Remediation,
+  entityRef: string,
+): string | undefined {
+  if (!remediation.templateRef) {
+    return undefined;
+  }
+  let template: CompoundEntityRef;
+  try {
+    template = parseEntityRef(remediation.templateRef, {
+      defaultKind: 'template',
+      defaultNamespace: 'default',
+    });
+  } catch {
+    // The config schema validates templateRef; an extension's own remediation may not be.
+    return undefined;
+  }
+  const formData: JsonObject = { entity: entityRef, ...remediation.values };
+  // The entity is the one the check failed for, whatever the configured values say.
+  formData.entity = entityRef;
+  return `/create/templates/${encodeURIComponent(
+    template.namespace,
+  )}/${encodeURIComponent(template.name)}?formData=${encodeURIComponent(
+    JSON.stringify(formData),
+  )}`;
+}
+
+/**
+ * Registers the read-only actions of the plugin in Backstage's actions registry, so that MCP
+ * clients and AI assistants can ask what a service misses. They apply the same visibility rules as
+ * the REST API: entities are read from the catalog with the caller's credentials (an entity the
+ * caller may not see is "not found", exactly like an unknown one) and the summary needs
+ * `platform-maturity.scorecard.read`.
+ */
+export function registerPlatformMaturityActions(
+  options: PlatformMaturityActionsOptions,
+): void {
+  const { actionsRegistry, catalog, permissions, store, ruleset } = options;
+  const definitions = new Map(
+    ruleset.checks.map(c => [c.definition.id, c.definition]),
+  );
+
+  /** The stored scorecard of an entity the caller can see. */
+  async function visibleScorecard(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<{ entityRef: string; title?: string; scorecard: Scorecard }> {
+    const entity = await visibleEntityOrThrow(
+      catalog,
+      parseRef(entityRef),
+      credentials,
+    );
+    const ref = stringifyEntityRef(entity);
+    const stored = await store.getScorecard(ref);
+    if (!stored) {
+      throw new NotFoundError(`No scorecard for ${ref} yet`);
+    }
+    return {
+      entityRef: ref,
+      title: stored.entity.title,
+      scorecard: stored.scorecard,
+    };
+  }
+
+  actionsRegistry.register({
+    name: 'get-scorecard',
+    title: 'Get the platform maturity scorecard of an entity',
+    description:
+      'Returns the latest platform maturity scorecard of a catalog entity: overall score (0-100), ' +
+      'level, what the next level needs, and the score and status of each capability (build, ' +
+      'deploy, observe, data, capacity, as-code). Entity refs look like ' +
+      '"component:default/orders"; kind defaults to component and namespace to default.',
+    attributes: { readOnly: true, idempotent: true, destructive: false },
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z
+            .string()
+            .min(1)
+            .max(1000)
+            .describe('The entity ref, for example component:default/orders'),
+        }),
+      output: z =>
+        z.object({
+          entityRef: z.string(),
+          title: z.string().optional(),
+          evaluatedAt: z.string(),
+          inScope: z
+            .boolean()
+            .describe('False when no check applies to the entity'),
+          score: z.number().nullable(),
+          level: z.object({ level: z.number(), name: z.string() }).nullable(),
+          nextLevel: z
+            .object({
+              level: z.number(),
+              name: z.string(),
+              missingCapabilities: z.array(z.string()),
+              minScore: z.number().optional(),
+            })
+            .optional(),
+          capabilities: z.array(
+            z.object({
+              capability: z.string(),
+              status: z.string(),
+              score: z.number().nullable(),
+            }),
+          ),
+          checkCounts: z
+            .record(z.number())
+            .describe('Number of check results per status'),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      const { entityRef, title, scorecard } = await visibleScorecard(
+        input.entityRef,
+        credentials,
+      );
+      const checkCounts: Record<string, number> = {};
+      for (const result of scorecard.results) {
+        checkCounts[result.status] = (checkCounts[result.status] ?? 0) + 1;
+      }
+      return {
+        output: {
+          entityRef,
+          title,
+          evaluatedAt: scorecard.evaluatedAt,
+          inScope: scorecard.inScope,
+          score: scorecard.score,
+          level: scorecard.level,
+          nextLevel: scorecard.nextLevel,
+          capabilities: scorecard.capabilities.map(c => ({
+            capability: c.capability,
+            status: c.status,
+            score: c.score,
+          })),
+          checkCounts,
+        },
+      };
+    },
+  });
+
+  actionsRegistry.register({
+    name: 'list-failing-checks',
+    title: 'List the failing platform maturity checks of an entity',
+    description:
+      'Answers "what does my service miss?": the checks the entity fails, each with why and how ' +
+      'to fix it (a scaffolder template with prefilled values and/or a docs page), and separately ' +
+      'the checks whose evidence could not be read (unknown, not failures). Entity refs look like ' +
+      '"component:default/orders"; kind defaults to component and namespace to default.',
+    attributes: { readOnly: true, idempotent: true, destructive: false },
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z
+            .string()
+            .min(1)
+            .max(1000)
+            .describe('The entity ref, for example component:default/orders'),
+        }),
+      output: z => {
+        const check = z.object({
+          checkId: z.string(),
+          capability: z.string(),
+          title: z.string(),
+          message: z.string(),
+        });
+        return z.object({
+          entityRef: z.string(),
+          evaluatedAt: z.string(),
+          failing: z.array(
+            check.extend({
+              remediation: z.object({
+                templateRef: z.string().optional(),
+                values: z.record(z.unknown()).optional(),
+                docsUrl: z.string().optional(),
+                scaffolderPath: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Path in the Backstage app that opens the template prefilled',
+                  ),
+              }),
+            }),
+          ),
+          unknown: z
+            .array(check)
+            .describe(
+              'Checks whose evidence could not be read; not counted as failures',
+            ),
+        });
+      },
+    },
+    action: async ({ input, credentials }) => {
+      const { entityRef, scorecard } = await visibleScorecard(
+        input.entityRef,
+        credentials,
+      );
+      const describe = (result: Scorecard['results'][number]) => ({
+        checkId: result.checkId,
+        capability: result.capability,
+        // A stored result may name a check the current ruleset no longer has.
+        title: definitions.get(result.checkId)?.title ?? result.checkId,
+        message: result.message,
+      });
+      return {
+        output: {
+          entityRef,
+          evaluatedAt: scorecard.evaluatedAt,
+          failing: scorecard.results
+            .filter(r => r.status === 'fail')
+            .map(result => {
+              const remediation =
+                definitions.get(result.checkId)?.remediation ?? {};
+              return {
+                ...describe(result),
+                remediation: {
+                  templateRef: remediation.templateRef,
+                  values: remediation.values,
+                  docsUrl: remediation.docsUrl,
+                  scaffolderPath: scaffolderPathOf(remediation, entityRef),
+                },
+              };
+            }),
+          unknown: scorecard.results
+            .filter(r => r.status === 'unknown')
+            .map(describe),
+        },
+      };
+    },
+  });
+
+  actionsRegistry.register({
+    name: 'get-summary',
+    title: 'Get the platform maturity summary',
+    description:
+      'Rollups over the latest scorecards grouped by owner, system, domain, lifecycle or kind: ' +
+      'number of entities, mean score, entities per level and, per capability, the share of ' +
+      'entities that have it complete. Needs the platform-maturity.scorecard.read permission.',
+    attributes: { readOnly: true, idempotent: true, destructive: false },
+    schema: {
+      input: z =>
+        z.object({
+          groupBy: z
+            .enum(GROUP_BY)
+            .default('owner')
+            .describe('The dimension to group by'),
+        }),
+      output: z =>
+        z.object({
+          groupBy: z.enum(GROUP_BY),
+          groups: z.array(
+            z.object({
+              key: z.string().nullable(),
+              count: z.number(),
+              meanScore: z.number().nullable(),
+              levels: z.record(z.number()),
+              capabilityCompletion: z.record(z.number().nullable()),
+            }),
+          ),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      await authorizeOrThrow(permissions, credentials, {
+        permission: platformMaturityScorecardReadPermission,
+      });
+      return {
+        output: {
+          groupBy: input.groupBy,
+          groups: await store.getSummary(input.groupBy),
+        },
+      };
+    },
+  });
+}
