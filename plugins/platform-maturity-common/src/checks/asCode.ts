@@ -9,7 +9,7 @@ import {
   repositoryUnavailable,
   specField,
 } from './helpers';
-import { findOwnFiles, searchOwnFiles } from './observe';
+import { findOwnFiles, searchOwnFiles } from './manifests';
 import {
   declaredRelations,
   invalidRelationRefs,

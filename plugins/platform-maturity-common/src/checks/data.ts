@@ -20,11 +20,11 @@ import {
 } from './helpers';
 import {
   DependencyPatterns,
-  MANIFEST_GLOBS,
+  DEPENDENCY_MANIFEST_GLOBS,
   findDependency,
   findOwnFiles,
   searchOwnFiles,
-} from './observe';
+} from './manifests';
 import {
   DeclaredRelation,
   declaredRelations,
@@ -202,7 +202,10 @@ const PRISMA_SCHEMA_GLOBS: readonly string[] = ['**/schema.prisma'];
 const STORE_ANNOTATION_KEY =
   /(?:^|[./-])(?:db|database|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|dynamodb|rds|cloudsql|spanner|cosmosdb|cassandra)(?:$|[./-])/i;
 
-const DATA_READS: readonly string[] = [...MANIFEST_GLOBS, ...MIGRATION_READS];
+const DATA_READS: readonly string[] = [
+  ...DEPENDENCY_MANIFEST_GLOBS,
+  ...MIGRATION_READS,
+];
 
 /** What shows that the entity has a data store. */
 interface StoreSign {
@@ -317,7 +320,7 @@ export const dataChecks: CheckImplementation[] = [
       'The database the service uses is a Resource in the catalog that the service lists in spec.dependsOn, so its owner, backups and dependants are visible. Services without a data store (no database client library, migrations or Resource) skip this check.',
     weight: 1,
     evidence: 'entity+repository',
-    reads: MANIFEST_GLOBS,
+    reads: DEPENDENCY_MANIFEST_GLOBS,
     evaluate({ entity, repository, catalog }) {
       const resources = resourceDependencies(entity);
       if (resources.length > 0) {
