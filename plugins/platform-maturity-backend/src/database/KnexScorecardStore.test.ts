@@ -901,4 +901,26 @@ describe('KnexScorecardStore', () => {
       ).rejects.toThrow(NotFoundError);
     },
   );
+  it.each(databases.eachSupportedId())(
+    'saves a page of scorecards in one call, with history only for what changed, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.saveScorecard(card('component:default/a', { score: 40 }));
+      const page = Array.from({ length: 450 }, (_, i) =>
+        card(`component:default/p${i}`, { score: i % 100 }),
+      );
+      const added = await store.saveScorecards(
+        [card('component:default/a', { score: 40 }), ...page],
+        { runId: 1 },
+      );
+      expect(added[0]).toBe(false);
+      expect(added.slice(1).every(Boolean)).toBe(true);
+      expect(
+        (await store.getScorecard('component:default/p449'))?.scorecard.score,
+      ).toBe(49);
+      expect(await store.getHistory('component:default/a')).toHaveLength(1);
+      expect(await store.getHistory('component:default/p7')).toHaveLength(1);
+      expect(await store.saveScorecards([])).toEqual([]);
+    },
+  );
 });

@@ -70,6 +70,8 @@ const ORDERS: Record<
 
 /** Keeps `IN (...)` lists well below the bind-parameter limits of SQLite and PostgreSQL. */
 const CHUNK_SIZE = 500;
+/** Rows per multi-row insert: about 30 columns each, still far below the bind-parameter limits. */
+const WRITE_CHUNK = 200;
 
 type Timestamp = Date | number | string;
 
@@ -217,28 +219,44 @@ export class KnexScorecardStore implements ScorecardStore {
     stored: StoredScorecard,
     options: { runId?: number } = {},
   ): Promise<{ historyAdded: boolean }> {
-    const { entity, scorecard } = stored;
-    const statuses = statusesOf(scorecard);
-    const score = scorecard.score;
-    const level = scorecard.level?.level ?? null;
+    const [historyAdded] = await this.saveScorecards([stored], options);
+    return { historyAdded };
+  }
 
+  async saveScorecards(
+    list: StoredScorecard[],
+    options: { runId?: number } = {},
+  ): Promise<boolean[]> {
+    if (list.length === 0) {
+      return [];
+    }
     return this.db.transaction(async tx => {
       // FOR UPDATE (ignored by SQLite, whose writers are serialized anyway) keeps two concurrent
       // saves of one entity from both seeing the old row and both adding a history row.
-      const previous = await tx<ScorecardRow>('scorecards')
-        .where('entity_ref', entity.entityRef)
-        .select('score', 'level', 'scorecard')
-        .forUpdate()
-        .first();
+      const previous = new Map<
+        string,
+        Pick<ScorecardRow, 'score' | 'level' | 'scorecard'>
+      >();
+      for (const refs of chunks(list.map(s => s.entity.entityRef))) {
+        const rows = await tx<ScorecardRow>('scorecards')
+          .whereIn('entity_ref', refs)
+          .select('entity_ref', 'score', 'level', 'scorecard')
+          .forUpdate();
+        for (const row of rows) {
+          previous.set(row.entity_ref, row);
+        }
+      }
 
-      const capabilityScores = Object.fromEntries(
-        CAPABILITY_IDS.map(id => [
-          CAPABILITY_COLUMNS[id],
-          scorecard.capabilities.find(c => c.capability === id)?.score ?? null,
-        ]),
-      );
-      await tx('scorecards')
-        .insert({
+      const latestRows = list.map(stored => {
+        const { entity, scorecard } = stored;
+        const capabilityScores = Object.fromEntries(
+          CAPABILITY_IDS.map(id => [
+            CAPABILITY_COLUMNS[id],
+            scorecard.capabilities.find(c => c.capability === id)?.score ??
+              null,
+          ]),
+        );
+        return {
           entity_ref: entity.entityRef,
           kind: entity.kind,
           namespace: entity.namespace,
@@ -250,8 +268,8 @@ export class KnexScorecardStore implements ScorecardStore {
           lifecycle: entity.lifecycle ?? null,
           type: entity.type ?? null,
           in_scope: scorecard.inScope,
-          score,
-          level,
+          score: scorecard.score,
+          level: scorecard.level?.level ?? null,
           level_name: scorecard.level?.name ?? null,
           ...capabilityScores,
           ruleset_hash: scorecard.rulesetHash,
@@ -264,31 +282,40 @@ export class KnexScorecardStore implements ScorecardStore {
             ? { last_seen_run: options.runId }
             : {}),
           scorecard: JSON.stringify(scorecard),
-        })
-        .onConflict('entity_ref')
-        .merge();
+        };
+      });
+      for (const rows of chunks(latestRows, WRITE_CHUNK)) {
+        await tx('scorecards').insert(rows).onConflict('entity_ref').merge();
+      }
 
-      const changed =
-        !previous ||
-        previous.score !== score ||
-        previous.level !== level ||
-        !sameStatuses(
-          statusesOf(JSON.parse(previous.scorecard) as Scorecard),
-          statuses,
+      const added = list.map(({ entity, scorecard }) => {
+        const before = previous.get(entity.entityRef);
+        return (
+          !before ||
+          before.score !== scorecard.score ||
+          before.level !== (scorecard.level?.level ?? null) ||
+          !sameStatuses(
+            statusesOf(JSON.parse(before.scorecard) as Scorecard),
+            statusesOf(scorecard),
+          )
         );
-      if (changed) {
-        await tx('scorecard_history').insert({
+      });
+      const historyRows = list
+        .filter((_, i) => added[i])
+        .map(({ entity, scorecard }) => ({
           entity_ref: entity.entityRef,
           recorded_at: new Date(scorecard.evaluatedAt),
-          score,
-          level,
+          score: scorecard.score,
+          level: scorecard.level?.level ?? null,
           level_name: scorecard.level?.name ?? null,
           ruleset_hash: scorecard.rulesetHash,
           evidence_digest: scorecard.evidenceDigest,
-          statuses: JSON.stringify(statuses),
-        });
+          statuses: JSON.stringify(statusesOf(scorecard)),
+        }));
+      for (const rows of chunks(historyRows, WRITE_CHUNK)) {
+        await tx('scorecard_history').insert(rows);
       }
-      return { historyAdded: changed };
+      return added;
     });
   }
 
@@ -597,9 +624,9 @@ export class KnexScorecardStore implements ScorecardStore {
   }
 }
 
-function* chunks<T>(items: T[]): Generator<T[]> {
-  for (let i = 0; i < items.length; i += CHUNK_SIZE) {
-    yield items.slice(i, i + CHUNK_SIZE);
+function* chunks<T>(items: T[], size = CHUNK_SIZE): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
   }
 }
 

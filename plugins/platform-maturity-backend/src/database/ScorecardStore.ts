@@ -69,6 +69,14 @@ export interface ScorecardStore {
     stored: StoredScorecard,
     options?: { runId?: number },
   ): Promise<{ historyAdded: boolean }>;
+  /**
+   * `saveScorecard` for many entities in one transaction (one per page of a run); returns, per
+   * entity, whether a history row was added.
+   */
+  saveScorecards(
+    stored: StoredScorecard[],
+    options?: { runId?: number },
+  ): Promise<boolean[]>;
   /** Marks entities as seen by a run without changing their scorecards (skipped entities). */
   markSeen(entityRefs: string[], runId: number): Promise<void>;
   /** Deletes the latest scorecards not seen by the run; history stays. Returns how many. */

@@ -178,6 +178,7 @@ export class CatalogEvaluator {
           entities.map(e => stringifyEntityRef(e)),
         );
         const seen: string[] = [];
+        const evaluated: StoredScorecard[] = [];
         await forEachBounded(entities, this.concurrency, async entity => {
           const entityRef = stringifyEntityRef(entity);
           try {
@@ -185,13 +186,12 @@ export class CatalogEvaluator {
               previous: skipKeys.get(entityRef),
               reads,
               now: now(),
-              runId,
             });
             if (outcome === 'skipped') {
               seen.push(entityRef);
               stats.skipped++;
             } else {
-              stats.evaluated++;
+              evaluated.push(outcome);
             }
           } catch (error) {
             stats.failed++;
@@ -201,6 +201,7 @@ export class CatalogEvaluator {
             );
           }
         });
+        await this.savePage(evaluated, runId, stats, seen);
         await this.store.markSeen(seen, runId);
       }
       stats.removed = await this.store.removeUnseen(runId);
@@ -227,6 +228,43 @@ export class CatalogEvaluator {
     }
   }
 
+  /**
+   * Saves a page of scorecards in one transaction; when that fails, one by one, so that a single
+   * bad row costs only its own entity.
+   */
+  private async savePage(
+    page: StoredScorecard[],
+    runId: number,
+    stats: RunStats,
+    seen: string[],
+  ): Promise<void> {
+    try {
+      await this.store.saveScorecards(page, { runId });
+      stats.evaluated += page.length;
+      return;
+    } catch (error) {
+      this.logger.warn(
+        `Could not save a page of scorecards, saving them one by one: ${stringifyError(
+          error,
+        )}`,
+      );
+    }
+    for (const stored of page) {
+      try {
+        await this.store.saveScorecard(stored, { runId });
+        stats.evaluated++;
+      } catch (error) {
+        stats.failed++;
+        seen.push(stored.entity.entityRef);
+        this.logger.warn(
+          `Could not save the scorecard of ${
+            stored.entity.entityRef
+          }: ${stringifyError(error)}`,
+        );
+      }
+    }
+  }
+
   /** Evaluates one entity now and stores its scorecard. */
   async evaluateOne(
     entity: Entity,
@@ -234,11 +272,12 @@ export class CatalogEvaluator {
   ): Promise<StoredScorecard> {
     const credentials = await this.auth.getOwnServiceCredentials();
     const lookup = await this.loadLookup(credentials);
-    const stored = await this.evaluateEntity(entity, lookup, {
+    const stored = (await this.evaluateEntity(entity, lookup, {
       reads: new Map(),
       now,
-    });
-    return stored as StoredScorecard;
+    })) as StoredScorecard;
+    await this.store.saveScorecard(stored);
+    return stored;
   }
 
   private async evaluateEntity(
@@ -252,7 +291,6 @@ export class CatalogEvaluator {
       };
       reads: Map<string, Promise<RepositoryReadResult>>;
       now: Date;
-      runId?: number;
     },
   ): Promise<StoredScorecard | 'skipped'> {
     const { previous, reads, now } = options;
@@ -294,7 +332,6 @@ export class CatalogEvaluator {
       entityHash,
       repositoryEtag: result.type === 'snapshot' ? result.etag : undefined,
     };
-    await this.store.saveScorecard(stored, { runId: options.runId });
     return stored;
   }
 
