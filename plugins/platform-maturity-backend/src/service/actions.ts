@@ -3,6 +3,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
+import type { z } from 'zod/v3';
 import {
   CompoundEntityRef,
   parseEntityRef,
@@ -25,6 +26,16 @@ import {
 } from './access';
 
 const GROUP_BY = ['owner', 'system', 'domain', 'lifecycle', 'kind'] as const;
+
+/** The input of the per-entity actions: one entity ref. */
+const entityRefInput = (zod: typeof z) =>
+  zod.object({
+    entityRef: zod
+      .string()
+      .min(1)
+      .max(1000)
+      .describe('The entity ref, for example component:default/orders'),
+  });
 
 /** What the actions need; the same store, ruleset and services as the REST API. */
 export interface PlatformMaturityActionsOptions {
@@ -136,14 +147,7 @@ export function registerPlatformMaturityActions(
       '"component:default/orders"; kind defaults to component and namespace to default.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
-      input: z =>
-        z.object({
-          entityRef: z
-            .string()
-            .min(1)
-            .max(1000)
-            .describe('The entity ref, for example component:default/orders'),
-        }),
+      input: entityRefInput,
       output: z =>
         z.object({
           entityRef: z.string(),
@@ -213,14 +217,7 @@ export function registerPlatformMaturityActions(
       '"component:default/orders"; kind defaults to component and namespace to default.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
-      input: z =>
-        z.object({
-          entityRef: z
-            .string()
-            .min(1)
-            .max(1000)
-            .describe('The entity ref, for example component:default/orders'),
-        }),
+      input: entityRefInput,
       output: z => {
         const check = z.object({
           checkId: z.string(),
