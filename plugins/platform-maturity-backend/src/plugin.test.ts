@@ -1,77 +1,22 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
+import {
+  catalogFactory,
+  OUTSIDER,
+  permissionsDenyingOutsider,
+} from './__testUtils__/catalog';
 import { platformMaturityPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-const OUTSIDER = 'user:default/outsider';
-
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-a', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
-  ...['orders', 'secret'].map(name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: { 'pagerduty.com/service-id': 'P1' },
-    },
-    spec: {
-      type: 'service',
-      lifecycle: 'production',
-      owner: 'group:default/team-a',
-    },
-  })),
-];
-
-/** The in-memory catalog, except that the outsider may not read `secret`. */
-const catalogFactory = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory: () => {
-    const catalog = catalogServiceMock({ entities });
-    const getEntityByRef = catalog.getEntityByRef.bind(catalog);
-    catalog.getEntityByRef = async (ref, options) => {
-      const principal = (
-        options as { credentials: { principal: { userEntityRef?: string } } }
-      ).credentials.principal;
-      const entity = await getEntityByRef(ref, options);
-      return principal.userEntityRef === OUTSIDER &&
-        entity?.metadata.name === 'secret'
-        ? undefined
-        : entity;
-    };
-    return catalog;
-  },
-});
-
-/** Everyone may do everything, except that the outsider may not refresh. */
-const permissionsFactory = mockServices.permissions.mock({
-  authorize: async (requests, options) =>
-    requests.map(r => ({
-      result:
-        r.permission.name === 'platform-maturity.scorecard.refresh' &&
-        (options?.credentials.principal as { userEntityRef?: string })
-          .userEntityRef === OUTSIDER
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    })) as any,
-}).factory;
+const permissionsFactory = permissionsDenyingOutsider(
+  'platform-maturity.scorecard.refresh',
+);
 
 describe('platform maturity backend plugin', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });

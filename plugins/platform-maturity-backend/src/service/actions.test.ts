@@ -1,4 +1,3 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -9,70 +8,20 @@ import {
   metricsServiceMock,
   tracingServiceMock,
 } from '@backstage/backend-test-utils/alpha';
-import type { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
+import {
+  catalogFactory,
+  OUTSIDER,
+  permissionsDenyingOutsider,
+} from '../__testUtils__/catalog';
 import { platformMaturityPlugin } from '../plugin';
 import { scaffolderPathOf } from './actions';
 
 jest.setTimeout(60_000);
 
-const OUTSIDER = 'user:default/outsider';
-
-const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-a', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
-  ...['orders', 'secret'].map(name => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      type: 'service',
-      lifecycle: 'production',
-      owner: 'group:default/team-a',
-    },
-  })),
-];
-
-const principalOf = (options: unknown) =>
-  (options as { credentials: { principal: { userEntityRef?: string } } })
-    .credentials.principal.userEntityRef;
-
-/** The in-memory catalog, except that the outsider may not read `secret`. */
-const catalogFactory = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory: () => {
-    const catalog = catalogServiceMock({ entities });
-    const getEntityByRef = catalog.getEntityByRef.bind(catalog);
-    catalog.getEntityByRef = async (ref, options) => {
-      const entity = await getEntityByRef(ref, options);
-      return principalOf(options) === OUTSIDER &&
-        entity?.metadata.name === 'secret'
-        ? undefined
-        : entity;
-    };
-    return catalog;
-  },
-});
-
-/** Everyone may do everything, except that the outsider may not read scorecards in bulk. */
-const permissionsFactory = mockServices.permissions.mock({
-  authorize: async (requests, options) =>
-    requests.map(r => ({
-      result:
-        r.permission.name === 'platform-maturity.scorecard.read' &&
-        principalOf(options) === OUTSIDER
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    })) as any,
-}).factory;
+const permissionsFactory = permissionsDenyingOutsider(
+  'platform-maturity.scorecard.read',
+);
 
 describe('platform maturity actions', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
