@@ -568,6 +568,17 @@ describe('KnexScorecardStore', () => {
         await list({ owner: ['group:default/a'], lifecycle: ['production'] }),
       ).toEqual(['svc-a', 'svc-e', 'svc-f']);
       expect(await list({ owner: ['group:default/nobody'] })).toEqual([]);
+      expect(await list({ system: ['system:default/s1'] })).toEqual([
+        'svc-a',
+        'svc-b',
+      ]);
+      expect(
+        await list({ system: ['system:default/s1', 'system:default/s2'] }),
+      ).toEqual(['svc-c', 'svc-a', 'svc-b']);
+      expect(await list({ domain: ['domain:default/d1'] })).toEqual([
+        'svc-a',
+        'svc-b',
+      ]);
 
       await expect(
         store.listScorecards({

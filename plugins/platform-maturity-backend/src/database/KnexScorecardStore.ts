@@ -594,6 +594,12 @@ export class KnexScorecardStore implements ScorecardStore {
     if (query.lifecycle?.length) {
       qb.whereIn('lifecycle', query.lifecycle);
     }
+    if (query.system?.length) {
+      qb.whereIn('system', query.system);
+    }
+    if (query.domain?.length) {
+      qb.whereIn('domain', query.domain);
+    }
     if (query.level?.length) {
       qb.whereIn('level', query.level);
     }

@@ -41,6 +41,10 @@ export interface ScorecardListQuery {
   kind?: string[];
   /** Lifecycles, any of which matches. */
   lifecycle?: string[];
+  /** Entity refs of systems, any of which matches (lower-case). */
+  system?: string[];
+  /** Entity refs of domains, any of which matches (lower-case). */
+  domain?: string[];
   /** Levels, any of which matches. */
   level?: number[];
   /** Entities for which this capability applies and is not complete (score below 100). */

@@ -44,6 +44,8 @@ const listQuerySchema = z.strictObject({
   owner: list.optional(),
   kind: list.optional(),
   lifecycle: list.optional(),
+  system: list.optional(),
+  domain: list.optional(),
   level: list
     .pipe(
       z.array(
@@ -190,6 +192,8 @@ export function createRouter(options: {
       owner: query.owner?.map(o => o.toLowerCase()),
       kind: query.kind,
       lifecycle: query.lifecycle,
+      system: query.system?.map(s => s.toLowerCase()),
+      domain: query.domain?.map(d => d.toLowerCase()),
       level: query.level,
       failingCapability: query.capability,
       q: query.q,
