@@ -3,6 +3,9 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import knexFactory from 'knex';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,7 +14,46 @@ import request from 'supertest';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { platformMaturityPlugin } from './plugin';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
+
+const POSTGRES =
+  process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+
+/**
+ * The backend's real database service, so that the catalog, the scheduler and this plugin each
+ * get their own database as in production: SQLite in memory, and PostgreSQL (one database per
+ * plugin, under a prefix dropped afterwards) where the test database is configured.
+ */
+const databaseConfigs: Array<[string, Record<string, unknown>]> = [
+  ['SQLite', { client: 'better-sqlite3', connection: ':memory:' }],
+  ...(POSTGRES
+    ? [
+        [
+          'PostgreSQL',
+          {
+            client: 'pg',
+            connection: POSTGRES,
+            prefix: `paved_realcatalog_${process.pid}_`,
+          },
+        ] as [string, Record<string, unknown>],
+      ]
+    : []),
+];
+
+async function dropPrefixedDatabases(prefix: string) {
+  const admin = knexFactory({ client: 'pg', connection: POSTGRES });
+  try {
+    const { rows } = await admin.raw(
+      'select datname from pg_database where datname like ?',
+      [`${prefix}%`],
+    );
+    for (const { datname } of rows) {
+      await admin.raw('drop database if exists ?? with (force)', [datname]);
+    }
+  } finally {
+    await admin.destroy();
+  }
+}
 
 const OUTSIDER = 'user:default/outsider';
 
@@ -66,70 +108,97 @@ describe('with the real catalog backend', () => {
 
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('scores an entity registered from a local file, and hides it from a caller the catalog hides it from', async () => {
-    const backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        platformMaturityPlugin,
-        permissions.factory,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              // The default rules admit only Components, APIs and Locations.
-              rules: [{ allow: ['Component', 'Group', 'Location'] }],
-              locations: [
-                {
-                  type: 'file',
-                  target: path.join(dir, 'catalog-info.yaml'),
+  it.each(databaseConfigs)(
+    'scores an entity registered from a local file in a scheduled run, and hides it from a caller the catalog hides it from, on %s',
+    async (_name, database) => {
+      const backend = await startTestBackend({
+        features: [
+          catalogPlugin,
+          platformMaturityPlugin,
+          permissions.factory,
+          databaseServiceFactory,
+          // The real scheduler, so that the evaluation runs as the scheduled task it is in
+          // production (the test scheduler would fire once at start-up, before the catalog
+          // has processed its locations).
+          schedulerServiceFactory,
+          mockServices.rootConfig.factory({
+            data: {
+              backend: { database },
+              catalog: {
+                // The default rules admit only Components, APIs and Locations.
+                rules: [{ allow: ['Component', 'Group', 'Location'] }],
+                locations: [
+                  {
+                    type: 'file',
+                    target: path.join(dir, 'catalog-info.yaml'),
+                  },
+                ],
+              },
+              platformMaturity: {
+                schedule: {
+                  frequency: { seconds: 1 },
+                  timeout: { seconds: 30 },
+                  initialDelay: { seconds: 0 },
                 },
-              ],
+                repository: { allowedLocalRoots: [dir] },
+              },
             },
-            platformMaturity: {
-              repository: { allowedLocalRoots: [dir] },
-            },
-          },
-        }),
-      ],
-    });
-    try {
-      const { server } = backend;
-      const user = mockCredentials.user.header();
-      const api =
-        '/api/platform-maturity/v1/scorecards/component/default/orders';
+          }),
+        ],
+      });
+      try {
+        const { server } = backend;
+        const user = mockCredentials.user.header();
+        const api =
+          '/api/platform-maturity/v1/scorecards/component/default/orders';
 
-      // The catalog processes its locations in the background.
-      let refreshed: request.Response | undefined;
-      for (let i = 0; i < 100 && refreshed?.status !== 200; i++) {
-        await new Promise(resolve => setTimeout(resolve, 250));
-        refreshed = await request(server)
+        // The catalog processes its locations in the background; a later scheduled run scores
+        // the entity.
+        let stored: request.Response | undefined;
+        for (let i = 0; i < 300 && stored?.status !== 200; i++) {
+          await new Promise(resolve => setTimeout(resolve, 250));
+          stored = await request(server).get(api).set('Authorization', user);
+        }
+        expect(stored?.status).toBe(200);
+        const card = stored!.body.scorecard;
+        // Repository evidence came from disk, through the allowed root.
+        expect(
+          card.results.find((r: any) => r.checkId === 'build.tests'),
+        ).toMatchObject({ status: 'fail' });
+        expect(
+          card.results.find((r: any) => r.checkId === 'build.pipeline'),
+        ).toMatchObject({ status: 'pass' });
+        // The owner resolved through the real catalog.
+        expect(
+          card.results.find((r: any) => r.checkId === 'as-code.ownership')
+            .message,
+        ).not.toMatch(/does not exist/);
+        // The malformed waiver annotation is reported, not fatal.
+        expect(card.notices[0].type).toBe('waiver-invalid');
+
+        const run = await request(server)
+          .get('/api/platform-maturity/v1/runs/latest')
+          .set('Authorization', user);
+        expect(run.status).toBe(200);
+        expect(run.body.evaluated + run.body.skipped).toBeGreaterThanOrEqual(1);
+
+        const refreshed = await request(server)
           .post(`${api}/refresh`)
           .set('Authorization', user);
+        expect(refreshed.status).toBe(200);
+        expect(refreshed.body.scorecard.evidenceDigest).toBe(
+          card.evidenceDigest,
+        );
+        const hidden = await request(server)
+          .get(api)
+          .set('Authorization', mockCredentials.user.header(OUTSIDER));
+        expect(hidden.status).toBe(404);
+      } finally {
+        await backend.stop();
+        if (database.prefix) {
+          await dropPrefixedDatabases(database.prefix as string);
+        }
       }
-      expect(refreshed?.status).toBe(200);
-      const card = refreshed!.body.scorecard;
-      // Repository evidence came from disk, through the allowed root.
-      expect(
-        card.results.find((r: any) => r.checkId === 'build.tests'),
-      ).toMatchObject({ status: 'fail' });
-      expect(
-        card.results.find((r: any) => r.checkId === 'build.pipeline'),
-      ).toMatchObject({ status: 'pass' });
-      // The owner resolved through the real catalog.
-      expect(
-        card.results.find((r: any) => r.checkId === 'as-code.ownership')
-          .message,
-      ).not.toMatch(/does not exist/);
-      // The malformed waiver annotation is reported, not fatal.
-      expect(card.notices[0].type).toBe('waiver-invalid');
-
-      const visible = await request(server).get(api).set('Authorization', user);
-      expect(visible.status).toBe(200);
-      const hidden = await request(server)
-        .get(api)
-        .set('Authorization', mockCredentials.user.header(OUTSIDER));
-      expect(hidden.status).toBe(404);
-    } finally {
-      await backend.stop();
-    }
-  });
+    },
+  );
 });
