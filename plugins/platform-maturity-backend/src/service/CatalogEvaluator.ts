@@ -32,7 +32,8 @@ import {
 } from './instrumentation';
 
 const PAGE_SIZE = 200;
-const LOOKUP_KINDS = ['group', 'user', 'system'];
+/** Kinds that checks look up: owners (groups, users), systems and data-store resources. */
+const LOOKUP_KINDS = ['group', 'user', 'system', 'resource'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Counts of one evaluation run. */
@@ -344,7 +345,13 @@ export class CatalogEvaluator {
     for await (const page of this.catalog.streamEntities(
       {
         filter: { kind: LOOKUP_KINDS },
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.domain'],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'spec.domain',
+          'spec.type',
+        ],
         pageSize: 1000,
       },
       { credentials },

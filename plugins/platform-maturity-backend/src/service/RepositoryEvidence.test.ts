@@ -108,6 +108,8 @@ describe('RepositoryEvidence for local directories', () => {
     ['outside every root', 'elsewhere/billing'],
     ['a link out of the root', 'allowed/escape'],
     ['a path that climbs out', 'allowed/../elsewhere/billing'],
+    // Refused, not "could not read": the answer does not tell whether the path exists.
+    ['a missing path outside every root', 'elsewhere/missing'],
   ])('refuses %s and reports it', async (_case, target) => {
     const { evidence, logger } = reader([path.join(base, 'allowed')]);
     const result = await evidence.read(

@@ -131,6 +131,16 @@ export class RepositoryEvidence {
   }
 
   private async readLocal(target: string): Promise<RepositoryReadResult> {
+    const refuse = (): RepositoryReadResult => {
+      const reason = `Refused to read ${target}: it is outside platformMaturity.repository.allowedLocalRoots`;
+      this.logger.warn(reason);
+      return { type: 'failed', reason };
+    };
+    // First the path as written, so that nothing outside the roots is even looked at (and the
+    // answer does not tell whether such a path exists) ...
+    if (!isInside(path.resolve(target), this.allowedLocalRoots)) {
+      return refuse();
+    }
     let real: string;
     try {
       real = await fs.promises.realpath(target);
@@ -139,24 +149,16 @@ export class RepositoryEvidence {
       this.logger.warn(reason);
       return { type: 'failed', reason };
     }
-    const allowed = this.allowedLocalRoots.some(configured => {
-      // Compare real paths, so that neither a link in the root nor in the target misleads.
-      let root = configured;
+    // ... then the real paths, so that neither a link in the root nor in the target misleads.
+    const realRoots = this.allowedLocalRoots.flatMap(configured => {
       try {
-        root = fs.realpathSync(configured);
+        return [fs.realpathSync(configured)];
       } catch {
-        return false;
+        return [];
       }
-      const relative = path.relative(root, real);
-      return (
-        relative === '' ||
-        (!relative.startsWith('..') && !path.isAbsolute(relative))
-      );
     });
-    if (!allowed) {
-      const reason = `Refused to read ${target}: it is outside platformMaturity.repository.allowedLocalRoots`;
-      this.logger.warn(reason);
-      return { type: 'failed', reason };
+    if (!isInside(real, realRoots)) {
+      return refuse();
     }
     try {
       const snapshot = await readDirectorySnapshot(real, {
@@ -169,4 +171,14 @@ export class RepositoryEvidence {
       return { type: 'failed', reason };
     }
   }
+}
+
+function isInside(candidate: string, roots: readonly string[]): boolean {
+  return roots.some(root => {
+    const relative = path.relative(root, candidate);
+    return (
+      relative === '' ||
+      (!relative.startsWith('..') && !path.isAbsolute(relative))
+    );
+  });
 }
