@@ -1,0 +1,1 @@
+ALTER TABLE invoices ADD COLUMN exported_at TIMESTAMP NULL;

@@ -1,0 +1,2 @@
+DROP TABLE postings;
+DROP TABLE entries;
