@@ -6,6 +6,7 @@ import {
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import knexFactory from 'knex';
+import type { JsonObject } from '@backstage/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +25,7 @@ const POSTGRES =
  * get their own database as in production: SQLite in memory, and PostgreSQL (one database per
  * plugin, under a prefix dropped afterwards) where the test database is configured.
  */
-const databaseConfigs: Array<[string, Record<string, unknown>]> = [
+const databaseConfigs: Array<[string, JsonObject]> = [
   ['SQLite', { client: 'better-sqlite3', connection: ':memory:' }],
   ...(POSTGRES
     ? [
@@ -35,7 +36,7 @@ const databaseConfigs: Array<[string, Record<string, unknown>]> = [
             connection: POSTGRES,
             prefix: `paved_realcatalog_${process.pid}_`,
           },
-        ] as [string, Record<string, unknown>],
+        ] as [string, JsonObject],
       ]
     : []),
 ];

@@ -1,0 +1,360 @@
+import type {
+  CatalogLookup,
+  EvaluationContext,
+  ScorecardEntityFacts,
+} from '@paved/plugin-platform-maturity-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { usageError } from './errors';
+
+/**
+ * A catalog entity, as the engine takes it.
+ *
+ * @internal
+ */
+export type Entity = EvaluationContext['entity'];
+
+/**
+ * The catalog file looked for in the scored directory, in this order.
+ *
+ * @internal
+ */
+export const CATALOG_FILE_NAMES: readonly string[] = [
+  'catalog-info.yaml',
+  'catalog-info.yml',
+];
+
+/**
+ * A parsed entity ref.
+ *
+ * @internal
+ */
+export interface EntityRefParts {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+const REF_PATTERN = /^(?:([^:/\s]+):)?(?:([^:/\s]+)\/)?([^:/\s]+)$/;
+
+/**
+ * Parses `[kind:][namespace/]name`, or returns undefined when the value is not of that form.
+ *
+ * @internal
+ */
+export function parseRef(
+  value: string,
+  defaults: { kind: string; namespace?: string },
+): EntityRefParts | undefined {
+  const match = REF_PATTERN.exec(value.trim());
+  if (!match) {
+    return undefined;
+  }
+  return {
+    kind: match[1] ?? defaults.kind,
+    namespace: match[2] ?? defaults.namespace ?? 'default',
+    name: match[3],
+  };
+}
+
+/**
+ * The entity's ref as the catalog writes it: `kind:namespace/name` with the kind lower-cased.
+ *
+ * @internal
+ */
+export function entityRefOf(entity: Entity): string {
+  return `${entity.kind.toLocaleLowerCase('en-US')}:${
+    entity.metadata.namespace ?? 'default'
+  }/${entity.metadata.name}`;
+}
+
+function lookupKey(parts: EntityRefParts): string {
+  return `${parts.kind}:${parts.namespace}/${parts.name}`.toLocaleLowerCase(
+    'en-US',
+  );
+}
+
+function entityProblem(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    return 'expected an entity (an object with apiVersion, kind and metadata.name)';
+  }
+  const entity = value as Record<string, unknown>;
+  if (typeof entity.apiVersion !== 'string' || !entity.apiVersion) {
+    return 'apiVersion is missing';
+  }
+  if (typeof entity.kind !== 'string' || !entity.kind) {
+    return 'kind is missing';
+  }
+  const metadata = entity.metadata as Record<string, unknown> | undefined;
+  if (!metadata || typeof metadata !== 'object') {
+    return 'metadata is missing';
+  }
+  if (typeof metadata.name !== 'string' || !metadata.name) {
+    return 'metadata.name is missing';
+  }
+  if (
+    metadata.namespace !== undefined &&
+    (typeof metadata.namespace !== 'string' || !metadata.namespace)
+  ) {
+    return 'metadata.namespace must be a non-empty string';
+  }
+  return undefined;
+}
+
+async function readYamlDocuments(
+  file: string,
+  option: string,
+): Promise<unknown[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw usageError(
+      option,
+      code === 'ENOENT'
+        ? `${file} does not exist`
+        : `${file} could not be read (${(error as Error).message})`,
+    );
+  }
+  const documents = parseAllDocuments(text, { prettyErrors: true });
+  const parsed: unknown[] = [];
+  for (const [index, document] of documents.entries()) {
+    const [error] = document.errors;
+    if (error) {
+      throw usageError(
+        option,
+        `${file} is not valid YAML (document ${index + 1}): ${error.message
+          .split('\n')[0]
+          .trim()}`,
+      );
+    }
+    const value = document.toJS();
+    if (value !== null && value !== undefined) {
+      parsed.push(value);
+    }
+  }
+  return parsed;
+}
+
+function checkedEntities(
+  values: unknown[],
+  file: string,
+  option: string,
+): Entity[] {
+  return values.map((value, index) => {
+    const problem = entityProblem(value);
+    if (problem) {
+      throw usageError(
+        option,
+        `${file}: document ${index + 1} is not a catalog entity: ${problem}`,
+      );
+    }
+    return value as Entity;
+  });
+}
+
+/**
+ * Reads the entities of a catalog file (one YAML document per entity).
+ *
+ * @internal
+ */
+export async function readEntityFile(
+  file: string,
+  option: string,
+): Promise<Entity[]> {
+  return checkedEntities(await readYamlDocuments(file, option), file, option);
+}
+
+/**
+ * Reads entities for the catalog lookup: YAML documents of entities, or the JSON that the catalog
+ * API answers (`GET /api/catalog/entities`, a list, or `/entities/by-query`, `{ items }`).
+ *
+ * @internal
+ */
+export async function readCatalogFile(
+  file: string,
+  option: string,
+): Promise<Entity[]> {
+  const values = (await readYamlDocuments(file, option)).flatMap(value => {
+    if (Array.isArray(value)) {
+      return value;
+    }
+    const items = (value as { items?: unknown })?.items;
+    return Array.isArray(items) ? items : [value];
+  });
+  return checkedEntities(values, file, option);
+}
+
+/**
+ * The catalog file of a directory, or undefined when it has none.
+ *
+ * @internal
+ */
+export async function findCatalogFile(
+  directory: string,
+): Promise<string | undefined> {
+  for (const name of CATALOG_FILE_NAMES) {
+    const file = path.join(directory, name);
+    try {
+      if ((await fs.stat(file)).isFile()) {
+        return file;
+      }
+    } catch {
+      // Not there: try the next name.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Chooses the entity to score among the documents of a catalog file: the one `entityRef` names,
+ * else the only Component, else the only document.
+ *
+ * @internal
+ */
+export function selectEntity(
+  entities: Entity[],
+  file: string,
+  entityRef: string | undefined,
+): Entity {
+  if (entityRef !== undefined) {
+    const wanted = parseRef(entityRef, { kind: 'component' });
+    if (!wanted) {
+      throw usageError(
+        '--entity-ref',
+        `'${entityRef}' is not an entity ref such as component:default/billing`,
+      );
+    }
+    const key = lookupKey(wanted);
+    const found = entities.find(
+      e =>
+        lookupKey({
+          kind: e.kind,
+          namespace: e.metadata.namespace ?? 'default',
+          name: e.metadata.name,
+        }) === key,
+    );
+    if (!found) {
+      throw usageError(
+        '--entity-ref',
+        `${file} has no entity ${key}; it declares ${entities
+          .map(entityRefOf)
+          .join(', ')}`,
+      );
+    }
+    return found;
+  }
+  const components = entities.filter(
+    e => e.kind.toLocaleLowerCase('en-US') === 'component',
+  );
+  if (components.length === 1) {
+    return components[0];
+  }
+  if (components.length === 0 && entities.length === 1) {
+    return entities[0];
+  }
+  if (entities.length === 0) {
+    throw usageError('--entity', `${file} declares no entity`);
+  }
+  const candidates = (components.length > 0 ? components : entities).map(
+    entityRefOf,
+  );
+  throw usageError(
+    '--entity-ref',
+    `${file} declares ${
+      components.length > 0
+        ? `${components.length} Components`
+        : `no Component but ${entities.length} entities`
+    } (${candidates.join(', ')}); choose one with --entity-ref`,
+  );
+}
+
+/**
+ * The entity scored for a directory without a catalog file: an unregistered service Component
+ * named after the directory, so that the checklist applies and every check that reads the
+ * catalog entry says what is missing.
+ *
+ * @internal
+ */
+export function unregisteredEntity(directory: string): Entity {
+  const name =
+    path
+      .basename(path.resolve(directory))
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .slice(0, 63)
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'unnamed-service';
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name },
+    spec: { type: 'service' },
+  };
+}
+
+/**
+ * A catalog lookup over a list of entities; refs are compared case-insensitively.
+ *
+ * @internal
+ */
+export function catalogLookupOf(entities: readonly Entity[]): CatalogLookup {
+  const byRef = new Map<string, Entity>();
+  for (const entity of entities) {
+    byRef.set(
+      lookupKey({
+        kind: entity.kind,
+        namespace: entity.metadata.namespace ?? 'default',
+        name: entity.metadata.name,
+      }),
+      entity,
+    );
+  }
+  return {
+    getEntity(entityRef) {
+      const parts = parseRef(entityRef, { kind: 'component' });
+      return parts ? byRef.get(lookupKey(parts)) : undefined;
+    },
+  };
+}
+
+/**
+ * The catalog facts of the scored entity, computed as the backend stores them; the domain is
+ * known when the entity's System is among the known entities.
+ *
+ * @internal
+ */
+export function entityFactsOf(
+  entity: Entity,
+  known: CatalogLookup,
+): ScorecardEntityFacts {
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  const namespace = entity.metadata.namespace ?? 'default';
+  const ref = (value: unknown, kind: string) => {
+    if (typeof value !== 'string' || !value) {
+      return undefined;
+    }
+    const parts = parseRef(value, { kind, namespace });
+    return parts
+      ? `${parts.kind.toLocaleLowerCase('en-US')}:${parts.namespace}/${
+          parts.name
+        }`
+      : undefined;
+  };
+  const system = ref(spec.system, 'system');
+  const domain = system
+    ? ref(known.getEntity(system)?.spec?.domain, 'domain')
+    : undefined;
+  return {
+    entityRef: entityRefOf(entity),
+    kind: entity.kind.toLocaleLowerCase('en-US'),
+    namespace: namespace.toLocaleLowerCase('en-US'),
+    name: entity.metadata.name,
+    title: entity.metadata.title,
+    owner: ref(spec.owner, 'group'),
+    system,
+    domain,
+    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
+    type: typeof spec.type === 'string' ? spec.type : undefined,
+  };
+}

@@ -1,0 +1,216 @@
+/*
+ * Real-browser tests of the whole suite: `npm start` (the real backend with the catalog, the
+ * scaffolder with the golden-path actions and the maturity plugin; the frontend dev app), driven
+ * by Debian's chromium through Playwright. Run with `npm run test:e2e` from the repository root.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import {
+  backendGet,
+  FRONTEND_URL,
+  SCREENSHOTS,
+  startSuite,
+  Suite,
+} from './suite';
+
+let suite: Suite;
+let page: Page;
+
+/** Opens a frontend path, entering as the guest user when the sign-in page shows. */
+async function open(route: string) {
+  await page.goto(`${FRONTEND_URL}${route}`);
+  const enter = page.getByRole('button', { name: /^enter$/i });
+  const nav = page.getByRole('link', { name: 'Catalog', exact: true }).first();
+  for (let i = 0; i < 240; i++) {
+    if (await enter.isVisible().catch(() => false)) {
+      await enter.click();
+    } else if (await nav.isVisible().catch(() => false)) {
+      return;
+    }
+    await page.waitForTimeout(500);
+  }
+  throw new Error(`${route} did not open`);
+}
+
+/** Runs a test body; on failure, keeps a screenshot of the page for the reader of the log. */
+function withScreenshot(name: string, body: () => Promise<void>) {
+  return async () => {
+    try {
+      await body();
+    } catch (error) {
+      await page
+        .screenshot({ path: path.join(SCREENSHOTS, `failed-${name}.png`) })
+        .catch(() => undefined);
+      throw error;
+    }
+  };
+}
+
+/** The link to an entity's page, whatever title it shows. */
+function entityLink(name: string) {
+  return page.locator(`a[href*="/catalog/default/component/${name}"]`).first();
+}
+
+/** The maturity card of the entity page currently shown. */
+function card() {
+  return page
+    .locator('article, .MuiCard-root')
+    .filter({ has: page.getByText('Platform maturity', { exact: true }) })
+    .filter({ has: page.getByLabel('Platform maturity score') })
+    .first();
+}
+
+describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
+  before(
+    async () => {
+      suite = await startSuite();
+      page = await suite.browser.newPage({
+        viewport: { width: 1400, height: 1000 },
+      });
+      page.setDefaultTimeout(60_000);
+    },
+    { timeout: 20 * 60_000 },
+  );
+
+  after(async () => {
+    await suite?.stop();
+  });
+
+  it(
+    'shows the card on an entity page, expands a capability and follows Fix into add-capabilities',
+    withScreenshot('card', async () => {
+      // search-indexer ships but has no OpenTelemetry (its instrumentation check fails).
+      await open('/catalog/default/component/search-indexer');
+      const maturity = card();
+      await maturity.waitFor();
+      await maturity.getByText('Ships').first().waitFor();
+      await maturity.screenshot({ path: path.join(SCREENSHOTS, 'card.png') });
+
+      await maturity
+        .getByRole('button', { name: /Instrument, monitor & debug/ })
+        .first()
+        .click();
+      const fix = maturity.getByRole('link', { name: /^Fix: / }).first();
+      await fix.waitFor();
+      await maturity.screenshot({
+        path: path.join(SCREENSHOTS, 'card-expanded.png'),
+      });
+      await fix.click();
+
+      await page.waitForURL(/\/create\/templates\/default\/add-capabilities/);
+      const url = new URL(page.url());
+      const formData = JSON.parse(url.searchParams.get('formData') ?? '{}');
+      assert.equal(formData.entity, 'component:default/search-indexer');
+      assert.deepEqual(formData.capabilities, ['observe']);
+      // The template form shows the entity prefilled.
+      await page
+        .locator('input[value*="search-indexer"]')
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, 'add-capabilities.png'),
+      });
+    }),
+  );
+
+  it(
+    'loads the overview page with the level distribution and the entity table',
+    withScreenshot('overview', async () => {
+      await open('/platform-maturity');
+      await page.getByText('Level distribution').first().waitFor();
+      await entityLink('search-indexer').waitFor();
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, 'overview.png'),
+        fullPage: true,
+      });
+    }),
+  );
+
+  it(
+    'runs typescript-service to completion with the local target; the new entity reaches the top level and is listed',
+    withScreenshot('typescript-service', async () => {
+      const name = `e2e-orders-${Date.now().toString(36)}`;
+      await open('/create/templates/default/typescript-service');
+
+      await page.getByLabel(/^Name/).first().fill(name);
+      await page
+        .getByLabel(/^Description/)
+        .first()
+        .fill('Orders placed in the end-to-end test');
+      const owner = page.getByLabel(/^Owner/).first();
+      await owner.click();
+      // The pickers show entity titles.
+      await owner.fill('Storefront');
+      await page.getByRole('option', { name: 'Storefront' }).first().click();
+      const system = page.getByLabel(/^System/).first();
+      await system.click();
+      await system.fill('shop');
+      await page.getByRole('option', { name: /shop/i }).first().click();
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      await page
+        .getByLabel(/PagerDuty service id/)
+        .first()
+        .fill('PE2E001');
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      await page
+        .getByLabel(/^Publish to/)
+        .first()
+        .click();
+      await page
+        .getByRole('option', { name: /local repository root/ })
+        .first()
+        .click();
+      await page.getByRole('button', { name: 'Review' }).click();
+      await page.getByRole('button', { name: 'Create' }).click();
+
+      // The task page: every step completes and the output links to the new entity.
+      const openInCatalog = page.getByRole('link', {
+        name: /open in catalog/i,
+      });
+      const failed = page.getByText(/^Error: /).first();
+      await openInCatalog
+        .first()
+        .or(failed)
+        .waitFor({ timeout: 10 * 60_000 });
+      if (await failed.isVisible()) {
+        throw new Error(
+          `The template run failed: ${await failed.textContent()}`,
+        );
+      }
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, 'typescript-service-task.png'),
+        fullPage: true,
+      });
+
+      // The backend scores the registered entity on its next scheduled run (every minute here).
+      let level: number | null | undefined;
+      for (let i = 0; i < 180 && level !== 4; i++) {
+        const response = await backendGet<{
+          scorecard: { level: { level: number } | null };
+        }>(`/api/platform-maturity/v1/scorecards/component/default/${name}`);
+        level = response?.scorecard.level?.level;
+        if (level !== 4) {
+          await new Promise(resolve => setTimeout(resolve, 1000));
+        }
+      }
+      assert.equal(level, 4, 'the new service is scored at the top level');
+
+      await openInCatalog.first().click();
+      const maturity = card();
+      await maturity.getByText('Self-serve').first().waitFor();
+      await maturity.screenshot({
+        path: path.join(SCREENSHOTS, 'new-service-card.png'),
+      });
+
+      await open(`/platform-maturity?q=${name}`);
+      await page
+        .getByRole('link', { name: new RegExp(name) })
+        .first()
+        .waitFor();
+    }),
+  );
+});

@@ -1,0 +1,110 @@
+import {
+  ApiBlueprint,
+  coreExtensionData,
+} from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  mockApis,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { screen } from '@testing-library/react';
+import {
+  apiEntity,
+  mockApi,
+  scorecardResponse,
+  serviceEntity,
+} from './__testUtils__/fixtures';
+import plugin, {
+  platformMaturityApi,
+  platformMaturityEntityCard,
+  platformMaturityEntityContent,
+  platformMaturityPage,
+} from './alpha';
+import { platformMaturityApiRef } from './api/PlatformMaturityApi';
+import {
+  entityContentRouteRef,
+  rootRouteRef,
+  scaffolderRootRouteRef,
+} from './routes';
+
+describe('new frontend system', () => {
+  it('declares the plugin with its routes and the scaffolder external route', () => {
+    expect(plugin.id).toBe('platform-maturity');
+    expect(plugin.routes).toEqual({
+      root: rootRouteRef,
+      entityContent: entityContentRouteRef,
+    });
+    expect(plugin.externalRoutes).toEqual({
+      scaffolderRoot: scaffolderRootRouteRef,
+    });
+  });
+
+  it('provides the API client', () => {
+    const tester = createExtensionTester(platformMaturityApi);
+    expect(tester.get(ApiBlueprint.dataRefs.factory).api).toBe(
+      platformMaturityApiRef,
+    );
+  });
+
+  it('mounts the overview page at /platform-maturity', () => {
+    const tester = createExtensionTester(platformMaturityPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/platform-maturity');
+    expect(tester.get(coreExtensionData.routeRef)).toBe(rootRouteRef);
+  });
+
+  it('renders the entity card lazily, for services only by default', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    const tester = createExtensionTester(platformMaturityEntityCard);
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter?.(serviceEntity)).toBe(true);
+    expect(filter?.(apiEntity)).toBe(false);
+
+    renderInTestApp(
+      <EntityProvider entity={serviceEntity}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [
+          [platformMaturityApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ],
+      },
+    );
+    expect(
+      await screen.findByRole('progressbar', {
+        name: 'Platform maturity score',
+      }),
+    ).toBeInTheDocument();
+    expect(api.getScorecard).toHaveBeenCalled();
+  });
+
+  it('adds the entity tab at platform-maturity', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    const tester = createExtensionTester(platformMaturityEntityContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('platform-maturity');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Platform maturity',
+    );
+
+    renderInTestApp(
+      <EntityProvider entity={serviceEntity}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [
+          [platformMaturityApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ],
+      },
+    );
+    expect(
+      await screen.findByLabelText('Checks of Build & test'),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,466 @@
+import type { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  apiEntity,
+  checklistOf,
+  EVALUATED_AT,
+  mockApi,
+  responseError,
+  ruleset,
+  scorecardResponse,
+  serviceEntity,
+  serviceNamed,
+} from '../../__testUtils__/fixtures';
+import {
+  PlatformMaturityApi,
+  platformMaturityApiRef,
+} from '../../api/PlatformMaturityApi';
+import { scaffolderRootRouteRef } from '../../routes';
+import { EntityPlatformMaturityCard } from './EntityPlatformMaturityCard';
+
+/**
+ * One permission policy for every test (the permission API's answers are cached per request):
+ * re-evaluation is allowed on every entity except those named `restricted-*`.
+ */
+const permissionApi = mockApis.permission({
+  authorize: request =>
+    request.permission.name === 'platform-maturity.scorecard.refresh' &&
+    'resourceRef' in request &&
+    typeof request.resourceRef === 'string' &&
+    !request.resourceRef.startsWith('component:default/restricted-')
+      ? AuthorizeResult.ALLOW
+      : AuthorizeResult.DENY,
+});
+
+async function renderCard(options: {
+  api: PlatformMaturityApi;
+  entity?: Entity;
+  mountedRoutes?: Record<string, typeof scaffolderRootRouteRef>;
+}) {
+  return renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [platformMaturityApiRef, options.api],
+        [permissionApiRef, permissionApi],
+      ]}
+    >
+      <EntityProvider entity={options.entity ?? serviceEntity}>
+        <EntityPlatformMaturityCard />
+      </EntityProvider>
+    </TestApiProvider>,
+    { mountedRoutes: options.mountedRoutes },
+  );
+}
+
+/** Expands a capability row with the keyboard, as a keyboard user would. */
+async function expandCapability(name: RegExp) {
+  const row = await screen.findByRole('button', { name });
+  row.focus();
+  await userEvent.keyboard('{Enter}');
+  expect(row).toHaveAttribute('aria-expanded', 'true');
+  return screen.findByRole('list', {
+    name: new RegExp(`^Checks of ${name.source.replace(/^\^/, '')}`),
+  });
+}
+
+function checkItem(list: HTMLElement, checkId: string): HTMLElement {
+  const item = list.querySelector(`[data-check-id="${checkId}"]`);
+  if (!item) {
+    throw new Error(`no check ${checkId} in the list`);
+  }
+  return item as HTMLElement;
+}
+
+describe('EntityPlatformMaturityCard', () => {
+  it('shows progress while loading', async () => {
+    const api = mockApi({ getScorecard: () => new Promise(() => {}) });
+    await renderCard({ api });
+    expect(
+      await screen.findByRole('progressbar', {
+        name: 'Loading the platform maturity scorecard',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the level, the score as a ring and when it was evaluated', async () => {
+    const response = scorecardResponse();
+    const api = mockApi({ getScorecard: async () => response });
+    await renderCard({ api });
+
+    const ring = await screen.findByRole('progressbar', {
+      name: 'Platform maturity score',
+    });
+    expect(ring).toHaveAttribute(
+      'aria-valuenow',
+      String(Math.round(response.scorecard.score!)),
+    );
+    expect(screen.getByText('Level 0 of 4')).toBeInTheDocument();
+    expect(screen.getByText('Unpaved')).toBeInTheDocument();
+    expect(
+      screen.getByText(/Next: level 1, Builds \(needs Build & test\)/),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/Evaluated/).querySelector('time')).toHaveAttribute(
+      'dateTime',
+      EVALUATED_AT,
+    );
+    expect(api.getScorecard).toHaveBeenCalledWith({
+      kind: 'Component',
+      namespace: 'default',
+      name: 'orders',
+    });
+  });
+
+  it('lists the six capabilities with status and progress', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderCard({ api });
+
+    const build = await screen.findByRole('button', { name: /^Build & test/ });
+    expect(build).toHaveTextContent('Partial');
+    expect(
+      screen.getByRole('progressbar', { name: 'Build & test score' }),
+    ).toHaveAttribute('aria-valuenow', '67');
+    expect(
+      screen.getByRole('button', { name: /^Deploy, version & roll back/ }),
+    ).toHaveTextContent('Missing');
+    expect(
+      screen.getByRole('button', { name: /^Data & schema migrations/ }),
+    ).toHaveTextContent('Not applicable');
+    expect(
+      screen.queryByRole('progressbar', {
+        name: 'Data & schema migrations score',
+      }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.getAllByRole('button', { expanded: false }).length,
+    ).toBeGreaterThanOrEqual(6);
+  });
+
+  it('expands a capability by keyboard into its passing, failing and waived checks', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderCard({ api });
+    const checks = await expandCapability(/^Build & test/);
+
+    const pipeline = checkItem(checks, 'build.pipeline');
+    expect(within(pipeline).getByTitle('Passed')).toBeInTheDocument();
+    expect(pipeline).toHaveTextContent('CI pipeline as code');
+    expect(
+      within(pipeline).getByRole('list', { name: 'Evidence' }),
+    ).toHaveTextContent('File .github/workflows/ci.yaml (GitHub Actions)');
+    expect(
+      within(pipeline).queryByRole('link', { name: /^Fix/ }),
+    ).not.toBeInTheDocument();
+
+    const tests = checkItem(checks, 'build.tests');
+    expect(within(tests).getByTitle('Failing')).toBeInTheDocument();
+    expect(tests).toHaveTextContent('but the repository has no test files');
+    expect(
+      within(tests).getByRole('list', { name: 'Evidence' }),
+    ).toHaveTextContent('.github/workflows/ci.yaml:6 (- run: npm test)');
+
+    const updates = checkItem(checks, 'build.dependency-updates');
+    expect(within(updates).getByTitle('Waived')).toBeInTheDocument();
+    const waiver = within(updates).getByLabelText('Waiver');
+    expect(waiver).toHaveTextContent('Waived by group:default/platform');
+    expect(waiver).toHaveTextContent('Moving to Renovate this quarter');
+    expect(waiver).toHaveTextContent('declared on the entity');
+    expect(waiver.querySelector('time')).toHaveAttribute(
+      'dateTime',
+      '2099-12-31',
+    );
+    expect(waiver).toHaveTextContent(
+      new Date('2099-12-31T00:00:00Z').toLocaleDateString(undefined, {
+        dateStyle: 'medium',
+        timeZone: 'UTC',
+      }),
+    );
+    expect(
+      within(updates).queryByRole('link', { name: /^Fix/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('links a failing check to its remediation template with the entity and capability prefilled', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderCard({ api });
+    const checks = await expandCapability(/^Build & test/);
+    const tests = checkItem(checks, 'build.tests');
+    const title = ruleset.checks.find(c => c.definition.id === 'build.tests')!
+      .definition.title;
+
+    const fix = within(tests).getByRole('link', { name: `Fix: ${title}` });
+    const formData = JSON.stringify({
+      capabilities: ['build'],
+      entity: 'component:default/orders',
+    });
+    expect(fix).toHaveAttribute(
+      'href',
+      `/create/templates/default/add-capabilities?formData=${encodeURIComponent(
+        formData,
+      )}`,
+    );
+    const parsed = new URL(fix.getAttribute('href')!, 'http://localhost');
+    expect(JSON.parse(parsed.searchParams.get('formData')!)).toEqual({
+      capabilities: ['build'],
+      entity: 'component:default/orders',
+    });
+
+    const docs = within(tests).getByRole('link', {
+      name: `How to meet ${title}, Opens in a new window`,
+    });
+    expect(docs).toHaveAttribute(
+      'href',
+      'https://github.com/paved-dev/paved/blob/main/docs/checks.md#buildtests',
+    );
+  });
+
+  it('uses the bound scaffolder route and a configured template with its values', async () => {
+    const custom = checklistOf(ruleset);
+    custom.checks = custom.checks.map(check =>
+      check.id === 'build.tests'
+        ? {
+            ...check,
+            remediation: {
+              templateRef: 'golden/add-tests',
+              values: { framework: 'jest', capabilities: ['build'] },
+            },
+          }
+        : check,
+    );
+    const api = mockApi({
+      getScorecard: async () => scorecardResponse(),
+      getChecklist: async () => custom,
+    });
+    await renderCard({
+      api,
+      mountedRoutes: { '/self-service': scaffolderRootRouteRef },
+    });
+    const checks = await expandCapability(/^Build & test/);
+    const tests = checkItem(checks, 'build.tests');
+
+    const fix = within(tests).getByRole('link', { name: /^Fix:/ });
+    const href = fix.getAttribute('href')!;
+    expect(href.split('?')[0]).toBe('/self-service/templates/golden/add-tests');
+    const formData = new URL(href, 'http://localhost').searchParams.get(
+      'formData',
+    );
+    expect(JSON.parse(formData!)).toEqual({
+      framework: 'jest',
+      capabilities: ['build'],
+      entity: 'component:default/orders',
+    });
+    // No docs URL configured for this check any more.
+    expect(
+      within(tests).queryByRole('link', { name: /^How to meet/ }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows unread evidence as "could not check", never as a failure', async () => {
+    const api = mockApi({
+      getScorecard: async () => scorecardResponse({ files: null }),
+    });
+    await renderCard({ api });
+
+    const deploy = await screen.findByRole('button', {
+      name: /^Deploy, version & roll back/,
+    });
+    expect(deploy).toHaveTextContent('Could not check');
+    expect(deploy).not.toHaveTextContent('Missing');
+    expect(
+      screen.getByText(/Some evidence could not be read/),
+    ).toBeInTheDocument();
+
+    const checks = await expandCapability(/^Deploy, version & roll back/);
+    const items = checks.querySelectorAll('[data-check-id]');
+    expect(items).toHaveLength(3);
+    for (const item of Array.from(items)) {
+      const el = item as HTMLElement;
+      expect(within(el).getByTitle('Could not check')).toBeInTheDocument();
+      expect(within(el).queryByTitle('Failing')).not.toBeInTheDocument();
+      expect(
+        within(el).queryByRole('link', { name: /^Fix/ }),
+      ).not.toBeInTheDocument();
+    }
+  });
+
+  it('shows the backend message when the scorecard cannot be loaded', async () => {
+    const error = await responseError(
+      500,
+      'Error',
+      'The scorecard store is unavailable',
+    );
+    const api = mockApi({
+      getScorecard: async () => {
+        throw error;
+      },
+    });
+    await renderCard({ api });
+    expect(
+      await screen.findByText(
+        /Could not load the platform maturity scorecard: The scorecard store is unavailable/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  describe('before the first evaluation', () => {
+    it('offers to evaluate now, and shows the new scorecard', async () => {
+      const response = scorecardResponse();
+      const api = mockApi({
+        getScorecard: async () => undefined,
+        refreshScorecard: async () => response,
+      });
+      await renderCard({ api });
+
+      expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Evaluate now' }),
+      );
+      expect(api.refreshScorecard).toHaveBeenCalledWith({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'orders',
+      });
+      expect(
+        await screen.findByRole('progressbar', {
+          name: 'Platform maturity score',
+        }),
+      ).toHaveAttribute(
+        'aria-valuenow',
+        String(Math.round(response.scorecard.score!)),
+      );
+      expect(screen.queryByText('Not evaluated yet')).not.toBeInTheDocument();
+    });
+
+    it('says when it will be evaluated to users who may not evaluate it', async () => {
+      const api = mockApi({ getScorecard: async () => undefined });
+      await renderCard({ api, entity: serviceNamed('restricted-orders') });
+      expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
+      expect(
+        screen.getByText(/its scorecard appears after the next run/),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Evaluate now' }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('shows why evaluating failed', async () => {
+      const error = await responseError(
+        403,
+        'NotAllowedError',
+        'You may not re-evaluate component:default/orders',
+      );
+      const api = mockApi({
+        getScorecard: async () => undefined,
+        refreshScorecard: async () => {
+          throw error;
+        },
+      });
+      await renderCard({ api });
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Evaluate now' }),
+      );
+      expect(
+        await screen.findByText(
+          'Re-evaluation failed: You may not re-evaluate component:default/orders',
+        ),
+      ).toBeInTheDocument();
+      expect(screen.getByText('Not evaluated yet')).toBeInTheDocument();
+    });
+  });
+
+  describe('out of scope', () => {
+    it('when no check of the checklist applies to the entity', async () => {
+      const api = mockApi({ getScorecard: async () => undefined });
+      await renderCard({ api, entity: apiEntity });
+      expect(await screen.findByText('Out of scope')).toBeInTheDocument();
+      expect(
+        screen.getByText(
+          'No platform maturity check applies to this API of type openapi, so it has no scorecard.',
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Evaluate now' }),
+      ).not.toBeInTheDocument();
+    });
+
+    it('decides by the backend checklist, not only the defaults', async () => {
+      const wider = checklistOf(ruleset);
+      wider.checks = wider.checks.map(check => ({
+        ...check,
+        appliesTo: { kind: { $in: ['Component', 'API'] } },
+      }));
+      const api = mockApi({
+        getScorecard: async () => undefined,
+        getChecklist: async () => wider,
+      });
+      await renderCard({ api, entity: apiEntity });
+      expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
+    });
+
+    it('when the stored scorecard says so', async () => {
+      const api = mockApi({
+        getScorecard: async () => scorecardResponse({ entity: apiEntity }),
+      });
+      await renderCard({ api, entity: apiEntity });
+      expect(await screen.findByText('Out of scope')).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: /^Build & test/ }),
+      ).not.toBeInTheDocument();
+    });
+  });
+
+  describe('re-evaluation', () => {
+    it('is offered to users who hold the refresh permission', async () => {
+      const before = scorecardResponse({ files: null });
+      const after = scorecardResponse();
+      const api = mockApi({
+        getScorecard: async () => before,
+        refreshScorecard: async () => after,
+      });
+      await renderCard({ api });
+
+      const button = await screen.findByRole('button', {
+        name: 'Re-evaluate now',
+      });
+      expect(
+        screen.getByRole('progressbar', { name: 'Platform maturity score' }),
+      ).toHaveAttribute(
+        'aria-valuenow',
+        String(Math.round(before.scorecard.score!)),
+      );
+      await userEvent.click(button);
+      await waitFor(() =>
+        expect(
+          screen.getByRole('progressbar', { name: 'Platform maturity score' }),
+        ).toHaveAttribute(
+          'aria-valuenow',
+          String(Math.round(after.scorecard.score!)),
+        ),
+      );
+      expect(api.refreshScorecard).toHaveBeenCalledTimes(1);
+    });
+
+    it('is absent for users without the permission on the entity', async () => {
+      const entity = serviceNamed('restricted-payments');
+      const api = mockApi({
+        getScorecard: async () => scorecardResponse({ entity }),
+      });
+      await renderCard({ api, entity });
+      expect(
+        await screen.findByRole('progressbar', {
+          name: 'Platform maturity score',
+        }),
+      ).toBeInTheDocument();
+      expect(
+        screen.queryByRole('button', { name: 'Re-evaluate now' }),
+      ).not.toBeInTheDocument();
+    });
+  });
+});

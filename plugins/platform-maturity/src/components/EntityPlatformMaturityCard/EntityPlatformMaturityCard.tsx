@@ -1,0 +1,199 @@
+import { InfoCard, InfoCardVariants } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Accordion from '@material-ui/core/Accordion';
+import AccordionDetails from '@material-ui/core/AccordionDetails';
+import AccordionSummary from '@material-ui/core/AccordionSummary';
+import { makeStyles } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import Alert from '@material-ui/lab/Alert';
+import type {
+  ChecklistResponse,
+  Scorecard,
+} from '@paved/plugin-platform-maturity-common';
+import { CAPABILITY_STATUS_LABELS } from '../../lib/labels';
+import { useEntityScorecard } from '../../lib/useEntityScorecard';
+import { CapabilityProgress } from '../ScorecardParts/CapabilityProgress';
+import { CheckList } from '../ScorecardParts/CheckList';
+import { ReEvaluateButton } from '../ScorecardParts/ReEvaluateButton';
+import { ScorecardSummary } from '../ScorecardParts/ScorecardSummary';
+import {
+  ErrorState,
+  LoadingState,
+  NotEvaluatedState,
+  OutOfScopeState,
+  RefreshErrorAlert,
+} from '../ScorecardParts/ScorecardStates';
+import { CapabilityStatusIcon } from '../ScorecardParts/StatusIcon';
+
+const useStyles = makeStyles(theme => ({
+  body: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+  },
+  capabilities: {
+    '& .MuiAccordion-root': {
+      boxShadow: 'none',
+      borderTop: `1px solid ${theme.palette.divider}`,
+    },
+    '& .MuiAccordion-root:before': { display: 'none' },
+  },
+  summaryContent: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    width: '100%',
+    minWidth: 0,
+  },
+  capabilityTitle: { flex: 1, minWidth: 0 },
+  statusLabel: { minWidth: '7em' },
+}));
+
+function CapabilityRows(props: {
+  scorecard: Scorecard;
+  checklist: ChecklistResponse;
+}) {
+  const { scorecard, checklist } = props;
+  const classes = useStyles();
+  return (
+    <div className={classes.capabilities}>
+      {scorecard.capabilities.map(capability => {
+        const title =
+          checklist.capabilities.find(c => c.id === capability.capability)
+            ?.title ?? capability.capability;
+        const id = `platform-maturity-card-${capability.capability}`;
+        return (
+          <Accordion
+            key={capability.capability}
+            TransitionProps={{ unmountOnExit: true }}
+          >
+            <AccordionSummary
+              expandIcon={<ExpandMoreIcon />}
+              id={`${id}-header`}
+              aria-controls={`${id}-checks`}
+            >
+              <span className={classes.summaryContent}>
+                <CapabilityStatusIcon status={capability.status} />
+                <Typography
+                  variant="body2"
+                  component="span"
+                  className={classes.capabilityTitle}
+                >
+                  {title}
+                </Typography>
+                <Typography
+                  variant="caption"
+                  color="textSecondary"
+                  className={classes.statusLabel}
+                >
+                  {CAPABILITY_STATUS_LABELS[capability.status]}
+                </Typography>
+                <CapabilityProgress capability={capability} title={title} />
+              </span>
+            </AccordionSummary>
+            <AccordionDetails
+              id={`${id}-checks`}
+              role="region"
+              aria-labelledby={`${id}-header`}
+            >
+              <CheckList
+                results={scorecard.results.filter(
+                  r => r.capability === capability.capability,
+                )}
+                checks={checklist.checks}
+                entityRef={scorecard.entityRef}
+                label={`Checks of ${title}`}
+              />
+            </AccordionDetails>
+          </Accordion>
+        );
+      })}
+    </div>
+  );
+}
+
+/**
+ * Properties of {@link EntityPlatformMaturityCard}.
+ *
+ * @public
+ */
+export interface EntityPlatformMaturityCardProps {
+  /** The InfoCard variant; `gridItem` fills the height of its grid row. */
+  variant?: InfoCardVariants;
+}
+
+/**
+ * The platform maturity scorecard of the current entity: score, level, the six capabilities with
+ * their checks, and a Fix link for every failing check.
+ *
+ * @public
+ */
+export function EntityPlatformMaturityCard(
+  props: EntityPlatformMaturityCardProps,
+) {
+  const { entity } = useEntity();
+  const classes = useStyles();
+  const { state, canRefresh, refresh, refreshing, refreshError } =
+    useEntityScorecard(entity);
+
+  const action =
+    canRefresh && state.status === 'evaluated' ? (
+      <ReEvaluateButton refreshing={refreshing} onClick={refresh} />
+    ) : undefined;
+
+  let body;
+  switch (state.status) {
+    case 'loading':
+      body = <LoadingState />;
+      break;
+    case 'error':
+      body = <ErrorState error={state.error} />;
+      break;
+    case 'out-of-scope':
+      body = <OutOfScopeState entity={entity} variant="card" />;
+      break;
+    case 'not-evaluated':
+      body = (
+        <NotEvaluatedState
+          variant="card"
+          canRefresh={canRefresh}
+          refreshing={refreshing}
+          onEvaluate={refresh}
+        />
+      );
+      break;
+    default: {
+      const hasUnknown = state.scorecard.results.some(
+        r => r.status === 'unknown',
+      );
+      body = (
+        <>
+          <ScorecardSummary
+            scorecard={state.scorecard}
+            checklist={state.checklist}
+          />
+          {hasUnknown && (
+            <Alert severity="info">
+              Some evidence could not be read. Those checks show as “could not
+              check” and do not count against the score.
+            </Alert>
+          )}
+          <CapabilityRows
+            scorecard={state.scorecard}
+            checklist={state.checklist}
+          />
+        </>
+      );
+    }
+  }
+
+  return (
+    <InfoCard title="Platform maturity" variant={props.variant} action={action}>
+      <div className={classes.body}>
+        {refreshError && <RefreshErrorAlert error={refreshError} />}
+        {body}
+      </div>
+    </InfoCard>
+  );
+}

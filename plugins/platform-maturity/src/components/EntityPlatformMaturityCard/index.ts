@@ -1,0 +1,2 @@
+export { EntityPlatformMaturityCard } from './EntityPlatformMaturityCard';
+export type { EntityPlatformMaturityCardProps } from './EntityPlatformMaturityCard';

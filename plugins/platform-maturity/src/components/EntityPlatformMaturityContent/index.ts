@@ -1,0 +1,1 @@
+export { EntityPlatformMaturityContent } from './EntityPlatformMaturityContent';

@@ -1,0 +1,2 @@
+export { PlatformMaturityPage } from './PlatformMaturityPage';
+export type { PlatformMaturityPageProps } from './PlatformMaturityPage';

@@ -1,0 +1,38 @@
+export interface Config {
+  /**
+   * Paved's golden paths: the rules `paved:policy:check` enforces and where `paved:publish:local`
+   * publishes. Validated when the backend starts; unknown keys are errors. The scaffolder actions
+   * also read `scaffolder.defaultAuthor` and `scaffolder.defaultCommitMessage` (commits of
+   * `paved:publish:local`) and the `platformMaturity` ruleset (`paved:maturity:verify`).
+   */
+  goldenPath?: {
+    /** The paved road: what a new service's template inputs must follow. */
+    policy?: {
+      /**
+       * The stacks templates may use: `node` (TypeScript/Node.js), `go`, `python`.
+       * Default: all of them.
+       */
+      allowedStacks?: Array<'node' | 'go' | 'python'>;
+      /**
+       * The CI providers templates may use: `github-actions`, `gitlab-ci`. Default: all of them.
+       */
+      allowedCiProviders?: Array<'github-actions' | 'gitlab-ci'>;
+      /**
+       * The regular expression service names must match. Default: a DNS label,
+       * `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`. Names are also limited to 63 characters and must be
+       * valid catalog entity names, whatever the pattern.
+       */
+      namePattern?: string;
+    };
+    /** Local publishing, for trials and air-gapped demos. */
+    localPublish?: {
+      /**
+       * The absolute directory `paved:publish:local` publishes repositories under (one directory
+       * per repository, created when missing) and `paved:fetch:local` fetches them from. When
+       * unset, both actions fail with a message naming this key. The catalog must accept `file`
+       * locations for the published catalog files to be registered.
+       */
+      root?: string;
+    };
+  };
+}

@@ -1,0 +1,174 @@
+import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from '../config';
+import { examples } from './fetchLocal.examples';
+
+/**
+ * Options of {@link createFetchLocalAction}.
+ *
+ * @public
+ */
+export interface FetchLocalActionOptions {
+  /** The root config; the action reads `goldenPath.localPublish.root`. */
+  config: Config;
+}
+
+/** The absolute path a location input names: a `file:` location ref, a file URL or a path. */
+function locationPath(location: string): string {
+  let value = location.trim();
+  if (value.startsWith('file://')) {
+    try {
+      return fileURLToPath(value);
+    } catch (error) {
+      throw new InputError(
+        `Invalid input 'location': '${location}' is not a file URL (${
+          (error as Error).message
+        })`,
+      );
+    }
+  }
+  if (value.startsWith('file:')) {
+    value = value.slice('file:'.length); // a location ref, as in backstage.io/managed-by-location
+  }
+  if (!path.isAbsolute(value)) {
+    throw new InputError(
+      `Invalid input 'location': '${location}' is not a file location; use the entity's backstage.io/managed-by-location (file:/…), a file:// URL or an absolute path`,
+    );
+  }
+  return path.resolve(value);
+}
+
+/**
+ * Creates the `paved:fetch:local` action, the counterpart of `paved:publish:local`: it copies a
+ * repository published under `goldenPath.localPublish.root` into the workspace, so that a day-2
+ * template can retrofit a locally published service. It reads nothing outside that root (the
+ * scaffolder's `fetch:plain` cannot read local directories: no URL reader serves `file:` URLs).
+ *
+ * @public
+ */
+export function createFetchLocalAction(options: FetchLocalActionOptions) {
+  const { localPublish } = readGoldenPathConfig(options.config);
+
+  return createTemplateAction({
+    id: 'paved:fetch:local',
+    description: `Copies a repository published under ${LOCAL_PUBLISH_ROOT_KEY} (by paved:publish:local) into the workspace, to retrofit it.`,
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        location: z =>
+          z
+            .string()
+            .describe(
+              "Where the repository is: the entity's backstage.io/managed-by-location (file:/…/catalog-info.yaml), a file:// URL or an absolute path of the repository or a file in it",
+            ),
+        targetPath: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The directory of the workspace to copy the repository into (default: the workspace itself)',
+            ),
+      },
+      output: {
+        repoName: z =>
+          z
+            .string()
+            .describe(
+              'The repository directory under the local root, the repoName for paved:publish:local',
+            ),
+        path: z =>
+          z
+            .string()
+            .describe(
+              'The directory of the location inside the repository (. at its root), the path input of the paved:* actions',
+            ),
+      },
+    },
+    async handler(ctx) {
+      if (!localPublish.root) {
+        throw new InputError(
+          `paved:fetch:local is not configured: set ${LOCAL_PUBLISH_ROOT_KEY} in app-config to the absolute directory that local repositories are published under`,
+        );
+      }
+      if (typeof ctx.input.location !== 'string') {
+        throw new InputError(`Invalid input 'location': it is required`);
+      }
+      const wanted = locationPath(ctx.input.location);
+      let real: string;
+      let root: string;
+      try {
+        real = await fs.promises.realpath(wanted);
+        root = await fs.promises.realpath(localPublish.root);
+      } catch {
+        throw new NotFoundError(
+          `Invalid input 'location': ${wanted} does not exist`,
+        );
+      }
+      const relative = path.relative(root, real);
+      if (
+        relative === '' ||
+        relative.startsWith('..') ||
+        path.isAbsolute(relative)
+      ) {
+        throw new InputError(
+          `Invalid input 'location': ${wanted} is not inside ${LOCAL_PUBLISH_ROOT_KEY} (${localPublish.root}); only repositories published there can be fetched`,
+        );
+      }
+      const [repoName, ...rest] = relative.split(path.sep);
+      const repository = path.join(root, repoName);
+      const stat = await fs.promises.stat(real);
+      const inner = stat.isDirectory() ? rest : rest.slice(0, -1);
+
+      const targetPath = ctx.input.targetPath || '.';
+      let target: string;
+      try {
+        target = resolveSafeChildPath(ctx.workspacePath, targetPath);
+      } catch {
+        throw new InputError(
+          `Invalid input 'targetPath': '${targetPath}' is outside the workspace`,
+        );
+      }
+      // A symbolic link is copied only when it resolves inside the repository.
+      const insideRepository = async (source: string) => {
+        if (!(await fs.promises.lstat(source)).isSymbolicLink()) {
+          return true;
+        }
+        const resolved = await fs.promises.realpath(source).catch(() => '');
+        const inside = resolved.startsWith(`${repository}${path.sep}`);
+        if (!inside) {
+          ctx.logger.warn(
+            `Left out ${path.relative(
+              repository,
+              source,
+            )}: a symbolic link that does not resolve inside the repository`,
+          );
+        }
+        return inside;
+      };
+      await fs.promises.mkdir(target, { recursive: true });
+      for (const entry of await fs.promises.readdir(repository)) {
+        if (entry !== '.git') {
+          await fs.promises.cp(
+            path.join(repository, entry),
+            path.join(target, entry),
+            { recursive: true, filter: insideRepository },
+          );
+        }
+      }
+      const servicePath = inner.length > 0 ? inner.join('/') : '.';
+      ctx.logger.info(
+        `Fetched ${repository} into ${targetPath}${
+          servicePath === '.' ? '' : ` (the location is in ${servicePath})`
+        }`,
+      );
+      ctx.output('repoName', repoName);
+      ctx.output('path', servicePath);
+    },
+  });
+}

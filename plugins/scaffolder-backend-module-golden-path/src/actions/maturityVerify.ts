@@ -1,0 +1,434 @@
+import {
+  DEFAULT_NAMESPACE,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  CAPABILITIES,
+  CatalogLookup,
+  compileRuleset,
+  evaluate,
+  Ruleset,
+  Scorecard,
+} from '@paved/plugin-platform-maturity-common';
+import { readDirectorySnapshot } from '@paved/plugin-platform-maturity-node';
+import path from 'node:path';
+import yaml from 'yaml';
+import { WorkspaceFiles } from '../lib/workspace';
+import { examples } from './maturityVerify.examples';
+
+/**
+ * Options of {@link createMaturityVerifyAction}.
+ *
+ * @public
+ */
+export interface MaturityVerifyActionOptions {
+  /** The catalog, to look up the owner, the system and the dependencies the workspace names. */
+  catalog: CatalogService;
+  /** The root config; the action reads the `platformMaturity` ruleset keys. */
+  config: Config;
+}
+
+const CATALOG_INFO = 'catalog-info.yaml';
+
+/** A JSON object, as the action outputs it. */
+type JsonRecord = Record<string, unknown>;
+
+/** A failing check as the action outputs it. */
+type FailingCheck = {
+  id: string;
+  capability: string;
+  title: string;
+  message: string;
+  remediation: JsonRecord;
+};
+
+/** Normalised lookup key of an entity ref. */
+function refKey(entity: Entity): string {
+  return stringifyEntityRef({
+    kind: entity.kind,
+    namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
+    name: entity.metadata.name,
+  }).toLocaleLowerCase('en-US');
+}
+
+/** Reads the entity documents of catalog-info.yaml; errors name the file and the document. */
+async function readCatalogInfo(
+  files: WorkspaceFiles,
+  displayPath: string,
+): Promise<Entity[]> {
+  const text = await files.read(CATALOG_INFO);
+  if (text === undefined) {
+    throw new InputError(
+      `Invalid input 'path': there is no ${displayPath} to score; run paved:catalog:write first`,
+    );
+  }
+  const entities: Entity[] = [];
+  yaml.parseAllDocuments(text).forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      throw new InputError(
+        `${displayPath} is not valid YAML (document ${index + 1}): ${
+          doc.errors[0].message
+        }`,
+      );
+    }
+    const value = doc.toJS();
+    if (value === null || value === undefined) {
+      return; // an empty document, e.g. after a trailing ---
+    }
+    if (
+      typeof value !== 'object' ||
+      typeof value.kind !== 'string' ||
+      typeof value.metadata?.name !== 'string'
+    ) {
+      throw new InputError(
+        `${displayPath} document ${
+          index + 1
+        } is not a catalog entity (it needs kind and metadata.name)`,
+      );
+    }
+    entities.push(value as Entity);
+  });
+  return entities;
+}
+
+/** The entity to score: the one named by `entityRef`, else the only Component. */
+function selectEntity(
+  entities: Entity[],
+  entityRef: string | undefined,
+  displayPath: string,
+): Entity {
+  if (entityRef) {
+    let wanted: string;
+    try {
+      wanted = stringifyEntityRef(
+        parseEntityRef(entityRef, {
+          defaultKind: 'component',
+          defaultNamespace: DEFAULT_NAMESPACE,
+        }),
+      ).toLocaleLowerCase('en-US');
+    } catch (error) {
+      throw new InputError(
+        `Invalid input 'entityRef': '${entityRef}' is not an entity ref (${
+          (error as Error).message
+        })`,
+      );
+    }
+    const found = entities.find(e => refKey(e) === wanted);
+    if (!found) {
+      throw new InputError(
+        `Invalid input 'entityRef': ${displayPath} has no ${wanted}; it declares ${
+          entities.map(refKey).join(', ') || 'no entities'
+        }`,
+      );
+    }
+    return found;
+  }
+  const components = entities.filter(
+    e => e.kind.toLocaleLowerCase('en-US') === 'component',
+  );
+  if (components.length !== 1) {
+    throw new InputError(
+      `${displayPath} declares ${
+        components.length === 0
+          ? 'no Component'
+          : `${components.length} Components (${components
+              .map(refKey)
+              .join(', ')})`
+      }; set the 'entityRef' input to the entity to score`,
+    );
+  }
+  return components[0];
+}
+
+/** The refs an entity points at that checks look up: owner, system and relations. */
+function referencedRefs(entity: Entity): string[] {
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const refs = new Set<string>();
+  const add = (value: unknown, defaultKind?: string) => {
+    if (typeof value !== 'string' || !value.trim()) {
+      return;
+    }
+    try {
+      refs.add(
+        stringifyEntityRef(
+          parseEntityRef(value.trim(), {
+            defaultKind,
+            defaultNamespace: namespace,
+          }),
+        ).toLocaleLowerCase('en-US'),
+      );
+    } catch {
+      // Not a valid ref: the checks report it; there is nothing to look up.
+    }
+  };
+  add(spec.owner, 'group');
+  add(spec.system, 'system');
+  const list = (value: unknown) => (Array.isArray(value) ? value : []);
+  list(spec.dependsOn).forEach(v => add(v));
+  list(spec.providesApis).forEach(v => add(v, 'api'));
+  list(spec.consumesApis).forEach(v => add(v, 'api'));
+  return [...refs];
+}
+
+/** The failing checks of a scorecard, with each check's fix from the ruleset. */
+function failingChecks(ruleset: Ruleset, scorecard: Scorecard): FailingCheck[] {
+  const definitions = new Map(
+    ruleset.checks.map(c => [c.definition.id, c.definition]),
+  );
+  return scorecard.results
+    .filter(r => r.status === 'fail')
+    .map(r => {
+      const definition = definitions.get(r.checkId);
+      return {
+        id: r.checkId,
+        capability: r.capability,
+        title: definition?.title ?? r.checkId,
+        message: r.message,
+        remediation: (definition?.remediation ?? {}) as JsonRecord,
+      };
+    });
+}
+
+function summary(ruleset: Ruleset, scorecard: Scorecard): string {
+  const lines = [
+    `Scored ${scorecard.entityRef}: level ${scorecard.level?.level} (${scorecard.level?.name}), score ${scorecard.score}`,
+  ];
+  for (const capability of scorecard.capabilities) {
+    const title =
+      CAPABILITIES.find(c => c.id === capability.capability)?.title ??
+      capability.capability;
+    lines.push(
+      `  ${capability.capability.padEnd(9)} ${capability.status.padEnd(14)} ${
+        capability.score === null ? '   -' : `${capability.score}%`.padStart(4)
+      }  ${title}`,
+    );
+  }
+  const failing = failingChecks(ruleset, scorecard);
+  if (failing.length > 0) {
+    lines.push('Failing checks:');
+    for (const check of failing) {
+      lines.push(`  - ${check.id} (${check.title}): ${check.message}`);
+    }
+  }
+  const unknown = scorecard.results.filter(r => r.status === 'unknown');
+  if (unknown.length > 0) {
+    lines.push('Checks whose evidence could not be read:');
+    for (const result of unknown) {
+      lines.push(`  - ${result.checkId}: ${result.message}`);
+    }
+  }
+  if (scorecard.nextLevel) {
+    lines.push(
+      `Next level: ${scorecard.nextLevel.level} (${
+        scorecard.nextLevel.name
+      }) needs ${scorecard.nextLevel.missingCapabilities.join(', ')}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Creates the `paved:maturity:verify` action: it scores the workspace (its catalog-info.yaml and
+ * its files) with the same engine and checks as the platform maturity backend, outputs the score,
+ * the level and the failing checks, and fails the step when the level is below `minLevel`.
+ *
+ * Checks that adopters add in code through the platform maturity backend's extension point are
+ * not visible here (they belong to another plugin); checks declared in configuration are.
+ *
+ * @public
+ */
+export function createMaturityVerifyAction(
+  options: MaturityVerifyActionOptions,
+) {
+  const { catalog } = options;
+  const ruleset = compileRuleset(
+    options.config.getOptionalConfig('platformMaturity')?.get() ?? {},
+  );
+  const top = ruleset.levels[ruleset.levels.length - 1];
+
+  return createTemplateAction({
+    id: 'paved:maturity:verify',
+    description:
+      "Scores the workspace (its catalog-info.yaml and files) with the platform maturity engine and the platform's ruleset (platformMaturity config), outputs the score, level and failing checks, and fails when the level is below minLevel.",
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        path: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The service directory inside the workspace, holding catalog-info.yaml (default .)',
+            ),
+        entityRef: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The entity of catalog-info.yaml to score (default: its only Component)',
+            ),
+        minLevel: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .optional()
+            .describe(
+              `Fail the step when the level reached is below this one (default: never fail). With the default ladder: 0 Unpaved, 1 Builds, 2 Ships, 3 Operable, 4 Self-serve`,
+            ),
+      },
+      output: {
+        score: z =>
+          z
+            .number()
+            .nullable()
+            .describe('The overall score, 0–100 (null when out of scope)'),
+        level: z =>
+          z
+            .number()
+            .nullable()
+            .describe('The level reached (null when out of scope)'),
+        levelName: z =>
+          z
+            .string()
+            .nullable()
+            .describe('The name of the level reached, for example Self-serve'),
+        failingChecks: z =>
+          z
+            .array(
+              z.object({
+                id: z.string(),
+                capability: z.string(),
+                title: z.string(),
+                message: z.string(),
+                remediation: z.record(z.unknown()),
+              }),
+            )
+            .describe('The checks that fail, with their fix'),
+        scorecard: z =>
+          z
+            .record(z.unknown())
+            .describe('The full scorecard, as the backend stores it'),
+      },
+    },
+    async handler(ctx) {
+      const { entityRef, minLevel } = ctx.input;
+      const files = new WorkspaceFiles({
+        workspacePath: ctx.workspacePath,
+        path: ctx.input.path ?? '.',
+        logger: ctx.logger,
+      });
+      const displayPath = path.posix.join(ctx.input.path ?? '.', CATALOG_INFO);
+      if (minLevel !== undefined) {
+        if (!Number.isInteger(minLevel) || minLevel < 0) {
+          throw new InputError(
+            `Invalid input 'minLevel': ${minLevel} is not a level; use a whole number from 0 to ${top.level}`,
+          );
+        }
+        if (!ruleset.levels.some(l => l.level === minLevel)) {
+          throw new InputError(
+            `Invalid input 'minLevel': ${minLevel} is not a level of the ladder (${ruleset.levels
+              .map(l => `${l.level} ${l.name}`)
+              .join(', ')})`,
+          );
+        }
+      }
+
+      const entities = await readCatalogInfo(files, displayPath);
+      const entity = selectEntity(entities, entityRef, displayPath);
+
+      // Other entities of catalog-info.yaml (System, API, Resource written beside the
+      // Component) first, then what the catalog knows of the rest.
+      const known = new Map<string, Entity>();
+      for (const other of entities) {
+        if (other !== entity) {
+          known.set(refKey(other), other);
+        }
+      }
+      const missing = referencedRefs(entity).filter(ref => !known.has(ref));
+      if (missing.length > 0) {
+        const credentials = await ctx.getInitiatorCredentials();
+        const found = await Promise.all(
+          missing.map(ref => catalog.getEntityByRef(ref, { credentials })),
+        );
+        found.forEach((e, i) => {
+          if (e) {
+            known.set(missing[i], e);
+          }
+        });
+      }
+      const lookup: CatalogLookup = {
+        getEntity: ref => known.get(ref.toLocaleLowerCase('en-US')),
+      };
+
+      const repository = await readDirectorySnapshot(files.root);
+      if (repository.truncated) {
+        ctx.logger.warn(
+          `${displayPath} has more files than the evidence limit; checks saw only the first ${repository.paths.length}`,
+        );
+      }
+      const scorecard = evaluate(ruleset, {
+        entity,
+        repository,
+        catalog: lookup,
+        now: new Date(),
+      });
+
+      if (!scorecard.inScope) {
+        ctx.output('score', null);
+        ctx.output('level', null);
+        ctx.output('levelName', null);
+        ctx.output('failingChecks', []);
+        ctx.output('scorecard', scorecard as unknown as JsonRecord);
+        const message = `${scorecard.entityRef} is not in scope of any check of the ruleset (the checks apply to Components of type service or website by default)`;
+        if (minLevel !== undefined) {
+          throw new InputError(
+            `${message}, so it cannot reach minLevel ${minLevel}`,
+          );
+        }
+        ctx.logger.warn(message);
+        return;
+      }
+
+      const failing = failingChecks(ruleset, scorecard);
+      ctx.logger.info(summary(ruleset, scorecard));
+      ctx.output('score', scorecard.score);
+      ctx.output('level', scorecard.level!.level);
+      ctx.output('levelName', scorecard.level!.name);
+      ctx.output('failingChecks', failing);
+      ctx.output('scorecard', scorecard as unknown as JsonRecord);
+
+      if (minLevel !== undefined && scorecard.level!.level < minLevel) {
+        const wanted = ruleset.levels.find(l => l.level === minLevel)!;
+        const unknown = scorecard.results.filter(r => r.status === 'unknown');
+        throw new InputError(
+          [
+            `${scorecard.entityRef} reached level ${scorecard.level!.level} (${
+              scorecard.level!.name
+            }), below minLevel ${minLevel} (${wanted.name}).`,
+            ...(failing.length > 0
+              ? [
+                  'Failing checks:',
+                  ...failing.map(c => `- ${c.id} (${c.title}): ${c.message}`),
+                ]
+              : []),
+            ...(unknown.length > 0
+              ? [
+                  'Checks whose evidence could not be read:',
+                  ...unknown.map(r => `- ${r.checkId}: ${r.message}`),
+                ]
+              : []),
+          ].join('\n'),
+        );
+      }
+    },
+  });
+}

@@ -1,0 +1,677 @@
+import { Entity, makeValidator } from '@backstage/catalog-model';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { readGoldenPathConfig } from '../config';
+import {
+  CATALOG_INFO_FILE,
+  CatalogInfo,
+  guessServiceName,
+  planCatalogInfo,
+} from '../lib/catalogInfo';
+import {
+  addGoRequirements,
+  planNpmDependencies,
+  planPythonRequirements,
+  PythonRequirement,
+} from '../lib/dependencyManifests';
+import { checkWorkspace, passes } from '../lib/evidence';
+import {
+  commonInputSchema,
+  filesOutputSchema,
+  validateServiceName,
+} from '../lib/inputs';
+import { resolveStack, Stack } from '../lib/stacks';
+import { WorkspaceFiles } from '../lib/workspace';
+import { examples } from './observeAdd.examples';
+
+/**
+ * Options of {@link createObserveAddAction}.
+ *
+ * @public
+ */
+export interface ObserveAddActionOptions {
+  /**
+   * The root config; the action reads `goldenPath.policy` (the naming rule for
+   * the `name` input and the allowed stacks). Without it, names must be DNS
+   * labels and every stack is allowed.
+   */
+  config?: Config;
+}
+
+/**
+ * The OpenTelemetry JavaScript packages the Node.js bootstrap imports, at the
+ * releases it was written against (OpenTelemetry JS 3, which needs Node.js
+ * 22.15 or later).
+ */
+const NODE_PACKAGES: Record<string, string> = {
+  '@opentelemetry/auto-instrumentations-node': '^0.82.0',
+  '@opentelemetry/exporter-metrics-otlp-http': '^0.301.0',
+  '@opentelemetry/exporter-trace-otlp-http': '^0.301.0',
+  '@opentelemetry/sdk-metrics': '^3.1.1',
+  '@opentelemetry/sdk-node': '^0.301.0',
+};
+
+/** The OpenTelemetry Go modules the Go bootstrap imports (one release train). */
+const GO_OTEL_VERSION = 'v1.47.0';
+const GO_MODULES: Record<string, string> = Object.fromEntries(
+  [
+    'go.opentelemetry.io/otel',
+    'go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc',
+    'go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc',
+    'go.opentelemetry.io/otel/sdk',
+    'go.opentelemetry.io/otel/sdk/metric',
+  ].map(module => [module, GO_OTEL_VERSION]),
+);
+/** The Go version of a go.mod the action creates (the oldest the OpenTelemetry modules support). */
+const GO_VERSION = '1.25';
+
+/** The OpenTelemetry Python distributions the Python bootstrap imports. */
+const PYTHON_REQUIREMENTS: PythonRequirement[] = [
+  { name: 'opentelemetry-sdk', minimum: '1.45' },
+  { name: 'opentelemetry-exporter-otlp-proto-http', minimum: '1.45' },
+];
+
+/** Grafana plugin annotation that selects the service's dashboards. */
+const GRAFANA_DASHBOARD_SELECTOR = 'grafana/dashboard-selector';
+const PAGERDUTY_SERVICE_ID = 'pagerduty.com/service-id';
+const OPSGENIE_TEAM = 'opsgenie.com/team';
+
+const validators = makeValidator();
+
+/** The header every generated bootstrap starts with, in the language's comment style. */
+function header(lines: string[], prefix: string): string {
+  return lines
+    .map(line => {
+      if (!line) {
+        return prefix;
+      }
+      // Go doc comments mark code with a tab right after the slashes.
+      return line.startsWith('\t') ? `${prefix}${line}` : `${prefix} ${line}`;
+    })
+    .join('\n');
+}
+
+/**
+ * `src/instrumentation.ts` (or `.mjs`): the OpenTelemetry Node.js SDK with
+ * every auto-instrumentation, exporting traces and metrics over OTLP/HTTP.
+ */
+function nodeBootstrap(
+  serviceName: string,
+  language: 'typescript' | 'javascript',
+): string {
+  const typed = language === 'typescript';
+  const entry = typed ? 'dist/instrumentation.js' : 'src/instrumentation.mjs';
+  return `/*
+${header(
+  [
+    `OpenTelemetry for ${serviceName}: traces and metrics of every instrumented library`,
+    '(HTTP, Express, Fastify, pg, Redis, …), exported over OTLP/HTTP to the collector that',
+    'OTEL_EXPORTER_OTLP_ENDPOINT names (default http://localhost:4318). OTEL_SERVICE_NAME',
+    'overrides the service name; OTEL_SDK_DISABLED=true switches it all off.',
+    '',
+    'Load it before the application, so that libraries are patched before they are used:',
+    `  node --import ./${entry} <entry point>`,
+    typed
+      ? "or make `import './instrumentation';` the first line of a CommonJS entry point."
+      : 'or set NODE_OPTIONS="--import ./src/instrumentation.mjs" in the container.',
+    '',
+    'Written by the paved:observe:add scaffolder action.',
+  ],
+  ' *',
+)}
+ */
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+
+const sdk = new NodeSDK({
+  serviceName: process.env.OTEL_SERVICE_NAME ?? ${JSON.stringify(serviceName)},
+  traceExporter: new OTLPTraceExporter(),
+  metricReaders: [
+    new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() }),
+  ],
+  instrumentations: [getNodeAutoInstrumentations()],
+});
+
+sdk.start();
+
+// Flush what is buffered when the platform stops the container.
+process.once('SIGTERM', () => {
+  sdk
+    .shutdown()
+    .catch((error${typed ? ': unknown' : ''}) =>
+      console.error('OpenTelemetry did not shut down cleanly', error),
+    )
+    .finally(() => process.exit(0));
+});
+`;
+}
+
+/** `internal/telemetry/telemetry.go`: the OpenTelemetry Go SDK exporting over OTLP/gRPC. */
+function goBootstrap(serviceName: string): string {
+  return `${header(
+    [
+      `Package telemetry starts OpenTelemetry for ${serviceName}: traces and metrics exported over`,
+      'OTLP/gRPC to the collector that OTEL_EXPORTER_OTLP_ENDPOINT names (default localhost:4317).',
+      'OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the service name and add attributes.',
+      '',
+      'Start it first thing in main and stop it on the way out:',
+      '',
+      '\tshutdown, err := telemetry.Start(ctx)',
+      '\tif err != nil {',
+      '\t\tlog.Fatal(err)',
+      '\t}',
+      '\tdefer shutdown(context.Background())',
+      '',
+      'Written by the paved:observe:add scaffolder action; run `go mod tidy` once to record the',
+      'checksums of the OpenTelemetry modules in go.sum.',
+    ],
+    '//',
+  )}
+package telemetry
+
+import (
+	"context"
+	"errors"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+// ServiceName is the service.name reported unless OTEL_SERVICE_NAME sets another.
+const ServiceName = ${JSON.stringify(serviceName)}
+
+// Start installs the global tracer and meter providers and the W3C Trace Context and Baggage
+// propagators. The function it returns flushes and stops them.
+func Start(ctx context.Context) (func(context.Context) error, error) {
+	res, err := resource.New(ctx,
+		resource.WithAttributes(attribute.String("service.name", ServiceName)),
+		// Later detectors win: the environment overrides the default name.
+		resource.WithFromEnv(),
+		resource.WithTelemetrySDK(),
+	)
+	if err != nil {
+		return nil, err
+	}
+
+	traceExporter, err := otlptracegrpc.New(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tracerProvider := sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(traceExporter),
+		sdktrace.WithResource(res),
+	)
+
+	metricExporter, err := otlpmetricgrpc.New(ctx)
+	if err != nil {
+		return nil, errors.Join(err, tracerProvider.Shutdown(ctx))
+	}
+	meterProvider := sdkmetric.NewMeterProvider(
+		sdkmetric.WithReader(sdkmetric.NewPeriodicReader(metricExporter)),
+		sdkmetric.WithResource(res),
+	)
+
+	otel.SetTracerProvider(tracerProvider)
+	otel.SetMeterProvider(meterProvider)
+	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(
+		propagation.TraceContext{},
+		propagation.Baggage{},
+	))
+
+	return func(ctx context.Context) error {
+		return errors.Join(tracerProvider.Shutdown(ctx), meterProvider.Shutdown(ctx))
+	}, nil
+}
+`;
+}
+
+/** `telemetry.py`: the OpenTelemetry Python SDK exporting over OTLP/HTTP. */
+function pythonBootstrap(serviceName: string, module: string): string {
+  return `"""OpenTelemetry for ${serviceName}: traces and metrics exported over OTLP/HTTP.
+
+The exporters send to the collector that OTEL_EXPORTER_OTLP_ENDPOINT names (default
+http://localhost:4318); OTEL_SERVICE_NAME overrides the service name.
+
+Call configure_telemetry() once at start-up, before the web framework is created::
+
+    from ${module} import configure_telemetry
+
+    configure_telemetry()
+
+Library instrumentations (opentelemetry-instrumentation-fastapi, -flask, -django,
+-psycopg, ...) then report through it.
+
+Written by the paved:observe:add scaffolder action.
+"""
+
+import os
+
+from opentelemetry import metrics, trace
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+DEFAULT_SERVICE_NAME = ${JSON.stringify(serviceName)}
+
+
+def configure_telemetry(service_name: str = DEFAULT_SERVICE_NAME) -> None:
+    """Install the global tracer and meter providers, exporting over OTLP/HTTP."""
+    resource = Resource.create(
+        {SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME", service_name)}
+    )
+
+    tracer_provider = TracerProvider(resource=resource)
+    tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    trace.set_tracer_provider(tracer_provider)
+
+    reader = PeriodicExportingMetricReader(OTLPMetricExporter())
+    metrics.set_meter_provider(
+        MeterProvider(resource=resource, metric_readers=[reader])
+    )
+`;
+}
+
+/** A minimal go.mod for a workspace that has none. */
+function newGoMod(serviceName: string): string {
+  return addGoRequirements(
+    `module ${serviceName}\n\ngo ${GO_VERSION}\n`,
+    GO_MODULES,
+  );
+}
+
+/**
+ * The bootstrap file of a stack, how to start it, and the plan of the
+ * dependency manifest edits it needs.
+ */
+type Bootstrap = {
+  path: string;
+  content: string;
+  start: string;
+  planDependencies: () => Promise<void>;
+};
+
+/** Plans the Node.js bootstrap and the dependencies in package.json. */
+async function planNode(
+  files: WorkspaceFiles,
+  serviceName: string,
+): Promise<Bootstrap> {
+  const packageJson = await files.read('package.json');
+  const typescript =
+    packageJson === undefined || (await files.exists('tsconfig.json'));
+  const javascriptDir = (await files.exists('src')) ? 'src/' : '';
+  const path = typescript
+    ? 'src/instrumentation.ts'
+    : `${javascriptDir}instrumentation.mjs`;
+  return {
+    path,
+    planDependencies: async () =>
+      planNpmDependencies(files, serviceName, NODE_PACKAGES),
+    content: nodeBootstrap(
+      serviceName,
+      typescript ? 'typescript' : 'javascript',
+    ),
+    start: typescript
+      ? 'start Node.js with --import ./dist/instrumentation.js (the compiled src/instrumentation.ts)'
+      : `start Node.js with --import ./${path}`,
+  };
+}
+
+/** Plans the Go bootstrap and the requirements in go.mod. */
+async function planGo(
+  files: WorkspaceFiles,
+  serviceName: string,
+): Promise<Bootstrap> {
+  const goMod = await files.read('go.mod');
+  const modulePath = goMod?.match(/^module\s+(\S+)/m)?.[1] ?? serviceName;
+  return {
+    path: 'internal/telemetry/telemetry.go',
+    planDependencies: async () =>
+      files.plan('go.mod', newGoMod(serviceName), {
+        merge: existing => addGoRequirements(existing, GO_MODULES),
+      }),
+    content: goBootstrap(serviceName),
+    start: `call telemetry.Start(ctx) (import "${modulePath}/internal/telemetry") at the top of main, then run go mod tidy`,
+  };
+}
+
+/** Python packages where the service's code conventionally lives, in the order looked at. */
+function pythonPackageCandidates(serviceName: string): string[] {
+  const snake = serviceName.replace(/[-.]/g, '_');
+  return [snake, `src/${snake}`, 'app', 'src/app'];
+}
+
+/**
+ * Plans the Python bootstrap (inside the service's package when it has one)
+ * and the requirements in pyproject.toml and/or requirements.txt.
+ */
+async function planPython(
+  files: WorkspaceFiles,
+  serviceName: string,
+  logger: LoggerService,
+): Promise<Bootstrap> {
+  let packageDir: string | undefined;
+  for (const candidate of pythonPackageCandidates(serviceName)) {
+    if (await files.exists(`${candidate}/__init__.py`)) {
+      packageDir = candidate;
+      break;
+    }
+  }
+  const module = packageDir
+    ? `${packageDir.replace(/^src\//, '').replace(/\//g, '.')}.telemetry`
+    : 'telemetry';
+  return {
+    path: packageDir ? `${packageDir}/telemetry.py` : 'telemetry.py',
+    planDependencies: () =>
+      planPythonRequirements(files, PYTHON_REQUIREMENTS, logger),
+    content: pythonBootstrap(serviceName, module),
+    start: `call configure_telemetry() from ${module} at start-up`,
+  };
+}
+
+const PLANNERS: Record<
+  Stack,
+  (
+    files: WorkspaceFiles,
+    serviceName: string,
+    logger: LoggerService,
+  ) => Promise<Bootstrap>
+> = { node: planNode, go: planGo, python: planPython };
+
+/** An annotation value given as an input: non-empty, trimmed, valid for the catalog. */
+function annotationValue(inputName: string, value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed || !validators.isValidAnnotationValue(trimmed)) {
+    throw new InputError(
+      `Invalid input '${inputName}': ${
+        trimmed
+          ? `'${value}' is not a valid annotation value`
+          : 'must not be empty'
+      }`,
+    );
+  }
+  return trimmed;
+}
+
+function pagerDutyServiceIdInput(value: string): string {
+  const trimmed = value.trim();
+  if (!/^[A-Z0-9]{2,20}$/.test(trimmed)) {
+    throw new InputError(
+      `Invalid input 'pagerDutyServiceId': '${value}' is not a PagerDuty service ID (upper-case letters and digits, such as PX1A2B3)`,
+    );
+  }
+  return trimmed;
+}
+
+function dashboardUrlInput(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InputError(
+      `Invalid input 'dashboardUrl': '${value}' is not a URL, such as https://grafana.example.com/d/orders`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(
+      `Invalid input 'dashboardUrl': '${value}' must be an http or https URL`,
+    );
+  }
+  return value.trim();
+}
+
+/** The Component of the existing catalog file (named, or the only one), read without editing. */
+async function existingComponent(
+  files: WorkspaceFiles,
+  name: string | undefined,
+): Promise<Entity | undefined> {
+  const text = await files.read(CATALOG_INFO_FILE);
+  if (text === undefined) {
+    return undefined;
+  }
+  let entities: Entity[];
+  try {
+    entities = CatalogInfo.parse(text).toEntities();
+  } catch {
+    // planCatalogInfo reports the invalid file.
+    return undefined;
+  }
+  const components = entities.filter(
+    e => e.kind?.toLowerCase() === 'component',
+  );
+  if (name !== undefined) {
+    return components.find(c => c.metadata?.name === name);
+  }
+  return components.length === 1 ? components[0] : undefined;
+}
+
+/**
+ * Creates the `paved:observe:add` action: OpenTelemetry for the service, so
+ * that the observe checks pass. It writes the SDK bootstrap for the stack —
+ * Node.js `src/instrumentation.ts` (SDK, auto-instrumentations, OTLP
+ * exporters), Go `internal/telemetry/telemetry.go`, Python `telemetry.py` —
+ * and adds the SDK to the dependency manifest (package.json, go.mod,
+ * pyproject.toml and/or requirements.txt), merging into the user's file. It
+ * links dashboards (`grafana/dashboard-selector`, default the dashboards
+ * tagged with the service name, or a dashboard link) and the on-call route
+ * (`pagerduty.com/service-id` or `opsgenie.com/team`) in catalog-info.yaml.
+ *
+ * A service that already depends on an OpenTelemetry SDK (or is instrumented
+ * by the OpenTelemetry operator) keeps its own setup; a catalog entry that
+ * already links dashboards or an on-call route keeps them, and the inputs for
+ * them are then optional.
+ *
+ * @public
+ */
+export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
+  const policy = options.config
+    ? readGoldenPathConfig(options.config).policy
+    : undefined;
+
+  return createTemplateAction({
+    id: 'paved:observe:add',
+    description:
+      'Adds OpenTelemetry to the service (SDK bootstrap code for Node.js, Go or Python and the SDK in package.json, go.mod, pyproject.toml or requirements.txt) and links its dashboards and on-call route in catalog-info.yaml (grafana/dashboard-selector or a dashboard link; pagerduty.com/service-id or opsgenie.com/team). Merges into existing files and keeps an existing OpenTelemetry setup.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The service (its Component in catalog-info.yaml); default the only Component there, else the name in package.json, pyproject.toml or go.mod',
+            ),
+        stack: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'node, go or python; default detected from package.json, go.mod, pyproject.toml or requirements.txt',
+            ),
+        dashboardSelector: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The Grafana dashboard selector (annotation grafana/dashboard-selector), such as tags @> 'orders'; default the dashboards tagged with the service name, unless the entity or repository already links dashboards",
+            ),
+        dashboardUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'A link to the service dashboard (any monitoring tool), added to metadata.links',
+            ),
+        pagerDutyServiceId: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The PagerDuty service that pages the owners (annotation pagerduty.com/service-id), such as PX1A2B3',
+            ),
+        opsgenieTeam: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The Opsgenie team that is paged (annotation opsgenie.com/team). One of pagerDutyServiceId and opsgenieTeam is required unless the entity already has an on-call annotation',
+            ),
+        ...commonInputSchema,
+      },
+      output: {
+        bootstrapFile: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The OpenTelemetry bootstrap file relative to the workspace; absent when the service keeps its own OpenTelemetry setup',
+            ),
+        ...filesOutputSchema,
+      },
+    },
+    async handler(ctx) {
+      const input = ctx.input;
+      const files = new WorkspaceFiles({
+        workspacePath: ctx.workspacePath,
+        path: input.path ?? '.',
+        overwrite: input.overwrite ?? false,
+        logger: ctx.logger,
+      });
+
+      // Every input is validated before anything is planned.
+      const name =
+        input.name !== undefined
+          ? validateServiceName(input.name, { pattern: policy?.namePattern })
+          : undefined;
+      const stack = await resolveStack(
+        files,
+        input.stack,
+        policy?.allowedStacks,
+      );
+      const dashboardSelector =
+        input.dashboardSelector !== undefined
+          ? annotationValue('dashboardSelector', input.dashboardSelector)
+          : undefined;
+      const dashboardUrl =
+        input.dashboardUrl !== undefined
+          ? dashboardUrlInput(input.dashboardUrl)
+          : undefined;
+      const pagerDutyServiceId =
+        input.pagerDutyServiceId !== undefined
+          ? pagerDutyServiceIdInput(input.pagerDutyServiceId)
+          : undefined;
+      const opsgenieTeam =
+        input.opsgenieTeam !== undefined
+          ? annotationValue('opsgenieTeam', input.opsgenieTeam)
+          : undefined;
+
+      const component = await existingComponent(files, name);
+      const serviceName =
+        name ?? component?.metadata.name ?? (await guessServiceName(files));
+      if (!serviceName) {
+        throw new InputError(
+          `Input 'name' is required: ${CATALOG_INFO_FILE} has no single Component and no package.json, pyproject.toml or go.mod names the service`,
+        );
+      }
+      // What the service already has; without a Component, only the repository decides.
+      const evidence = await checkWorkspace(
+        files,
+        component ? { entity: component } : {},
+      );
+      if (
+        !pagerDutyServiceId &&
+        !opsgenieTeam &&
+        !passes(evidence, 'observe.oncall')
+      ) {
+        throw new InputError(
+          `Input 'pagerDutyServiceId' or 'opsgenieTeam' is required: the Component ${serviceName} has no on-call route (${PAGERDUTY_SERVICE_ID}, ${OPSGENIE_TEAM} or another on-call annotation)`,
+        );
+      }
+      const selector =
+        dashboardSelector ??
+        (dashboardUrl || passes(evidence, 'observe.dashboards')
+          ? undefined
+          : `tags @> '${serviceName}'`);
+
+      const componentExists = component !== undefined;
+      await planCatalogInfo(
+        files,
+        catalog => {
+          const entity = catalog.ensureComponent({
+            name: name ?? (componentExists ? undefined : serviceName),
+          });
+          if (selector) {
+            entity.setAnnotation(GRAFANA_DASHBOARD_SELECTOR, selector);
+          }
+          if (dashboardUrl) {
+            const links = entity.get(['metadata', 'links']);
+            const current = Array.isArray(links) ? links : [];
+            if (!current.some(link => link?.url === dashboardUrl)) {
+              entity.set(
+                ['metadata', 'links'],
+                [
+                  ...current,
+                  {
+                    url: dashboardUrl,
+                    title: 'Dashboard',
+                    icon: 'dashboard',
+                    type: 'dashboard',
+                  },
+                ],
+              );
+            }
+          }
+          if (pagerDutyServiceId) {
+            entity.setAnnotation(PAGERDUTY_SERVICE_ID, pagerDutyServiceId);
+          }
+          if (opsgenieTeam) {
+            entity.setAnnotation(OPSGENIE_TEAM, opsgenieTeam);
+          }
+        },
+        { replaceInvalid: input.overwrite ?? false },
+      );
+
+      const bootstrap = await PLANNERS[stack](files, serviceName, ctx.logger);
+      const ownSetup =
+        passes(evidence, 'observe.instrumentation') &&
+        !(await files.exists(bootstrap.path));
+      let bootstrapFile: string | undefined;
+      if (ownSetup) {
+        ctx.logger.info(
+          `Keeping the service's own OpenTelemetry setup: ${
+            evidence.get('observe.instrumentation')?.message
+          }`,
+        );
+      } else {
+        await bootstrap.planDependencies();
+        files.plan(bootstrap.path, bootstrap.content, {
+          keepReason: `${bootstrap.path} exists with other content; it is left as it is`,
+        });
+        bootstrapFile = files.plannedPaths[files.plannedPaths.length - 1];
+        ctx.logger.info(`To start OpenTelemetry, ${bootstrap.start}`);
+      }
+
+      const results = await files.apply();
+      if (bootstrapFile) {
+        ctx.output('bootstrapFile', bootstrapFile);
+      }
+      ctx.output('files', results);
+    },
+  });
+}

@@ -1,0 +1,129 @@
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import path from 'node:path';
+import { z } from 'zod';
+import { CI_PROVIDERS, CiProvider, Stack, STACKS } from './lib/stacks';
+
+/**
+ * The default `goldenPath.policy.namePattern`: a DNS label (lower-case letters, digits and
+ * dashes, starting and ending with a letter or digit).
+ *
+ * @public
+ */
+export const DEFAULT_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+/**
+ * The longest service name the policy accepts: the catalog's limit for `metadata.name`, which is
+ * also the DNS label limit.
+ *
+ * @public
+ */
+export const MAX_NAME_LENGTH = 63;
+
+/**
+ * The validated `goldenPath` configuration.
+ *
+ * @public
+ */
+export interface GoldenPathConfig {
+  policy: {
+    /** Stacks a template may use (`goldenPath.policy.allowedStacks`, default all). */
+    allowedStacks: readonly Stack[];
+    /** CI providers a template may use (`goldenPath.policy.allowedCiProviders`, default all). */
+    allowedCiProviders: readonly CiProvider[];
+    /** The rule service names follow (`goldenPath.policy.namePattern`). */
+    namePattern: RegExp;
+  };
+  localPublish: {
+    /** Absolute directory `paved:publish:local` publishes under; unset when not configured. */
+    root?: string;
+  };
+}
+
+/**
+ * The key of the local publishing root, named in errors when it is missing.
+ *
+ * @internal
+ */
+export const LOCAL_PUBLISH_ROOT_KEY = 'goldenPath.localPublish.root';
+
+const schema = z.strictObject({
+  policy: z
+    .strictObject({
+      allowedStacks: z
+        .array(
+          z.enum(STACKS, { error: `must be one of ${STACKS.join(', ')}` }),
+          { error: 'must be a list of stacks' },
+        )
+        .min(1, 'must list at least one stack')
+        .optional(),
+      allowedCiProviders: z
+        .array(
+          z.enum(CI_PROVIDERS, {
+            error: `must be one of ${CI_PROVIDERS.join(', ')}`,
+          }),
+          { error: 'must be a list of CI providers' },
+        )
+        .min(1, 'must list at least one CI provider')
+        .optional(),
+      namePattern: z
+        .string({ error: 'must be a regular expression' })
+        .min(1, 'must not be empty')
+        .refine(
+          value => {
+            try {
+              return Boolean(new RegExp(value));
+            } catch {
+              return false;
+            }
+          },
+          { error: 'must be a valid regular expression' },
+        )
+        .optional(),
+    })
+    .optional(),
+  localPublish: z
+    .strictObject({
+      root: z
+        .string({ error: 'must be an absolute directory path' })
+        .refine(value => path.isAbsolute(value), {
+          error: 'must be an absolute directory path',
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+/**
+ * Reads and validates the `goldenPath` configuration. Unknown keys are errors, so that a typo
+ * never silently does nothing.
+ *
+ * @throws InputError naming the key and the problem, which stops the module at start.
+ * @public
+ */
+export function readGoldenPathConfig(config: Config): GoldenPathConfig {
+  const raw = config.getOptional('goldenPath') ?? {};
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = ['goldenPath', ...issue.path.map(String)].join('.');
+    const problem =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+            .map(k => `'${k}'`)
+            .join(', ')}`
+        : issue.message;
+    throw new InputError(`Invalid configuration at '${key}': ${problem}`);
+  }
+  const { policy = {}, localPublish = {} } = parsed.data;
+  return {
+    policy: {
+      allowedStacks: policy.allowedStacks ?? STACKS,
+      allowedCiProviders: policy.allowedCiProviders ?? CI_PROVIDERS,
+      namePattern: new RegExp(policy.namePattern ?? DEFAULT_NAME_PATTERN),
+    },
+    localPublish: {
+      root: localPublish.root ? path.resolve(localPublish.root) : undefined,
+    },
+  };
+}

@@ -1,0 +1,342 @@
+import {
+  LoggerService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * What happened to one planned file when a plan was applied.
+ *
+ * - `created`: the file did not exist and was written.
+ * - `updated`: the file existed and was merged with the planned content.
+ * - `unchanged`: the file already had the planned (or merged) content.
+ * - `skipped`: the file existed with other content that cannot be merged, and
+ *   `overwrite` is false, so it was left alone (see `reason`).
+ * - `overwritten`: as `skipped`, but `overwrite` is true, so it was replaced.
+ *
+ * @public
+ */
+export type FileChange =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'skipped'
+  | 'overwritten';
+
+/**
+ * The outcome for one file, as every golden-path action outputs it in `files`.
+ *
+ * @public
+ */
+export type FileResult = {
+  /** Path relative to the workspace root, with `/` separators. */
+  path: string;
+  change: FileChange;
+  /** Why a file was skipped or overwritten. */
+  reason?: string;
+};
+
+/**
+ * Returned by a merge function when the existing file cannot be merged (for
+ * example, it is not valid YAML). The file is then treated like a file that
+ * does not support merging: skipped, or overwritten when `overwrite` is true.
+ *
+ * @internal
+ */
+export type MergeConflict = { conflict: string };
+
+/**
+ * Options of {@link WorkspaceFiles.plan}.
+ *
+ * @internal
+ */
+export type PlanOptions = {
+  /**
+   * Merges the planned change into the existing content of the file, when
+   * the file exists with other content. Returns the new content, or a
+   * {@link MergeConflict}. Throwing (for example an `InputError`) aborts
+   * `apply()` before anything is written.
+   */
+  merge?: (
+    existing: string,
+  ) => string | MergeConflict | Promise<string | MergeConflict>;
+  /**
+   * Why the file is kept when it exists with other content and has no merge,
+   * for the log and the `reason` of a `skipped` result.
+   */
+  keepReason?: string;
+};
+
+/**
+ * Options of the {@link WorkspaceFiles} constructor.
+ *
+ * @internal
+ */
+export type WorkspaceFilesOptions = {
+  /** The scaffolder task's workspace (`ctx.workspacePath`). */
+  workspacePath: string;
+  /**
+   * The directory, relative to the workspace, that holds the service (the
+   * action's `path` input, default `.`). Every planned path is relative to it.
+   */
+  path?: string;
+  /** Replace existing files that cannot be merged (default false). */
+  overwrite?: boolean;
+  logger: LoggerService;
+};
+
+type PlannedFile = {
+  relPath: string;
+  absPath: string;
+  content: string;
+  options: PlanOptions;
+};
+
+type Outcome = { planned: PlannedFile; write?: string; result: FileResult };
+
+/**
+ * Plan-then-apply file writer for golden-path actions.
+ *
+ * An action first plans every file it will write (`plan`), which only
+ * records the intent; `apply()` then reads the existing files, computes every
+ * merge, and only when all of them succeeded writes the files. Invalid input
+ * or an unmergeable file therefore never leaves a half-written workspace.
+ *
+ * Per file: absent → `created`; identical → `unchanged`; different → merged
+ * when the plan has a `merge` function (`updated`, or `unchanged` when the
+ * merge changes nothing), else left alone with a warning (`skipped`) unless
+ * `overwrite` is true (`overwritten`). Running an action twice thus changes
+ * nothing the second time.
+ *
+ * @internal
+ */
+export class WorkspaceFiles {
+  readonly #workspacePath: string;
+  readonly #root: string;
+  readonly #overwrite: boolean;
+  readonly #logger: LoggerService;
+  readonly #planned = new Map<string, PlannedFile>();
+
+  /**
+   * @throws InputError naming the `path` input when it escapes the workspace.
+   */
+  constructor(options: WorkspaceFilesOptions) {
+    this.#workspacePath = path.resolve(options.workspacePath);
+    this.#overwrite = options.overwrite ?? false;
+    this.#logger = options.logger;
+    this.#root = safeChildPath(
+      this.#workspacePath,
+      'path',
+      options.path ?? '.',
+    );
+  }
+
+  /** Absolute path of the workspace. */
+  get workspacePath(): string {
+    return this.#workspacePath;
+  }
+
+  /** Absolute path of the service directory (the `path` input). */
+  get root(): string {
+    return this.#root;
+  }
+
+  /**
+   * Resolves a path relative to the service directory, rejecting paths that
+   * escape the workspace (`../`, absolute paths, symbolic links out).
+   *
+   * @param inputName - the action input the path came from, named in the error
+   * @param relPath - the path relative to the service directory
+   * @returns the absolute path
+   * @throws InputError naming `inputName` when the path escapes
+   */
+  resolve(inputName: string, relPath: string): string {
+    return safeChildPath(this.#root, inputName, relPath);
+  }
+
+  /**
+   * Reads a file of the service directory as UTF-8, or `undefined` when it
+   * does not exist. Reads what is on disk, not what is planned.
+   */
+  async read(relPath: string): Promise<string | undefined> {
+    try {
+      return await fs.readFile(this.resolve('path', relPath), 'utf8');
+    } catch (error) {
+      if (isNotFound(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** Whether a file or directory exists in the service directory. */
+  async exists(relPath: string): Promise<boolean> {
+    try {
+      await fs.stat(this.resolve('path', relPath));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Lists the entry names of a directory of the service directory (sorted),
+   * or an empty list when it does not exist.
+   */
+  async list(relDir: string): Promise<string[]> {
+    try {
+      return (await fs.readdir(this.resolve('path', relDir))).sort();
+    } catch (error) {
+      if (isNotFound(error) || isNotDirectory(error)) {
+        return [];
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Records that a file should have the given content. Nothing is written
+   * until {@link WorkspaceFiles.apply}.
+   *
+   * @param relPath - path relative to the service directory
+   * @param content - the full content for a new file
+   * @param options - how to merge into an existing file
+   * @param inputName - the input the path came from (for the escape error)
+   * @throws Error when the same path is planned twice (a programming error)
+   */
+  plan(
+    relPath: string,
+    content: string,
+    options: PlanOptions = {},
+    inputName = 'path',
+  ): void {
+    const absPath = this.resolve(inputName, relPath);
+    if (this.#planned.has(absPath)) {
+      throw new Error(`File ${relPath} was planned twice`);
+    }
+    this.#planned.set(absPath, { relPath, absPath, content, options });
+  }
+
+  /**
+   * A path relative to the service directory, made relative to the
+   * workspace root (as in the `files` output and for steps such as
+   * `catalog:register`).
+   */
+  relativeToWorkspace(relPath: string): string {
+    return this.#display(this.resolve('path', relPath));
+  }
+
+  /** The files planned so far, relative to the workspace root. */
+  get plannedPaths(): string[] {
+    return [...this.#planned.values()].map(p => this.#display(p.absPath));
+  }
+
+  /**
+   * Computes the outcome of every planned file, then writes them. When a
+   * merge throws, nothing is written.
+   *
+   * @returns one result per planned file, in planning order
+   */
+  async apply(): Promise<FileResult[]> {
+    const outcomes: Outcome[] = [];
+    for (const planned of this.#planned.values()) {
+      outcomes.push(await this.#decide(planned));
+    }
+    for (const { planned, write, result } of outcomes) {
+      if (write !== undefined) {
+        await fs.mkdir(path.dirname(planned.absPath), { recursive: true });
+        await fs.writeFile(planned.absPath, write, 'utf8');
+      }
+      if (result.change === 'skipped') {
+        this.#logger.warn(`Left ${result.path} alone: ${result.reason}`);
+      } else {
+        this.#logger.info(`${result.change} ${result.path}`);
+      }
+    }
+    this.#planned.clear();
+    return outcomes.map(o => o.result);
+  }
+
+  async #decide(planned: PlannedFile): Promise<Outcome> {
+    const display = this.#display(planned.absPath);
+    let existing: string | undefined;
+    try {
+      existing = await fs.readFile(planned.absPath, 'utf8');
+    } catch (error) {
+      if (!isNotFound(error)) {
+        throw error;
+      }
+    }
+    if (existing === undefined) {
+      return {
+        planned,
+        write: planned.content,
+        result: { path: display, change: 'created' },
+      };
+    }
+    if (existing === planned.content) {
+      return { planned, result: { path: display, change: 'unchanged' } };
+    }
+    let reason =
+      planned.options.keepReason ??
+      'the file exists with different content and cannot be merged';
+    if (planned.options.merge) {
+      const merged = await planned.options.merge(existing);
+      if (typeof merged === 'string') {
+        return merged === existing
+          ? { planned, result: { path: display, change: 'unchanged' } }
+          : {
+              planned,
+              write: merged,
+              result: { path: display, change: 'updated' },
+            };
+      }
+      reason = merged.conflict;
+    }
+    if (this.#overwrite) {
+      return {
+        planned,
+        write: planned.content,
+        result: { path: display, change: 'overwritten', reason },
+      };
+    }
+    return {
+      planned,
+      result: {
+        path: display,
+        change: 'skipped',
+        reason: `${reason}; set overwrite: true to replace it`,
+      },
+    };
+  }
+
+  #display(absPath: string): string {
+    return path
+      .relative(this.#workspacePath, absPath)
+      .split(path.sep)
+      .join('/');
+  }
+}
+
+function safeChildPath(base: string, inputName: string, relPath: string) {
+  try {
+    return resolveSafeChildPath(base, relPath);
+  } catch (error) {
+    throw new InputError(
+      `Invalid input '${inputName}': '${relPath}' is outside the workspace`,
+    );
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+function isNotDirectory(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOTDIR';
+}

@@ -1,0 +1,3 @@
+module ${{ values.modulePath }}
+
+go 1.23
