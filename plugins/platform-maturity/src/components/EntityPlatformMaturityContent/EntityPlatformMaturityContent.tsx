@@ -15,6 +15,7 @@ import type {
 } from '@paved/plugin-platform-maturity-common';
 import useAsync from 'react-use/esm/useAsync';
 import { platformMaturityApiRef } from '../../api/PlatformMaturityApi';
+import { errorMessage } from '../../lib/errors';
 import { CAPABILITY_STATUS_LABELS } from '../../lib/labels';
 import { useEntityScorecard } from '../../lib/useEntityScorecard';
 import { CapabilityProgress } from '../ScorecardParts/CapabilityProgress';
@@ -22,7 +23,6 @@ import { CheckList } from '../ScorecardParts/CheckList';
 import { ReEvaluateButton } from '../ScorecardParts/ReEvaluateButton';
 import { ScorecardSummary } from '../ScorecardParts/ScorecardSummary';
 import {
-  errorMessage,
   ErrorState,
   LoadingState,
   NotEvaluatedState,

@@ -4,7 +4,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import type { Entity } from '@backstage/catalog-model';
-import type { ResponseError } from '@backstage/errors';
+import { errorMessage } from '../../lib/errors';
 import Button from '@material-ui/core/Button';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
@@ -19,17 +19,6 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(1),
   },
 }));
-
-/** The backend's own message of a failed request, else the error's message. */
-export function errorMessage(error: Error): string {
-  if (error.name === 'ResponseError') {
-    const cause = (error as ResponseError).cause;
-    if (cause?.message) {
-      return cause.message;
-    }
-  }
-  return error.message;
-}
 
 /** A message in place of a scorecard: compact in a card, an empty state on a page. */
 function ScorecardMessage(props: {
