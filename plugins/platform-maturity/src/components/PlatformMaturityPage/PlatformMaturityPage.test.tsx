@@ -15,7 +15,8 @@ import { scorecardsToCsv } from './csv';
 const LEVEL_NAMES = ['Unpaved', 'Builds', 'Ships', 'Operable', 'Self-serve'];
 
 // Whole-page renders with tables of 25 rows are slow on a busy CI machine.
-jest.setTimeout(60_000);
+// Whole-page renders (recharts, MUI tables) in jsdom take tens of seconds on a loaded 2-core machine.
+jest.setTimeout(180_000);
 configure({ asyncUtilTimeout: 5_000 });
 
 describe('PlatformMaturityPage', () => {

@@ -14,7 +14,8 @@ import {
 } from './__testUtils__/testUtils';
 
 // Whole-page renders with tables of 25 rows are slow on a busy CI machine.
-jest.setTimeout(60_000);
+// Whole-page renders (recharts, MUI tables) in jsdom take tens of seconds on a loaded 2-core machine.
+jest.setTimeout(180_000);
 configure({ asyncUtilTimeout: 5_000 });
 
 const DEFAULT_SORT = { orderBy: 'entityRef', order: 'asc', limit: 25 };
