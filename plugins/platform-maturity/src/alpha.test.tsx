@@ -20,12 +20,13 @@ import {
   scorecardResponse,
   serviceEntity,
 } from './__testUtils__/fixtures';
-import plugin, {
+import plugin from './alpha';
+import {
   platformMaturityApi,
   platformMaturityEntityCard,
   platformMaturityEntityContent,
   platformMaturityPage,
-} from './alpha';
+} from './alpha/extensions';
 import { platformMaturityApiRef } from './api/PlatformMaturityApi';
 import {
   entityContentRouteRef,

@@ -5,9 +5,3 @@
  */
 
 export { default } from './alpha/plugin';
-export {
-  platformMaturityApi,
-  platformMaturityEntityCard,
-  platformMaturityEntityContent,
-  platformMaturityPage,
-} from './alpha/extensions';

@@ -1,4 +1,7 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import {
+  createFrontendPlugin,
+  OverridableFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
 import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import {
   entityContentRouteRef,
@@ -12,6 +15,9 @@ import {
   platformMaturityPage,
 } from './extensions';
 
+// The explicit type keeps the extension map out of the public API: its inferred parameter types
+// print differently from one build to the next, which would make the API report unstable. Get an
+// extension to override with `getExtension('<extension id>')`.
 /**
  * The platform maturity plugin for the new frontend system: the API, the entity card, the entity
  * tab and the overview page. Its `scaffolderRoot` external route binds to the scaffolder's root
@@ -19,7 +25,10 @@ import {
  *
  * @alpha
  */
-export default createFrontendPlugin({
+const platformMaturityPlugin: OverridableFrontendPlugin<
+  { root: typeof rootRouteRef; entityContent: typeof entityContentRouteRef },
+  { scaffolderRoot: typeof scaffolderRootRouteRef }
+> = createFrontendPlugin({
   pluginId: 'platform-maturity',
   title: 'Platform maturity',
   icon: <TrendingUpIcon fontSize="inherit" />,
@@ -38,3 +47,5 @@ export default createFrontendPlugin({
     platformMaturityEntityContent,
   ],
 });
+
+export default platformMaturityPlugin;
