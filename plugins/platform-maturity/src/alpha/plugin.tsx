@@ -1,3 +1,4 @@
+import type { ExternalRouteRef, RouteRef } from '@backstage/core-plugin-api';
 import {
   createFrontendPlugin,
   OverridableFrontendPlugin,
@@ -26,8 +27,8 @@ import {
  * @alpha
  */
 const platformMaturityPlugin: OverridableFrontendPlugin<
-  { root: typeof rootRouteRef; entityContent: typeof entityContentRouteRef },
-  { scaffolderRoot: typeof scaffolderRootRouteRef }
+  { root: RouteRef<undefined>; entityContent: RouteRef<undefined> },
+  { scaffolderRoot: ExternalRouteRef<undefined, true> }
 > = createFrontendPlugin({
   pluginId: 'platform-maturity',
   title: 'Platform maturity',
