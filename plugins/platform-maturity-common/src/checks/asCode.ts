@@ -39,6 +39,8 @@ const IAC_FILES: ReadonlyArray<{ name: string; globs: readonly string[] }> = [
   },
 ];
 
+const IAC_FILE_GLOBS: readonly string[] = IAC_FILES.flatMap(t => t.globs);
+
 /** Where CloudFormation and SAM templates conventionally live. */
 const CLOUDFORMATION_GLOBS: readonly string[] = [
   '**/template.{yaml,yml,json}',
@@ -199,8 +201,10 @@ export const asCodeChecks: CheckImplementation[] = [
           byType('providesApi', 'provides'),
           byType('consumesApi', 'consumes'),
         ].filter(Boolean);
+        // Every part of the summary starts with a verb: capitalise its first letter.
+        const text = `${summary.join('; ')}.`;
         return pass(
-          `${summary.join('; ')}.`.replace(/^./, c => c.toUpperCase()),
+          text.charAt(0).toUpperCase() + text.slice(1),
           [...declared.slice(0, 10), ...partOf.slice(0, 2)].map(
             relationEvidence,
           ),
@@ -246,10 +250,13 @@ export const asCodeChecks: CheckImplementation[] = [
       if (!repository) {
         return repositoryUnavailable('infrastructure as code');
       }
-      const found = IAC_FILES.map(tool => ({
-        tool,
-        files: findOwnFiles(repository, tool.globs),
-      })).filter(f => f.files.length > 0);
+      // One lookup of every tool's files first: most repositories have none of them.
+      const found = repository.has(IAC_FILE_GLOBS)
+        ? IAC_FILES.map(tool => ({
+            tool,
+            files: findOwnFiles(repository, tool.globs),
+          })).filter(f => f.files.length > 0)
+        : [];
       if (found.length > 0) {
         return pass(
           `${found.map(f => f.tool.name).join(' and ')} define${

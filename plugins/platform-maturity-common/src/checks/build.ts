@@ -1,5 +1,5 @@
 import type { CheckImplementation } from '../engine/checkTypes';
-import { compileGlobs, matchesAny } from '../engine/globs';
+import { charMask, compileGlobs, testAny } from '../engine/globs';
 import { CI_GLOBS, CI_SYSTEMS } from './ci';
 import {
   fail,
@@ -87,7 +87,12 @@ const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
   { name: 'PyUp', globs: ['.pyup.{yml,yaml}'] },
 ];
 
+/** Every bot's config files, for one lookup of them all: most repositories have none. */
+const BOT_GLOBS: readonly string[] = DEPENDENCY_BOTS.flatMap(b => b.globs);
+
 const ROOT_MANIFEST = ['package.json'];
+
+type CiSystem = (typeof CI_SYSTEMS)[number];
 
 const CI_MATCHERS = CI_SYSTEMS.map(system => ({
   system,
@@ -111,10 +116,20 @@ export const buildChecks: CheckImplementation[] = [
       // One lookup of every pipeline file, then sorted by system: the same files as a lookup of
       // each system's globs, without one per system.
       const pipelineFiles = repository.find(CI_GLOBS);
-      const found = CI_MATCHERS.map(({ system, globs }) => ({
-        system,
-        files: pipelineFiles.filter(path => matchesAny(path, globs)),
-      })).filter(s => s.files.length > 0);
+      const found: Array<{ system: CiSystem; files: string[] }> = [];
+      const masks = pipelineFiles.map(charMask);
+      for (let i = 0; i < CI_MATCHERS.length; i++) {
+        const { system, globs } = CI_MATCHERS[i];
+        let files: string[] | undefined;
+        for (let j = 0; j < pipelineFiles.length; j++) {
+          if (testAny(pipelineFiles[j], masks[j], globs)) {
+            (files ??= []).push(pipelineFiles[j]);
+          }
+        }
+        if (files) {
+          found.push({ system, files });
+        }
+      }
       if (found.length === 0) {
         return fail(
           'No CI pipeline definition found (looked for GitHub Actions workflows, .gitlab-ci.yml, Jenkinsfile, CircleCI, Azure Pipelines, Buildkite, Bitbucket Pipelines, Tekton, Drone, Cloud Build and others).',
@@ -209,12 +224,14 @@ export const buildChecks: CheckImplementation[] = [
       if (!repository) {
         return repositoryUnavailable('a dependency update bot');
       }
-      for (const bot of DEPENDENCY_BOTS) {
-        const files = repository.find(bot.globs);
-        if (files.length > 0) {
-          return pass(`${bot.name} is configured (${files[0]}).`, [
-            fileEvidence(files[0], bot.name),
-          ]);
+      if (repository.has(BOT_GLOBS)) {
+        for (const bot of DEPENDENCY_BOTS) {
+          const files = repository.find(bot.globs);
+          if (files.length > 0) {
+            return pass(`${bot.name} is configured (${files[0]}).`, [
+              fileEvidence(files[0], bot.name),
+            ]);
+          }
         }
       }
       const inManifest = repository.search(ROOT_MANIFEST, /"renovate"\s*:/);

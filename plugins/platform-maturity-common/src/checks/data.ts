@@ -135,10 +135,19 @@ const MIGRATION_READS: readonly string[] = [
 
 type FoundMigrations = { name: string; files: string[]; match?: FileMatch };
 
+/** The globs of the migrations recognised by their files' names, for one lookup of them all. */
+const NAMED_MIGRATION_GLOBS: readonly string[] = MIGRATION_FORMS.filter(
+  f => !f.pattern,
+).flatMap(f => f.globs);
+
 /** Schema migrations recognised by the names of their files alone (free). */
 function findMigrationFiles(
   repository: RepositoryView,
 ): FoundMigrations | undefined {
+  // Most repositories have none: one lookup says so, rather than one per form.
+  if (!repository.has(NAMED_MIGRATION_GLOBS)) {
+    return undefined;
+  }
   for (const form of MIGRATION_FORMS) {
     if (!form.pattern) {
       const files = findOwnFiles(repository, form.globs);
@@ -158,6 +167,9 @@ function findMigrationFiles(
 function searchMigrationContent(
   repository: RepositoryView,
 ): FoundMigrations | undefined {
+  if (!repository.has(MIGRATION_READS)) {
+    return undefined;
+  }
   for (const form of MIGRATION_FORMS) {
     if (form.pattern) {
       const match = searchOwnFiles(repository, form.globs, form.pattern);

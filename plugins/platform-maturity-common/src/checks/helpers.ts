@@ -53,6 +53,8 @@ export function annotations(entity: Entity): Record<string, string> {
   return value && typeof value === 'object' ? value : {};
 }
 
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
 /**
  * The first annotation present (non-empty) among the keys or key prefixes given. A key ending in
  * `/` or `.` is a prefix.
@@ -61,16 +63,21 @@ export function findAnnotation(
   entity: Entity,
   keys: readonly string[],
 ): { key: string; value: string } | undefined {
-  const all = Object.entries(annotations(entity));
+  const all = annotations(entity);
+  let names: string[] | undefined;
   for (const key of keys) {
-    const isPrefix = key.endsWith('/') || key.endsWith('.');
-    for (const [k, v] of all) {
-      if (
-        typeof v === 'string' &&
-        v.trim() &&
-        (isPrefix ? k.startsWith(key) : k === key)
-      ) {
-        return { key: k, value: v };
+    if (key.endsWith('/') || key.endsWith('.')) {
+      names ??= Object.keys(all);
+      for (const name of names) {
+        const value = all[name];
+        if (typeof value === 'string' && value.trim() && name.startsWith(key)) {
+          return { key: name, value };
+        }
+      }
+    } else if (propertyIsEnumerable.call(all, key)) {
+      const value = all[key];
+      if (typeof value === 'string' && value.trim()) {
+        return { key, value };
       }
     }
   }

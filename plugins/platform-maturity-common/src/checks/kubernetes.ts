@@ -287,13 +287,13 @@ export function findForm(
 export function focusLine(match: FileMatch, line?: RegExp): FileMatch {
   if (!match.text.includes('\n')) {
     // One line: nothing to narrow (the line patterns have no `g` flag whose state a test moves).
-    return { ...match, text: match.text.trim() };
+    return { path: match.path, line: match.line, text: match.text.trim() };
   }
   const lines = match.text.split('\n');
   const i = line ? lines.findIndex(l => line.test(l)) : -1;
   return i > 0
     ? { path: match.path, line: match.line + i, text: lines[i].trim() }
-    : { ...match, text: lines[0].trim() };
+    : { path: match.path, line: match.line, text: lines[0].trim() };
 }
 
 /** Where a form was found, for a message: `a Helm chart (charts/orders/Chart.yaml)`. */

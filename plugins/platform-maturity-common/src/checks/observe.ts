@@ -183,7 +183,7 @@ function dashboardAnnotation(
   for (const { keys, tool } of DASHBOARD_ANNOTATIONS) {
     const found = findAnnotation(entity, keys);
     if (found) {
-      return { ...found, tool };
+      return { key: found.key, value: found.value, tool };
     }
   }
   for (const [key, value] of Object.entries(annotations(entity))) {
@@ -283,7 +283,7 @@ function onCallAnnotation(
   for (const { keys, tool } of ONCALL_ANNOTATIONS) {
     const found = findAnnotation(entity, keys);
     if (found) {
-      return { ...found, tool };
+      return { key: found.key, value: found.value, tool };
     }
   }
   for (const [key, value] of Object.entries(annotations(entity))) {

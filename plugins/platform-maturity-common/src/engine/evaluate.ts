@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import type { Ruleset } from '../ruleset/compileRuleset';
+import type { Ruleset, RulesetCheck } from '../ruleset/compileRuleset';
 import type {
   CheckResult,
   EvaluationContext,
@@ -9,12 +9,45 @@ import type {
   Waiver,
 } from '../types';
 import type { CheckOutcome } from './checkTypes';
+import { GlobList, globList } from './globs';
 import { Hasher } from './hash';
 import { RepositoryAccess } from './repository';
 import { computeLevel, overallScore, scoreCapabilities } from './scoring';
 import { collectWaivers } from './waivers';
 
 const NO_READS: readonly string[] = [];
+
+/** What evaluation needs of a ruleset beyond its checks, worked out once per ruleset. */
+interface RulesetPlan {
+  checks: readonly RulesetCheck[];
+  /** By check: the first check with the same `appliesTo` predicate, whose test decides both. */
+  predicateOwner: number[];
+  /** Weights by check id; the last check with an id decides, as in a map. */
+  weights: Map<string, number>;
+  /** By check: the globs of the files it reads, compiled. */
+  reads: GlobList[];
+}
+
+const plans = new WeakMap<Ruleset, RulesetPlan>();
+
+function planOf(ruleset: Ruleset): RulesetPlan {
+  let plan = plans.get(ruleset);
+  if (!plan || plan.checks !== ruleset.checks) {
+    const checks = ruleset.checks;
+    const predicates = checks.map(c => c.definition.appliesTo);
+    plan = {
+      checks,
+      predicateOwner: predicates.map(p => predicates.indexOf(p)),
+      weights: new Map(
+        checks.map(c => [c.definition.id, c.definition.weight ?? 1]),
+      ),
+      reads: checks.map(c => globList(c.implementation.reads ?? NO_READS)),
+    };
+    plans.set(ruleset, plan);
+  }
+  return plan;
+}
+
 const OUTCOME_STATUSES = new Set(['pass', 'fail', 'not-applicable', 'unknown']);
 /** Read only: results copy its fields. */
 const NOT_APPLICABLE: CheckOutcome = {
@@ -104,27 +137,23 @@ export function evaluate(
     ? new RepositoryAccess(sortedSnapshot(context.repository))
     : undefined;
   const notices: ScorecardNotice[] = [];
-  const checks = ruleset.checks;
+  const plan = planOf(ruleset);
+  const checks = plan.checks;
 
   // Most checks share a predicate (the default one), so each distinct predicate is tested once.
-  const predicates: unknown[] = [];
-  const predicateResults: boolean[] = [];
   const applicable: boolean[] = [];
   let inScope = false;
-  for (const check of checks) {
-    const predicate = check.definition.appliesTo;
-    const seen = predicates.indexOf(predicate);
+  for (let i = 0; i < checks.length; i++) {
+    const owner = plan.predicateOwner[i];
     let result: boolean;
-    if (seen === -1) {
+    if (owner === i) {
       try {
-        result = check.appliesTo(entity);
+        result = checks[i].appliesTo(entity);
       } catch {
         result = false;
       }
-      predicates.push(predicate);
-      predicateResults.push(result);
     } else {
-      result = predicateResults[seen];
+      result = applicable[owner];
     }
     applicable.push(result);
     inScope ||= result;
@@ -145,7 +174,7 @@ export function evaluate(
         outcome = normaliseOutcome(
           implementation.evaluate({
             entity,
-            repository: repository?.viewFor(implementation.reads ?? NO_READS),
+            repository: repository?.viewFor(plan.reads[i]),
             catalog,
             now,
           }),
@@ -186,15 +215,10 @@ export function evaluate(
     results.push(result);
   }
 
-  // A scan rather than a map of the few checks; the last check with an id decides, as in a map.
-  const capabilities = scoreCapabilities(results, id => {
-    for (let i = checks.length - 1; i >= 0; i--) {
-      if (checks[i].definition.id === id) {
-        return checks[i].definition.weight ?? 1;
-      }
-    }
-    return 1;
-  });
+  const capabilities = scoreCapabilities(
+    results,
+    id => plan.weights.get(id) ?? 1,
+  );
   const score = inScope ? overallScore(capabilities) : null;
   const ladder = inScope
     ? computeLevel(ruleset.levels, capabilities, score)
@@ -202,25 +226,39 @@ export function evaluate(
 
   const digest = new Hasher().updateValue(entityForDigest(entity));
   if (repository) {
-    for (const pathHash of repository.index.pathHashes()) {
-      digest.updateInt(pathHash);
-    }
-    for (const [path, content] of repository.readFiles()) {
-      digest.update(path).update(content ?? '\u0000');
-    }
+    repository.index.hashPaths(digest);
+    repository.hashReads(digest);
   }
 
-  return {
-    entityRef,
-    evaluatedAt: isoString(now),
-    inScope,
-    score,
-    level: ladder?.level ?? null,
-    ...(ladder?.nextLevel ? { nextLevel: ladder.nextLevel } : {}),
-    capabilities,
-    results,
-    notices,
-    rulesetHash: ruleset.rulesetHash,
-    evidenceDigest: digest.digest(),
-  };
+  const evaluatedAt = isoString(now);
+  const level = ladder?.level ?? null;
+  const evidenceDigest = digest.digest();
+  // Two literals rather than a conditional spread, which V8 builds slowly; the keys are in the
+  // same order either way.
+  return ladder?.nextLevel
+    ? {
+        entityRef,
+        evaluatedAt,
+        inScope,
+        score,
+        level,
+        nextLevel: ladder.nextLevel,
+        capabilities,
+        results,
+        notices,
+        rulesetHash: ruleset.rulesetHash,
+        evidenceDigest,
+      }
+    : {
+        entityRef,
+        evaluatedAt,
+        inScope,
+        score,
+        level,
+        capabilities,
+        results,
+        notices,
+        rulesetHash: ruleset.rulesetHash,
+        evidenceDigest,
+      };
 }

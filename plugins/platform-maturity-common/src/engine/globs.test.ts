@@ -22,6 +22,10 @@ const GLOBS = [
   '.github/workflows/*.yml',
   'docs/runbook*.md',
   '**/templates/**/*.{yaml,yml}',
+  '@(scripts|bin)/**/*.sh',
+  '**/@(.k8s|k8s|charts)/**/*.{yaml,yml}',
+  '**/*{Test,Tests}.{java,kt}',
+  '**/*.template.{yaml,json}',
 ];
 
 const segment = fc.constantFrom(
@@ -48,6 +52,17 @@ const segment = fc.constantFrom(
   'test_a.py',
   '.tf',
   'tf',
+  '.k8s',
+  'k8s',
+  'scripts',
+  'bin',
+  'run.sh',
+  'a.yaml',
+  'b.yml',
+  'FooTest.java',
+  'x.template.yaml',
+  'x.template.json',
+  'a.b.c',
 );
 const paths = fc.uniqueArray(
   fc.array(segment, { minLength: 1, maxLength: 5 }).map(s => s.join('/')),

@@ -1,22 +1,32 @@
 import picomatch from 'picomatch';
+import type { Hasher } from './hash';
 
 /**
- * A glob compiled for fast matching against many paths: a test function, plus the basenames or
- * extensions that a matching path must have, or a substring it must contain, so that an index of
- * the repository answers most globs without running a regular expression on every path.
+ * A glob compiled for fast matching against many paths: a test function, plus the basenames,
+ * suffixes or extensions that a matching path must have and a substring it must contain, so that
+ * an index of the repository answers most globs without running a regular expression on every
+ * path.
  */
 export interface CompiledGlob {
   glob: string;
   test(path: string): boolean;
   /** A matching path has a basename with one of these hashes (see `hashBackwards`). */
-  basenames?: number[];
+  basenames: number[] | undefined;
+  /**
+   * A matching path's basename ends in two dotted parts (`test.ts` of `a.test.ts`, the text after
+   * its second-to-last dot) with one of these hashes.
+   */
+  suffixes: number[] | undefined;
   /** A matching path's extension (after the last dot) has one of these hashes. */
-  extensions?: number[];
+  extensions: number[] | undefined;
   /** A matching path contains this text. */
-  literal?: string;
+  literal: string | undefined;
+  /** The {@link charMask} of the literal text a matching path contains: its mask has these bits. */
+  mask: number;
 }
 
 const MAGIC = /[*?[\]{}()!+@]/;
+const MAGIC_CHARS = '*?[]{}()!+@';
 const EXTGLOB_OR_CLASS = /[[\]()!+@]/;
 const byString = new Map<string, CompiledGlob[]>();
 const byList = new WeakMap<readonly string[], CompiledGlob[]>();
@@ -31,6 +41,25 @@ function expandBraces(glob: string): string[] {
   return match[1]
     .split(',')
     .flatMap(option => expandBraces(`${head}${option}${tail}`));
+}
+
+/** An extglob `@(a|b)` whose options are plain names: exactly one of them. */
+const PLAIN_EXTGLOB = /@\(([^()*?[\]{}!+@|/]+(?:\|[^()*?[\]{}!+@|/]+)*)\)/;
+
+/**
+ * Expands brace groups and plain `@(a|b)` extglobs into one glob per option: the same paths
+ * match any of the options as match the glob, and each option can use the index and a literal.
+ */
+function expand(glob: string): string[] {
+  const match = PLAIN_EXTGLOB.exec(glob);
+  if (!match) {
+    return expandBraces(glob);
+  }
+  const head = glob.slice(0, match.index);
+  const tail = glob.slice(match.index + match[0].length);
+  return match[1]
+    .split('|')
+    .flatMap(option => expand(`${head}${option}${tail}`));
 }
 
 function basenameOf(path: string): string {
@@ -81,42 +110,93 @@ function testFor(glob: string): (path: string) => boolean {
   return path => regex.test(path);
 }
 
-/** The longest run of literal characters the glob requires every match to contain. */
-function requiredLiteral(glob: string): string | undefined {
+/**
+ * The runs of literal characters the glob requires every match to contain, longest first; none
+ * for extglobs and character classes.
+ */
+function requiredRuns(glob: string): string[] {
   if (EXTGLOB_OR_CLASS.test(glob)) {
-    return undefined;
+    return [];
   }
   // Each run between wildcards must appear in a match; slashes at its ends may not (`**/` can
   // match no directory at all).
-  const runs = glob
+  return glob
     .split(/[*?]+/)
     .map(run => run.replace(/^\/+|\/+$/g, ''))
-    .filter(run => run.length > 1);
-  return runs.sort((a, b) => b.length - a.length)[0];
+    .filter(run => run.length > 0)
+    .sort((a, b) => b.length - a.length);
 }
 
+/** The longest run of literal characters the glob requires every match to contain. */
+function requiredLiteral(glob: string): string | undefined {
+  const [longest] = requiredRuns(glob);
+  return longest !== undefined && longest.length > 1 ? longest : undefined;
+}
+
+/** The hash the index keys a basename, suffix or extension by. */
 function hashOf(key: string): number {
   return hashBackwards(key, 0, key.length);
 }
 
+/** The literal text at the end of a basename pattern, after its last wildcard. */
+function literalTail(base: string): string {
+  let at = base.length;
+  while (at > 0 && !MAGIC_CHARS.includes(base[at - 1])) {
+    at--;
+  }
+  return base.slice(at);
+}
+
 function compileOne(glob: string): CompiledGlob {
-  const test = testFor(glob);
+  const runs = requiredRuns(glob);
+  const compiled: CompiledGlob = {
+    glob,
+    test: testFor(glob),
+    basenames: undefined,
+    suffixes: undefined,
+    extensions: undefined,
+    literal: requiredLiteral(glob),
+    mask: charMask(runs.join('')),
+  };
   const base = basenameOf(glob);
   if (!MAGIC.test(base)) {
-    return { glob, test, basenames: [hashOf(base)] };
+    compiled.basenames = [hashOf(base)];
+    return compiled;
   }
-  // Any basename pattern that ends in a literal extension, such as `*.test.ts` or `test_*.py`.
+  // A basename pattern ending in two literal dotted parts, such as `*.test.ts`: every match's
+  // basename ends in them, so its last two dots are theirs.
+  const tail = literalTail(base);
+  const lastDot = tail.lastIndexOf('.');
+  const secondDot = lastDot > 0 ? tail.lastIndexOf('.', lastDot - 1) : -1;
+  if (secondDot !== -1) {
+    compiled.suffixes = [hashOf(tail.slice(secondDot + 1))];
+    return compiled;
+  }
+  // Any basename pattern that ends in a literal extension, such as `*.tf` or `test_*.py`.
   const ext = /\.([A-Za-z0-9_-]+)$/.exec(base);
   if (ext && !MAGIC.test(base.slice(ext.index))) {
-    return { glob, test, extensions: [hashOf(ext[1])] };
+    compiled.extensions = [hashOf(ext[1])];
   }
-  return { glob, test, literal: requiredLiteral(glob) };
+  return compiled;
 }
 
 /**
- * Compiles globs (picomatch syntax, `dot: true`), expanding brace groups so that each part can use
- * the index. Results are cached by the glob string or by the identity of the list: checks pass
- * the same constant globs for every entity.
+ * The characters of a text as a set of 32 classes (a character's class is its code modulo 32, the
+ * bit that `1 << code` sets): a text can only contain another when its mask has every bit of the
+ * other's.
+ */
+export function charMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) {
+    mask |= 1 << text.charCodeAt(i);
+  }
+  return mask;
+}
+
+/**
+ * Compiles globs (picomatch syntax, `dot: true`), expanding brace groups and plain extglobs so that
+ * each part can use the index. Results are cached by the glob string or by the identity of the
+ * list: checks pass the same constant globs for every entity.
  */
 export function compileGlobs(
   globs: string | readonly string[],
@@ -124,7 +204,7 @@ export function compileGlobs(
   if (typeof globs === 'string') {
     let compiled = byString.get(globs);
     if (!compiled) {
-      compiled = expandBraces(globs).map(compileOne);
+      compiled = expand(globs).map(compileOne);
       byString.set(globs, compiled);
     }
     return compiled;
@@ -157,23 +237,33 @@ function hashBackwards(text: string, from: number, to: number): number {
   for (let i = to - 1; i >= from; i--) {
     h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   }
-  return h;
+  return h | 0;
+}
+
+/** The three tables of the index: by basename, by two-part suffix, by extension. */
+const BASENAME = 0;
+const SUFFIX = 1;
+const EXTENSION = 2;
+
+/** The globs of a list that need one key of the index, in list order. */
+interface KeyGroup {
+  key: number;
+  globs: CompiledGlob[];
 }
 
 /**
- * A glob list compiled for {@link PathIndex.find}: its globs grouped by the basename or extension
- * key they need, so that the index looks each key up once however many globs share it (the
- * pipeline globs have dozens of globs over a handful of extensions).
+ * A glob list compiled for {@link PathIndex.find}: its globs grouped by the basename, suffix or
+ * extension key they need, so that the index looks each key up once however many globs share it
+ * (the pipeline globs have dozens of globs over a handful of extensions).
  */
 export interface GlobList {
   /** This list's slot in each index's memo of results: a number unique to the list. */
   readonly slot: number;
   readonly globs: CompiledGlob[];
-  readonly basenameKeys: number[];
-  /** The globs needing each of `basenameKeys`, in list order. */
-  readonly byBasename: CompiledGlob[][];
-  readonly extensionKeys: number[];
-  readonly byExtension: CompiledGlob[][];
+  /** The keys the globs need, each with the table it is in and the globs that need it. */
+  readonly keys: Int32Array;
+  readonly keyTables: Uint8Array;
+  readonly keyGlobs: CompiledGlob[][];
   /** The globs the index cannot narrow, tested against every path. */
   readonly scans: CompiledGlob[];
   /** The (expanded) glob strings of the list. */
@@ -186,54 +276,70 @@ const listsByString = new Map<string, GlobList>();
 const listsByList = new WeakMap<readonly string[], GlobList>();
 let nextSlot = 0;
 
-function group(
-  keys: number[],
-  groups: CompiledGlob[][],
-  key: number,
-  glob: CompiledGlob,
-) {
-  const at = keys.indexOf(key);
-  if (at === -1) {
-    keys.push(key);
-    groups.push([glob]);
-  } else {
-    groups[at].push(glob);
+function group(groups: KeyGroup[], key: number, glob: CompiledGlob) {
+  let found = groups.find(g => g.key === key);
+  if (!found) {
+    found = { key, globs: [] };
+    groups.push(found);
   }
+  found.globs.push(glob);
 }
+
+/** How many glob lists have been compiled: one more than the highest slot. */
+export function listCount(): number {
+  return nextSlot;
+}
+
+/** The last list looked up: a check often searches the globs it has just listed. */
+let lastGlobs: string | readonly string[] | undefined;
+let lastList: GlobList | undefined;
 
 /** The glob list compiled for the index, cached like {@link compileGlobs}. */
 export function globList(globs: string | readonly string[]): GlobList {
+  if (globs === lastGlobs) {
+    return lastList!;
+  }
   let list =
     typeof globs === 'string'
       ? listsByString.get(globs)
       : listsByList.get(globs);
-  if (list) {
-    return list;
+  if (!list) {
+    list = compileList(globs);
   }
+  lastGlobs = globs;
+  lastList = list;
+  return list;
+}
+
+function compileList(globs: string | readonly string[]): GlobList {
   const compiled = compileGlobs(globs);
-  const basenameKeys: number[] = [];
-  const byBasename: CompiledGlob[][] = [];
-  const extensionKeys: number[] = [];
-  const byExtension: CompiledGlob[][] = [];
+  // The groups of each table, by its number.
+  const tables: KeyGroup[][] = [[], [], []];
   const scans: CompiledGlob[] = [];
   for (const glob of compiled) {
-    if (glob.basenames) {
-      glob.basenames.forEach(key => group(basenameKeys, byBasename, key, glob));
-    } else if (glob.extensions) {
-      glob.extensions.forEach(key =>
-        group(extensionKeys, byExtension, key, glob),
-      );
-    } else {
+    const needs: Array<[number, number[] | undefined]> = [
+      [BASENAME, glob.basenames],
+      [SUFFIX, glob.suffixes],
+      [EXTENSION, glob.extensions],
+    ];
+    const [table, keys] = needs.find(([, k]) => k) ?? [];
+    if (table === undefined || !keys) {
       scans.push(glob);
+      continue;
+    }
+    for (const key of keys) {
+      group(tables[table], key, glob);
     }
   }
-  list = {
+  const groups = tables.flatMap((groupsOf, table) =>
+    groupsOf.map(g => ({ ...g, table })),
+  );
+  const list: GlobList = {
     slot: nextSlot++,
     globs: compiled,
-    basenameKeys,
-    byBasename,
-    extensionKeys,
-    byExtension,
+    keys: Int32Array.from(groups, g => g.key),
+    keyTables: Uint8Array.from(groups, g => g.table),
+    keyGlobs: groups.map(g => g.globs),
     scans,
     strings: new Set(compiled.map(g => g.glob)),
     covered: [],
@@ -261,87 +367,90 @@ export function covers(outer: GlobList, inner: GlobList): boolean {
 }
 
 /**
- * Chains of path indexes by key hash, in ascending order, in an open-addressing hash table: `keys`
- * and `heads` hold each key and the first index for it (plus one, so that zero marks an empty
- * slot), `next` the following index for the same key. All three are ranges of one buffer that the
- * index shares between its tables, so that building the index allocates little.
+ * The indexes of the paths a list matches, `hits[0, hitCount)`, while {@link PathIndex} collects
+ * them. Matching never runs inside another match, so one array serves every call.
  */
-class Chains {
-  private readonly buffer: Int32Array;
-  private readonly mask: number;
-  private readonly keys: number;
-  private readonly heads: number;
-  private readonly next: number;
+const hits: number[] = [];
+let hitCount = 0;
 
-  /** Takes `2 * capacity + size` entries of the buffer from `offset`; capacity a power of 2. */
-  constructor(buffer: Int32Array, offset: number, capacity: number) {
-    this.buffer = buffer;
-    this.mask = capacity - 1;
-    this.keys = offset;
-    this.heads = offset + capacity;
-    this.next = offset + 2 * capacity;
-  }
-
-  /** Must be called with descending indexes. */
-  prepend(key: number, index: number) {
-    const buffer = this.buffer;
-    let slot = key & this.mask;
-    while (
-      buffer[this.heads + slot] !== 0 &&
-      buffer[this.keys + slot] !== key
-    ) {
-      slot = (slot + 1) & this.mask;
+/** Sorts the hits; they are usually few, which an insertion sort does fastest. */
+function sortHits() {
+  if (hitCount > 64) {
+    const sorted = hits.slice(0, hitCount).sort((a, b) => a - b);
+    for (let i = 0; i < hitCount; i++) {
+      hits[i] = sorted[i];
     }
-    buffer[this.next + index] = buffer[this.heads + slot] - 1;
-    buffer[this.keys + slot] = key;
-    buffer[this.heads + slot] = index + 1;
+    return;
   }
-
-  first(key: number): number {
-    const buffer = this.buffer;
-    let slot = key & this.mask;
-    while (buffer[this.heads + slot] !== 0) {
-      if (buffer[this.keys + slot] === key) {
-        return buffer[this.heads + slot] - 1;
-      }
-      slot = (slot + 1) & this.mask;
+  for (let i = 1; i < hitCount; i++) {
+    const value = hits[i];
+    let j = i - 1;
+    while (j >= 0 && hits[j] > value) {
+      hits[j + 1] = hits[j];
+      j--;
     }
-    return -1;
-  }
-
-  after(index: number): number {
-    return this.buffer[this.next + index];
+    hits[j + 1] = value;
   }
 }
 
-/** Whether the path matches any of the globs. */
-function testAny(path: string, globs: CompiledGlob[]): boolean {
+/**
+ * Whether the path, whose {@link charMask} is given, matches any of the globs: the same as
+ * {@link matchesAny}, with most globs ruled out by the characters they need.
+ */
+export function testAny(
+  path: string,
+  mask: number,
+  globs: CompiledGlob[],
+): boolean {
   for (let i = 0; i < globs.length; i++) {
-    if (globs[i].test(path)) {
+    const glob = globs[i];
+    if ((mask & glob.mask) === glob.mask && glob.test(path)) {
       return true;
     }
   }
   return false;
 }
 
-/** Separates the paths in {@link PathIndex.joined}: git paths never contain NUL. */
-const SEPARATOR = '\u0000';
+/**
+ * The index's Bloom filter of the keys present, in its first words: most keys that lists look up
+ * are absent, and a bit says so sooner than a probe of the table.
+ */
+const BLOOM_WORDS = 128;
+
+function mayHave(buffer: Int32Array, key: number): boolean {
+  return (buffer[(key >>> 5) & (BLOOM_WORDS - 1)] & (1 << key)) !== 0;
+}
 
 /**
- * An index of a repository's paths by basename and extension.
+ * The buffer that indexes share, so that building an index allocates nothing: the last index
+ * built owns it, and an index that finds it taken builds itself again. Indexes of very large
+ * repositories get their own buffer.
+ */
+let shared = new Int32Array(4096);
+/** The number of the last build into the shared buffer: the owner is the index with it. */
+let sharedBuild = 0;
+const MAX_SHARED = 1 << 18;
+
+/**
+ * An index of a repository's paths by basename, two-part suffix and extension: three chained hash
+ * tables in one buffer of 32-bit integers. With `n` paths and `capacity` a power of two at least
+ * `2n`, the buffer holds a Bloom filter of the keys, then each path's full hash and its
+ * {@link charMask}, then, for each table, the keys, the chain heads (path index plus one, so that
+ * zero marks an empty slot) and each path's next path with the same key. Chains run in ascending
+ * path order.
  */
 export class PathIndex {
   readonly paths: readonly string[];
-  private basenames?: Chains;
-  private extensions?: Chains;
-  private hashes?: Int32Array;
-  /** The paths joined by {@link SEPARATOR}, and where each starts in it. */
-  private joined?: { text: string; starts: number[] };
+  private buffer?: Int32Array;
+  /** Which build into the shared buffer this index's is, when it uses that buffer. */
+  private sharedBuild = 0;
+  private capacity = 0;
   /** Results by glob list slot. */
-  private readonly found: Array<string[] | undefined> = [];
+  private readonly found: Array<string[] | undefined>;
 
   constructor(paths: readonly string[]) {
     this.paths = paths;
+    this.found = new Array(listCount());
   }
 
   /** The paths matching any of the globs, in repository order; memoised per glob list. */
@@ -359,125 +468,112 @@ export class PathIndex {
     return result;
   }
 
+  /** Mixes the 32-bit hash of each full path, in order, into the hasher. */
+  hashPaths(hasher: Hasher): void {
+    const buffer = this.table();
+    hasher.updateInts(buffer, BLOOM_WORDS, BLOOM_WORDS + this.paths.length);
+  }
+
   private match(list: GlobList): string[] {
     const paths = this.paths;
-    const hits: number[] = [];
+    hitCount = 0;
     // Each source (key chain or scan) yields ascending indexes without duplicates; only hits
     // from several sources need sorting and deduplicating.
     let sources = 0;
-    if (list.basenameKeys.length > 0 || list.extensionKeys.length > 0) {
-      this.index();
-    }
-    for (let k = 0; k < list.basenameKeys.length; k++) {
-      sources += this.collect(
-        this.basenames!,
-        list.basenameKeys[k],
-        list.byBasename[k],
-        hits,
-      );
-    }
-    for (let k = 0; k < list.extensionKeys.length; k++) {
-      sources += this.collect(
-        this.extensions!,
-        list.extensionKeys[k],
-        list.byExtension[k],
-        hits,
-      );
-    }
-    for (const glob of list.scans) {
-      const before = hits.length;
-      if (glob.literal) {
-        this.scanLiteral(glob, glob.literal, hits);
-      } else {
-        for (let i = 0; i < paths.length; i++) {
-          if (glob.test(paths[i])) {
-            hits.push(i);
-          }
+    const keys = list.keys;
+    if (keys.length > 0) {
+      const buffer = this.table();
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k];
+        if (mayHave(buffer, key)) {
+          sources += this.collect(
+            buffer,
+            list.keyTables[k],
+            key,
+            list.keyGlobs[k],
+          );
         }
       }
-      sources += hits.length > before ? 1 : 0;
+    }
+    for (const glob of list.scans) {
+      sources += this.scan(glob);
     }
     if (sources > 1) {
-      hits.sort((a, b) => a - b);
+      sortHits();
     }
-    const result: string[] = [];
-    for (let i = 0; i < hits.length; i++) {
+    let count = 0;
+    for (let i = 0; i < hitCount; i++) {
       if (i === 0 || hits[i] !== hits[i - 1]) {
-        result.push(paths[hits[i]]);
+        hits[count++] = hits[i];
       }
+    }
+    const result: string[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      result[i] = paths[hits[i]];
     }
     return result;
   }
 
-  /** Pushes the indexes on the key's chain that match any of the globs; 1 if it found any. */
+  /** Adds the indexes on the key's chain that match any of the globs; 1 if it found any. */
   private collect(
-    chains: Chains,
+    buffer: Int32Array,
+    table: number,
     key: number,
     globs: CompiledGlob[],
-    hits: number[],
   ): number {
-    const before = hits.length;
-    for (let i = chains.first(key); i !== -1; i = chains.after(i)) {
-      if (testAny(this.paths[i], globs)) {
-        hits.push(i);
+    const paths = this.paths;
+    const capacity = this.capacity;
+    const mask = capacity - 1;
+    const keys =
+      BLOOM_WORDS + 2 * paths.length + table * (2 * capacity + paths.length);
+    const heads = keys + capacity;
+    let slot = key & mask;
+    while (buffer[heads + slot] !== 0 && buffer[keys + slot] !== key) {
+      slot = (slot + 1) & mask;
+    }
+    const next = heads + capacity;
+    const before = hitCount;
+    const masks = BLOOM_WORDS + paths.length;
+    for (let i = buffer[heads + slot] - 1; i !== -1; i = buffer[next + i]) {
+      if (testAny(paths[i], buffer[masks + i], globs)) {
+        hits[hitCount++] = i;
       }
     }
-    return hits.length > before ? 1 : 0;
+    return hitCount > before ? 1 : 0;
   }
 
   /**
-   * Pushes the indexes of the paths that contain the literal and match the glob, in ascending
-   * order. One search of the joined paths finds the few that contain it, rather than a search
-   * of each path.
+   * Adds the indexes of the paths that match a glob the index cannot narrow, testing first for
+   * the literal text it requires; 1 if it found any.
    */
-  private scanLiteral(glob: CompiledGlob, literal: string, hits: number[]) {
-    if (!this.joined) {
-      const starts: number[] = [];
-      let at = 0;
-      for (const path of this.paths) {
-        starts.push(at);
-        at += path.length + 1;
-      }
-      this.joined = { text: this.paths.join(SEPARATOR), starts };
-    }
-    const { text, starts } = this.joined;
-    let last = -1;
-    for (
-      let at = text.indexOf(literal);
-      at !== -1;
-      at = text.indexOf(literal, at + 1)
-    ) {
-      // The path the occurrence is in: the last one starting at or before it, which is not
-      // before the path of the previous occurrence.
-      let low = last < 0 ? 0 : last;
-      let high = starts.length - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid] <= at) {
-          low = mid;
-        } else {
-          high = mid - 1;
-        }
-      }
-      if (low !== last) {
-        last = low;
-        if (glob.test(this.paths[low])) {
-          hits.push(low);
-        }
+  private scan(glob: CompiledGlob): number {
+    const paths = this.paths;
+    const buffer = this.table();
+    const masks = BLOOM_WORDS + paths.length;
+    const { literal, mask } = glob;
+    const before = hitCount;
+    for (let i = 0; i < paths.length; i++) {
+      if (
+        (buffer[masks + i] & mask) === mask &&
+        (literal === undefined || paths[i].includes(literal)) &&
+        glob.test(paths[i])
+      ) {
+        hits[hitCount++] = i;
       }
     }
+    return hitCount > before ? 1 : 0;
   }
 
-  /** A 32-bit hash of each full path, from the same pass that builds the index. */
-  pathHashes(): Int32Array {
-    this.index();
-    return this.hashes!;
+  /** The index's buffer, built on first use and again when another index took it. */
+  private table(): Int32Array {
+    const buffer = this.buffer;
+    if (buffer && (buffer !== shared || this.sharedBuild === sharedBuild)) {
+      return buffer;
+    }
+    return this.build();
   }
 
-  private index() {
-    if (this.hashes) {
-      return;
-    }
+  private build(): Int32Array {
     const paths = this.paths;
     const size = paths.length;
     // At most half full, so that probes stay short.
@@ -486,36 +582,72 @@ export class PathIndex {
       capacity *= 2;
     }
     const tableSize = 2 * capacity + size;
-    const buffer = new Int32Array(size + 2 * tableSize);
-    const hashes = buffer.subarray(0, size);
-    const basenames = new Chains(buffer, size, capacity);
-    const extensions = new Chains(buffer, size + tableSize, capacity);
+    const length = BLOOM_WORDS + 2 * size + 3 * tableSize;
+    let buffer: Int32Array;
+    if (length <= MAX_SHARED) {
+      if (shared.length < length) {
+        shared = new Int32Array(Math.max(length, 2 * shared.length));
+      }
+      buffer = shared;
+      buffer.fill(0, 0, length);
+      this.sharedBuild = ++sharedBuild;
+    } else {
+      buffer = new Int32Array(length);
+    }
+    this.buffer = buffer;
+    this.capacity = capacity;
+    const mask = capacity - 1;
+    const masks = BLOOM_WORDS + size;
+    const basenames = masks + size;
+    const suffixes = basenames + tableSize;
+    const extensions = basenames + 2 * tableSize;
+    // Prepends path i to the chain of the key in the table starting at `keys`; paths come in
+    // descending order, so chains end up ascending.
+    const prepend = (keys: number, key: number, i: number) => {
+      const heads = keys + capacity;
+      let slot = key & mask;
+      while (buffer[heads + slot] !== 0 && buffer[keys + slot] !== key) {
+        slot = (slot + 1) & mask;
+      }
+      buffer[heads + capacity + i] = buffer[heads + slot] - 1;
+      buffer[keys + slot] = key;
+      buffer[heads + slot] = i + 1;
+      buffer[(key >>> 5) & (BLOOM_WORDS - 1)] |= 1 << key;
+    };
     for (let i = size - 1; i >= 0; i--) {
       const path = paths[i];
-      // One backward pass hashes the extension (after the last dot), the basename and the
-      // whole path; the directories, most of the path, take a loop without branches.
+      // One backward pass hashes the extension (after the last dot), the two-part suffix (after
+      // the second-to-last dot), the basename and the whole path, and collects its characters'
+      // mask; the directories, most of the path, take a loop without branches.
       let h = 0x811c9dc5;
+      let chars = 0;
       let j = path.length - 1;
-      let extension = false;
+      let dots = 0;
       for (; j >= 0; j--) {
         const c = path.charCodeAt(j);
         if (c === 47 /* / */) {
           break;
         }
-        if (c === 46 /* . */ && !extension) {
-          extensions.prepend(h, i);
-          extension = true;
+        if (c === 46 /* . */) {
+          if (dots === 0) {
+            prepend(extensions, h | 0, i);
+          } else if (dots === 1) {
+            prepend(suffixes, h | 0, i);
+          }
+          dots++;
         }
         h = Math.imul(h ^ c, 0x01000193);
+        chars |= 1 << c;
       }
-      basenames.prepend(h, i);
+      prepend(basenames, h | 0, i);
       for (; j >= 0; j--) {
-        h = Math.imul(h ^ path.charCodeAt(j), 0x01000193);
+        const c = path.charCodeAt(j);
+        h = Math.imul(h ^ c, 0x01000193);
+        chars |= 1 << c;
       }
-      hashes[i] = h;
+      buffer[BLOOM_WORDS + i] = h;
+      buffer[masks + i] = chars;
     }
-    this.basenames = basenames;
-    this.extensions = extensions;
-    this.hashes = hashes;
+    return buffer;
   }
 }

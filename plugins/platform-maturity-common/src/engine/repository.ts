@@ -1,6 +1,15 @@
 import type { RepositorySnapshot } from '../types';
 import type { FileMatch, RepositoryView } from './checkTypes';
-import { GlobList, PathIndex, covers, globList, matchesAny } from './globs';
+import {
+  GlobList,
+  PathIndex,
+  covers,
+  globList,
+  listCount,
+  matchesAny,
+} from './globs';
+import type { Hasher } from './hash';
+import { sortStrings } from './hash';
 
 const MAX_MATCH_TEXT = 160;
 const stateless = new WeakMap<RegExp, RegExp>();
@@ -34,25 +43,64 @@ export function matchIn(
   const start = content.lastIndexOf('\n', match.index) + 1;
   const endIndex = content.indexOf('\n', match.index + match[0].length);
   const end = endIndex === -1 ? content.length : endIndex;
-  let line = 1;
-  for (let i = content.indexOf('\n'); i !== -1 && i < start; ) {
-    line++;
-    i = content.indexOf('\n', i + 1);
-  }
   return {
     path,
-    line,
+    line: lineAt(content, start),
     text: content.slice(start, end).trim().slice(0, MAX_MATCH_TEXT),
   };
 }
 
+/** The line breaks found so far in a text: every one before `scanned`, in order. */
+interface LineBreaks {
+  text: string;
+  breaks: number[];
+  scanned: number;
+}
+
 /**
- * The searches done over one glob list: patterns (by identity: checks pass constants) and their
- * results, side by side. A list is searched with a few patterns at most, so a scan beats a map.
+ * The line breaks of the texts searched last. Several checks search the same few files (the
+ * pipeline, the Helm values), and strings never change, so a text's breaks are found once per
+ * evaluation; each evaluation of a repository starts afresh (see {@link RepositoryAccess}).
  */
-interface Searches {
-  patterns: RegExp[];
-  results: Array<FileMatch | undefined>;
+const lineBreaks: LineBreaks[] = [];
+let nextLineBreaks = 0;
+
+function forgetLineBreaks() {
+  lineBreaks.length = 0;
+  nextLineBreaks = 0;
+}
+
+/** The 1-based number of the line that starts at `start` (just after a break, or at 0). */
+function lineAt(text: string, start: number): number {
+  let known = lineBreaks.find(l => l.text === text);
+  if (!known) {
+    known = { text, breaks: [], scanned: 0 };
+    lineBreaks[nextLineBreaks] = known;
+    nextLineBreaks = (nextLineBreaks + 1) % 4;
+  }
+  const breaks = known.breaks;
+  for (let i = known.scanned; known.scanned < start; i++) {
+    const at = text.indexOf('\n', i);
+    if (at === -1 || at >= start) {
+      known.scanned = start;
+      break;
+    }
+    breaks.push(at);
+    i = at;
+    known.scanned = at + 1;
+  }
+  // The breaks before `start`, by binary search.
+  let low = 0;
+  let high = breaks.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (breaks[mid] < start) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return low + 1;
 }
 
 /** The repository as one check sees it: methods on a class, so a view costs one allocation. */
@@ -90,6 +138,13 @@ class CheckView implements RepositoryView {
   }
 }
 
+/** A search of a list's files with a pattern other than the first one searched in them. */
+interface OtherSearch {
+  slot: number;
+  pattern: RegExp;
+  result: FileMatch | undefined;
+}
+
 /**
  * One evaluation's access to a repository snapshot, shared by all checks: the path index, the
  * contents read so far (each file is read at most once) and search results.
@@ -98,12 +153,22 @@ export class RepositoryAccess {
   readonly index: PathIndex;
   private readonly snapshot: RepositorySnapshot;
   private readonly contents = new Map<string, string | undefined>();
-  /** Searches by glob list slot. */
-  private readonly searches: Array<Searches | undefined> = [];
+  /** The paths read, in the order first read. */
+  private readonly readPaths: string[] = [];
+  /**
+   * By glob list slot: the first pattern searched in the list's files and its result (`null` for
+   * none). Checks search a list with one pattern, rarely two; the others are in `otherSearches`.
+   */
+  private readonly searchPatterns: Array<RegExp | undefined>;
+  private readonly searchResults: Array<FileMatch | null | undefined>;
+  private readonly otherSearches: OtherSearch[] = [];
 
   constructor(snapshot: RepositorySnapshot) {
     this.snapshot = snapshot;
     this.index = new PathIndex(snapshot.paths);
+    forgetLineBreaks();
+    this.searchPatterns = new Array(listCount());
+    this.searchResults = new Array(listCount());
   }
 
   read(path: string): string | undefined {
@@ -114,13 +179,15 @@ export class RepositoryAccess {
     const content = this.snapshot.read(path);
     const text = typeof content === 'string' ? content : undefined;
     this.contents.set(path, text);
+    this.readPaths.push(path);
     return text;
   }
 
-  /** The files read so far, sorted by path, for the evidence digest. */
-  readFiles(): Array<[string, string | undefined]> {
-    // Paths are unique keys, so two entries never compare equal.
-    return [...this.contents.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  /** Mixes each file read so far, in path order, and its content into the hasher. */
+  hashReads(hasher: Hasher): void {
+    for (const path of sortStrings(this.readPaths)) {
+      hasher.update(path).update(this.contents.get(path) ?? '\u0000');
+    }
   }
 
   search(
@@ -129,19 +196,26 @@ export class RepositoryAccess {
     allowed: GlobList,
   ): FileMatch | undefined {
     const list = globList(globs);
-    let searches = this.searches[list.slot];
-    if (!searches) {
-      searches = { patterns: [], results: [] };
-      this.searches[list.slot] = searches;
+    const slot = list.slot;
+    const first = this.searchPatterns[slot];
+    if (first === pattern) {
+      return this.searchResults[slot] ?? undefined;
     }
-    const at = searches.patterns.indexOf(pattern);
-    if (at !== -1) {
-      return searches.results[at];
+    if (first !== undefined) {
+      for (const other of this.otherSearches) {
+        if (other.slot === slot && other.pattern === pattern) {
+          return other.result;
+        }
+      }
     }
-    const found = this.searchUncached(list, pattern, allowed);
-    searches.patterns.push(pattern);
-    searches.results.push(found);
-    return found;
+    const result = this.searchUncached(list, pattern, allowed);
+    if (first === undefined) {
+      this.searchPatterns[slot] = pattern;
+      this.searchResults[slot] = result ?? null;
+    } else {
+      this.otherSearches.push({ slot, pattern, result });
+    }
+    return result;
   }
 
   private searchUncached(
@@ -169,8 +243,8 @@ export class RepositoryAccess {
   }
 
   /** The view of one check, limited to reading the files it declares. */
-  viewFor(reads: readonly string[]): RepositoryView {
-    return new CheckView(this, globList(reads));
+  viewFor(reads: GlobList): RepositoryView {
+    return new CheckView(this, reads);
   }
 }
 
