@@ -320,11 +320,17 @@ export class KnexScorecardStore implements ScorecardStore {
   }
 
   async markSeen(entityRefs: string[], runId: number): Promise<void> {
-    for (const refs of chunks(entityRefs)) {
-      await this.db('scorecards')
-        .whereIn('entity_ref', refs)
-        .update({ last_seen_run: runId });
+    if (entityRefs.length === 0) {
+      return;
     }
+    // One transaction: on SQLite each commit waits for the disk.
+    await this.db.transaction(async tx => {
+      for (const refs of chunks(entityRefs)) {
+        await tx('scorecards')
+          .whereIn('entity_ref', refs)
+          .update({ last_seen_run: runId });
+      }
+    });
   }
 
   async removeUnseen(runId: number): Promise<number> {
@@ -423,53 +429,79 @@ export class KnexScorecardStore implements ScorecardStore {
     if (!column) {
       throw new InputError(`Invalid groupBy '${groupBy}'`);
     }
-    // 100.0, not 100: PostgreSQL divides integers as integers.
-    const completions = CAPABILITY_IDS.map(id =>
-      this.db.raw(
-        '100.0 * sum(case when ?? = 100 then 1 else 0 end) / nullif(sum(case when ?? is not null then 1 else 0 end), 0) as ??',
-        [CAPABILITY_COLUMNS[id], CAPABILITY_COLUMNS[id], `done_${id}`],
-      ),
-    );
-    const [groupRows, levelRows] = await Promise.all([
-      this.db('scorecards')
-        .where('in_scope', true)
-        .select({ group_key: column })
-        .count({ count: '*' })
-        .avg({ mean_score: 'score' })
-        .select(completions)
-        .groupBy(column)
-        .orderByRaw('case when ?? is null then 1 else 0 end, ??', [
-          column,
-          column,
-        ]) as Promise<Record<string, unknown>[]>,
-      this.db('scorecards')
-        .where('in_scope', true)
-        .whereNotNull('level')
-        .select({ group_key: column, level: 'level' })
-        .count({ count: '*' })
-        .groupBy(column, 'level') as Promise<
-        { group_key: string | null; level: number; count: number | string }[]
-      >,
+    // One pass over the table, grouped by the column and the level; the groups are summed up here.
+    const capabilityCounts = CAPABILITY_IDS.flatMap(id => [
+      this.db.raw('sum(case when ?? = 100 then 1 else 0 end) as ??', [
+        CAPABILITY_COLUMNS[id],
+        `done_${id}`,
+      ]),
+      this.db.raw('count(??) as ??', [CAPABILITY_COLUMNS[id], `scored_${id}`]),
     ]);
+    const rows = (await this.db('scorecards')
+      .where('in_scope', true)
+      .select({ group_key: column, level: 'level' })
+      .count({ count: '*' })
+      .count({ scores: 'score' })
+      .sum({ score_sum: 'score' })
+      .select(capabilityCounts)
+      .groupBy(column, 'level')
+      .orderByRaw('case when ?? is null then 1 else 0 end, ??', [
+        column,
+        column,
+      ])) as Record<string, unknown>[];
 
-    const levelsByKey = new Map<string | null, Record<string, number>>();
-    for (const row of levelRows) {
-      const levels = levelsByKey.get(row.group_key) ?? {};
-      levels[String(row.level)] = Number(row.count);
-      levelsByKey.set(row.group_key, levels);
-    }
-    return groupRows.map(row => {
+    // Aggregates come back as numbers or, for PostgreSQL's bigint and numeric, as strings.
+    const groups = new Map<
+      string | null,
+      {
+        count: number;
+        scores: number;
+        scoreSum: number;
+        levels: Record<string, number>;
+        done: number[];
+        scored: number[];
+      }
+    >();
+    for (const row of rows) {
       const key = (row.group_key as string | null) ?? null;
-      return {
-        key,
-        count: Number(row.count),
-        meanScore: roundedOrNull(row.mean_score),
-        levels: levelsByKey.get(key) ?? {},
-        capabilityCompletion: Object.fromEntries(
-          CAPABILITY_IDS.map(id => [id, roundedOrNull(row[`done_${id}`])]),
-        ) as Record<CapabilityId, number | null>,
-      };
-    });
+      let group = groups.get(key);
+      if (!group) {
+        group = {
+          count: 0,
+          scores: 0,
+          scoreSum: 0,
+          levels: {},
+          done: CAPABILITY_IDS.map(() => 0),
+          scored: CAPABILITY_IDS.map(() => 0),
+        };
+        groups.set(key, group);
+      }
+      group.count += Number(row.count);
+      group.scores += Number(row.scores);
+      group.scoreSum += Number(row.score_sum ?? 0);
+      if (row.level !== null) {
+        group.levels[String(row.level)] = Number(row.count);
+      }
+      CAPABILITY_IDS.forEach((id, i) => {
+        group!.done[i] += Number(row[`done_${id}`] ?? 0);
+        group!.scored[i] += Number(row[`scored_${id}`]);
+      });
+    }
+    return [...groups].map(([key, group]) => ({
+      key,
+      count: group.count,
+      meanScore:
+        group.scores > 0 ? rounded(group.scoreSum / group.scores) : null,
+      levels: group.levels,
+      capabilityCompletion: Object.fromEntries(
+        CAPABILITY_IDS.map((id, i) => [
+          id,
+          group.scored[i] > 0
+            ? rounded((100 * group.done[i]) / group.scored[i])
+            : null,
+        ]),
+      ) as Record<CapabilityId, number | null>,
+    }));
   }
 
   async getHistory(entityRef: string, since?: Date): Promise<HistoryEntry[]> {
@@ -641,12 +673,9 @@ function toIsoString(value: Timestamp): string {
   return new Date(value).toISOString();
 }
 
-/** Aggregates come back as numbers (SQLite, PostgreSQL doubles) or strings (PostgreSQL numeric). */
-function roundedOrNull(value: unknown): number | null {
-  if (value === null || value === undefined) {
-    return null;
-  }
-  return Math.round(Number(value) * 10) / 10;
+/** Scores and percentages to one decimal. */
+function rounded(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 function factsOf(

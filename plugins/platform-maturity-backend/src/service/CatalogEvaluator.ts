@@ -32,6 +32,13 @@ import {
 } from './instrumentation';
 
 const PAGE_SIZE = 200;
+/**
+ * Repository reads a run keeps for entities that share a repository: the most recent ones, so that
+ * memory stays flat however large the catalog (a snapshot lists every path of its repository).
+ */
+const SHARED_READS = 2 * PAGE_SIZE;
+/** Entities marked as seen per store call (one transaction), rather than one call per page. */
+const SEEN_BATCH = 2000;
 /** Kinds that checks look up: owners (groups, users), systems and data-store resources. */
 const LOOKUP_KINDS = ['group', 'user', 'system', 'resource'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -162,14 +169,23 @@ export class CatalogEvaluator {
     stats: RunStats,
     now: () => Date,
   ): Promise<RunStats> {
+    let saving: Promise<void> = Promise.resolve();
     try {
       const credentials = await this.auth.getOwnServiceCredentials();
       const lookup = await this.loadLookup(credentials);
-      // Within a run, entities that share a repository read it once.
+      // Entities that share a repository read it once, when they come close together in the run.
       const reads = new Map<string, Promise<RepositoryReadResult>>();
       const filter = this.ruleset.kinds
         ? { kind: [...this.ruleset.kinds] }
         : undefined;
+      // Skipped and failed entities, to be marked as seen so that the run does not remove them.
+      const seen: string[] = [];
+      const markSeen = async (all: boolean) => {
+        if (seen.length >= SEEN_BATCH || (all && seen.length > 0)) {
+          await this.store.markSeen(seen.splice(0), runId);
+        }
+      };
+      // While a page is being saved, the next one is read and evaluated; pages are saved in order.
       for await (const page of this.catalog.streamEntities(
         { filter, pageSize: PAGE_SIZE },
         { credentials },
@@ -178,7 +194,6 @@ export class CatalogEvaluator {
         const skipKeys = await this.store.getSkipKeys(
           entities.map(e => stringifyEntityRef(e)),
         );
-        const seen: string[] = [];
         const evaluated: StoredScorecard[] = [];
         await forEachBounded(entities, this.concurrency, async entity => {
           const entityRef = stringifyEntityRef(entity);
@@ -202,9 +217,17 @@ export class CatalogEvaluator {
             );
           }
         });
-        await this.savePage(evaluated, runId, stats, seen);
-        await this.store.markSeen(seen, runId);
+        await saving;
+        saving = this.savePage(evaluated, runId, stats).then(async failed => {
+          seen.push(...failed);
+          await markSeen(false);
+        });
+        // Handled here so that a failed save is not an unhandled rejection while the next page is
+        // evaluated; awaiting `saving` still throws it.
+        saving.catch(() => undefined);
       }
+      await saving;
+      await markSeen(true);
       stats.removed = await this.store.removeUnseen(runId);
       await this.store.pruneHistory(
         new Date(now().getTime() - this.historyRetentionDays * DAY_MS),
@@ -219,6 +242,8 @@ export class CatalogEvaluator {
       );
       return stats;
     } catch (error) {
+      // A page still being saved counts in the run's figures.
+      await saving.catch(() => undefined);
       await this.store.finishRun(runId, {
         ...stats,
         finishedAt: now(),
@@ -231,18 +256,18 @@ export class CatalogEvaluator {
 
   /**
    * Saves a page of scorecards in one transaction; when that fails, one by one, so that a single
-   * bad row costs only its own entity.
+   * bad row costs only its own entity. Returns the refs of the entities that could not be saved.
    */
   private async savePage(
     page: StoredScorecard[],
     runId: number,
     stats: RunStats,
-    seen: string[],
-  ): Promise<void> {
+  ): Promise<string[]> {
+    const failed: string[] = [];
     try {
       await this.store.saveScorecards(page, { runId });
       stats.evaluated += page.length;
-      return;
+      return failed;
     } catch (error) {
       this.logger.warn(
         `Could not save a page of scorecards, saving them one by one: ${stringifyError(
@@ -256,7 +281,7 @@ export class CatalogEvaluator {
         stats.evaluated++;
       } catch (error) {
         stats.failed++;
-        seen.push(stored.entity.entityRef);
+        failed.push(stored.entity.entityRef);
         this.logger.warn(
           `Could not save the scorecard of ${
             stored.entity.entityRef
@@ -264,6 +289,7 @@ export class CatalogEvaluator {
         );
       }
     }
+    return failed;
   }
 
   /** Evaluates one entity now and stores its scorecard. */
@@ -312,6 +338,10 @@ export class CatalogEvaluator {
       if (!read) {
         read = this.repositories.read(location, this.ruleset, etag);
         reads.set(key, read);
+        if (reads.size > SHARED_READS) {
+          // Maps iterate in insertion order: the oldest read goes; whoever awaits it keeps it.
+          reads.delete(reads.keys().next().value!);
+        }
       }
       result = await read;
     }
