@@ -538,12 +538,7 @@ export function createBuildAddAction(options: BuildAddActionOptions = {}) {
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = new WorkspaceFiles({
-        workspacePath: ctx.workspacePath,
-        path: input.path ?? '.',
-        overwrite: input.overwrite ?? false,
-        logger: ctx.logger,
-      });
+      const files = WorkspaceFiles.forAction(ctx);
       const stack = await resolveStack(
         files,
         input.stack,

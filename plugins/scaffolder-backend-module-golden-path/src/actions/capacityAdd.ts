@@ -895,12 +895,7 @@ export function createCapacityAddAction(
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = new WorkspaceFiles({
-        workspacePath: ctx.workspacePath,
-        path: input.path ?? '.',
-        overwrite: input.overwrite ?? false,
-        logger: ctx.logger,
-      });
+      const files = WorkspaceFiles.forAction(ctx);
 
       // Every input is validated before anything is planned.
       const given: CapacityInput = {

@@ -20,6 +20,8 @@ import {
 import {
   commonInputSchema,
   filesOutputSchema,
+  ownerRefInput,
+  systemRefInput,
   validateServiceName,
 } from '../lib/inputs';
 import { oneOf } from '../lib/stacks';
@@ -306,12 +308,7 @@ export function createCatalogWriteAction(
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = new WorkspaceFiles({
-        workspacePath: ctx.workspacePath,
-        path: input.path ?? '.',
-        overwrite: input.overwrite ?? false,
-        logger: ctx.logger,
-      });
+      const files = WorkspaceFiles.forAction(ctx);
 
       // Validate every input before planning anything.
       const name =
@@ -319,19 +316,9 @@ export function createCatalogWriteAction(
           ? validateServiceName(input.name, { pattern: namePattern })
           : undefined;
       const owner =
-        input.owner !== undefined
-          ? normalizeEntityRef('owner', input.owner, {
-              defaultKind: 'group',
-              allowedKinds: ['group', 'user'],
-            })
-          : undefined;
+        input.owner !== undefined ? ownerRefInput(input.owner) : undefined;
       const system =
-        input.system !== undefined
-          ? normalizeEntityRef('system', input.system, {
-              defaultKind: 'system',
-              allowedKinds: ['system'],
-            })
-          : undefined;
+        input.system !== undefined ? systemRefInput(input.system) : undefined;
       const lifecycle =
         input.lifecycle !== undefined
           ? simpleValue('lifecycle', input.lifecycle)

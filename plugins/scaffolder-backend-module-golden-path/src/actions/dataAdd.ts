@@ -1,15 +1,11 @@
-import type { Entity } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { readGoldenPathConfig } from '../config';
 import {
-  CATALOG_INFO_FILE,
-  CatalogInfo,
-  guessServiceName,
-  normalizeEntityRef,
   planCatalogInfo,
+  serviceComponent,
   validateEntityName,
 } from '../lib/catalogInfo';
 import {
@@ -27,6 +23,8 @@ import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
   filesOutputSchema,
+  ownerRefInput,
+  systemRefInput,
   validateServiceName,
 } from '../lib/inputs';
 import { GITLAB_CI_FILE, planPipelineJobs } from '../lib/pipelines';
@@ -595,31 +593,6 @@ ${install[stack]}    - ${runner.command.join(' ')}
 // The action
 // ---------------------------------------------------------------------------------------------
 
-/** The Component of the existing catalog file (named, or the only one), read without editing. */
-async function existingComponent(
-  files: WorkspaceFiles,
-  name: string | undefined,
-): Promise<Entity | undefined> {
-  const text = await files.read(CATALOG_INFO_FILE);
-  if (text === undefined) {
-    return undefined;
-  }
-  let entities: Entity[];
-  try {
-    entities = CatalogInfo.parse(text).toEntities();
-  } catch {
-    // planCatalogInfo reports the invalid file.
-    return undefined;
-  }
-  const components = entities.filter(
-    e => e.kind?.toLowerCase() === 'component',
-  );
-  if (name !== undefined) {
-    return components.find(c => c.metadata?.name === name);
-  }
-  return components.length === 1 ? components[0] : undefined;
-}
-
 /** The value of a Kubernetes Secret name or key input. */
 function secretInput(
   inputName: string,
@@ -747,12 +720,7 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = new WorkspaceFiles({
-        workspacePath: ctx.workspacePath,
-        path: input.path ?? '.',
-        overwrite: input.overwrite ?? false,
-        logger: ctx.logger,
-      });
+      const files = WorkspaceFiles.forAction(ctx);
 
       // Every input is validated before anything is planned.
       const name =
@@ -765,27 +733,10 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
         policy?.allowedStacks,
       );
       const ownerInput =
-        input.owner !== undefined
-          ? normalizeEntityRef('owner', input.owner, {
-              defaultKind: 'group',
-              allowedKinds: ['group', 'user'],
-            })
-          : undefined;
+        input.owner !== undefined ? ownerRefInput(input.owner) : undefined;
       const systemInput =
-        input.system !== undefined
-          ? normalizeEntityRef('system', input.system, {
-              defaultKind: 'system',
-              allowedKinds: ['system'],
-            })
-          : undefined;
-      const component = await existingComponent(files, name);
-      const serviceName =
-        name ?? component?.metadata.name ?? (await guessServiceName(files));
-      if (!serviceName) {
-        throw new InputError(
-          `Input 'name' is required: ${CATALOG_INFO_FILE} has no single Component and no package.json, pyproject.toml or go.mod names the service`,
-        );
-      }
+        input.system !== undefined ? systemRefInput(input.system) : undefined;
+      const { component, serviceName } = await serviceComponent(files, name);
       const database = validateEntityName(
         'database',
         input.database ?? `${serviceName}-db`,

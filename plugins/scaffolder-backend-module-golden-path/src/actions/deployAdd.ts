@@ -727,12 +727,7 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = new WorkspaceFiles({
-        workspacePath: ctx.workspacePath,
-        path: input.path ?? '.',
-        overwrite: input.overwrite ?? false,
-        logger: ctx.logger,
-      });
+      const files = WorkspaceFiles.forAction(ctx);
 
       // Validate every input before planning anything.
       const method = oneOf('method', input.method ?? 'helm', METHODS);

@@ -321,11 +321,7 @@ export function createMaturityVerifyAction(
     },
     async handler(ctx) {
       const { entityRef, minLevel } = ctx.input;
-      const files = new WorkspaceFiles({
-        workspacePath: ctx.workspacePath,
-        path: ctx.input.path ?? '.',
-        logger: ctx.logger,
-      });
+      const files = WorkspaceFiles.forAction(ctx);
       const displayPath = path.posix.join(ctx.input.path ?? '.', CATALOG_INFO);
       if (minLevel !== undefined) {
         if (!Number.isInteger(minLevel) || minLevel < 0) {

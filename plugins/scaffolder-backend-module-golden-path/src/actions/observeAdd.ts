@@ -1,15 +1,10 @@
-import { Entity, makeValidator } from '@backstage/catalog-model';
+import { makeValidator } from '@backstage/catalog-model';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { readGoldenPathConfig } from '../config';
-import {
-  CATALOG_INFO_FILE,
-  CatalogInfo,
-  guessServiceName,
-  planCatalogInfo,
-} from '../lib/catalogInfo';
+import { planCatalogInfo, serviceComponent } from '../lib/catalogInfo';
 import {
   addGoRequirements,
   planNpmDependencies,
@@ -434,31 +429,6 @@ function dashboardUrlInput(value: string): string {
   return value.trim();
 }
 
-/** The Component of the existing catalog file (named, or the only one), read without editing. */
-async function existingComponent(
-  files: WorkspaceFiles,
-  name: string | undefined,
-): Promise<Entity | undefined> {
-  const text = await files.read(CATALOG_INFO_FILE);
-  if (text === undefined) {
-    return undefined;
-  }
-  let entities: Entity[];
-  try {
-    entities = CatalogInfo.parse(text).toEntities();
-  } catch {
-    // planCatalogInfo reports the invalid file.
-    return undefined;
-  }
-  const components = entities.filter(
-    e => e.kind?.toLowerCase() === 'component',
-  );
-  if (name !== undefined) {
-    return components.find(c => c.metadata?.name === name);
-  }
-  return components.length === 1 ? components[0] : undefined;
-}
-
 /**
  * Creates the `paved:observe:add` action: OpenTelemetry for the service, so
  * that the observe checks pass. It writes the SDK bootstrap for the stack —
@@ -547,12 +517,7 @@ export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
     },
     async handler(ctx) {
       const input = ctx.input;
-      const files = new WorkspaceFiles({
-        workspacePath: ctx.workspacePath,
-        path: input.path ?? '.',
-        overwrite: input.overwrite ?? false,
-        logger: ctx.logger,
-      });
+      const files = WorkspaceFiles.forAction(ctx);
 
       // Every input is validated before anything is planned.
       const name =
@@ -581,14 +546,7 @@ export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
           ? annotationValue('opsgenieTeam', input.opsgenieTeam)
           : undefined;
 
-      const component = await existingComponent(files, name);
-      const serviceName =
-        name ?? component?.metadata.name ?? (await guessServiceName(files));
-      if (!serviceName) {
-        throw new InputError(
-          `Input 'name' is required: ${CATALOG_INFO_FILE} has no single Component and no package.json, pyproject.toml or go.mod names the service`,
-        );
-      }
+      const { component, serviceName } = await serviceComponent(files, name);
       // What the service already has; without a Component, only the repository decides.
       const evidence = await checkWorkspace(
         files,

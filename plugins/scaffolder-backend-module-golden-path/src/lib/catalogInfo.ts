@@ -686,3 +686,54 @@ export async function guessServiceName(
   }
   return undefined;
 }
+
+/**
+ * The Component of the existing catalog file (named, or the only one), read without editing.
+ *
+ * @internal
+ */
+export async function existingComponent(
+  files: WorkspaceFiles,
+  name: string | undefined,
+): Promise<Entity | undefined> {
+  const text = await files.read(CATALOG_INFO_FILE);
+  if (text === undefined) {
+    return undefined;
+  }
+  let entities: Entity[];
+  try {
+    entities = CatalogInfo.parse(text).toEntities();
+  } catch {
+    // planCatalogInfo reports the invalid file.
+    return undefined;
+  }
+  const components = entities.filter(
+    e => e.kind?.toLowerCase() === 'component',
+  );
+  if (name !== undefined) {
+    return components.find(c => c.metadata?.name === name);
+  }
+  return components.length === 1 ? components[0] : undefined;
+}
+
+/**
+ * The service an action adds a capability to: its existing Component, if any, and its name (the
+ * `name` input, else the Component's, else {@link guessServiceName}).
+ *
+ * @throws InputError naming the `name` input when nothing names the service
+ * @internal
+ */
+export async function serviceComponent(
+  files: WorkspaceFiles,
+  name: string | undefined,
+): Promise<{ component?: Entity; serviceName: string }> {
+  const component = await existingComponent(files, name);
+  const serviceName =
+    name ?? component?.metadata.name ?? (await guessServiceName(files));
+  if (!serviceName) {
+    throw new InputError(
+      `Input 'name' is required: ${CATALOG_INFO_FILE} has no single Component and no package.json, pyproject.toml or go.mod names the service`,
+    );
+  }
+  return { component, serviceName };
+}

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import type { z as zImpl } from 'zod/v3';
 import { DEFAULT_NAME_PATTERN, MAX_NAME_LENGTH } from '../config';
+import { normalizeEntityRef } from './catalogInfo';
 
 /**
  * Checks a service name against the naming rule.
@@ -113,3 +114,29 @@ export const filesOutputSchema = {
         'Each file the action planned, relative to the workspace: created, updated (merged), unchanged, skipped (left alone, with the reason) or overwritten',
       ),
 };
+
+/**
+ * The `owner` input as a full ref: a Group (the default kind) or a User.
+ *
+ * @throws InputError naming the input when the ref is malformed or of another kind
+ * @internal
+ */
+export function ownerRefInput(value: string): string {
+  return normalizeEntityRef('owner', value, {
+    defaultKind: 'group',
+    allowedKinds: ['group', 'user'],
+  });
+}
+
+/**
+ * The `system` input as a full System ref.
+ *
+ * @throws InputError naming the input when the ref is malformed or of another kind
+ * @internal
+ */
+export function systemRefInput(value: string): string {
+  return normalizeEntityRef('system', value, {
+    defaultKind: 'system',
+    allowedKinds: ['system'],
+  });
+}

@@ -120,6 +120,25 @@ export class WorkspaceFiles {
   readonly #planned = new Map<string, PlannedFile>();
 
   /**
+   * The workspace files of a scaffolder action run, from its context: the
+   * workspace, the logger and the common `path` and `overwrite` inputs.
+   *
+   * @throws InputError naming the `path` input when it escapes the workspace.
+   */
+  static forAction(ctx: {
+    workspacePath: string;
+    logger: LoggerService;
+    input: { path?: string; overwrite?: boolean };
+  }): WorkspaceFiles {
+    return new WorkspaceFiles({
+      workspacePath: ctx.workspacePath,
+      path: ctx.input.path,
+      overwrite: ctx.input.overwrite,
+      logger: ctx.logger,
+    });
+  }
+
+  /**
    * @throws InputError naming the `path` input when it escapes the workspace.
    */
   constructor(options: WorkspaceFilesOptions) {
