@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   backendGet,
   FRONTEND_URL,
@@ -60,6 +60,75 @@ function card() {
     .filter({ has: page.getByText('Platform maturity', { exact: true }) })
     .filter({ has: page.getByLabel('Platform maturity score') })
     .first();
+}
+
+/** The lowest text contrast inside an element, as WCAG defines it, and the text that has it. */
+async function lowestContrast(
+  root: Locator,
+): Promise<{ ratio: number; text: string; background: number }> {
+  return root.evaluate(element => {
+    type Rgba = [number, number, number, number];
+    const parse = (css: string): Rgba => {
+      const [r, g, b, a = 1] = (css.match(/[\d.]+/g) ?? []).map(Number);
+      return [r, g, b, css.startsWith('rgba') ? a : 1];
+    };
+    const over = (top: Rgba, below: Rgba): Rgba => [
+      top[0] * top[3] + below[0] * (1 - top[3]),
+      top[1] * top[3] + below[1] * (1 - top[3]),
+      top[2] * top[3] + below[2] * (1 - top[3]),
+      1,
+    ];
+    const luminance = ([r, g, b]: Rgba) => {
+      const channel = (c: number) => {
+        const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    // The colour behind an element: its own and its ancestors' backgrounds, composed.
+    const backdrop = (node: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let at: Element | null = node; at; at = at.parentElement) {
+        layers.push(parse(getComputedStyle(at).backgroundColor));
+      }
+      return layers.reduceRight<Rgba>(
+        (below, layer) => over(layer, below),
+        [255, 255, 255, 1],
+      );
+    };
+    let lowest = {
+      ratio: Infinity,
+      text: '',
+      background: luminance(backdrop(element)),
+    };
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      const text = node.textContent?.trim();
+      // WCAG sets no contrast for disabled controls.
+      if (
+        !parent ||
+        !text ||
+        parent.getClientRects().length === 0 ||
+        parent.closest('[disabled], [aria-disabled="true"], .Mui-disabled')
+      ) {
+        continue;
+      }
+      const behind = backdrop(parent);
+      // SVG text (the chart's axes) is painted with its fill, HTML text with its colour.
+      const style = getComputedStyle(parent);
+      const paint = parent instanceof SVGElement ? style.fill : style.color;
+      const front = over(parse(paint), behind);
+      const [light, dark] = [luminance(front), luminance(behind)].sort(
+        (x, y) => y - x,
+      );
+      const ratio = (light + 0.05) / (dark + 0.05);
+      if (ratio < lowest.ratio) {
+        lowest = { ...lowest, ratio, text };
+      }
+    }
+    return lowest;
+  });
 }
 
 describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
@@ -125,6 +194,74 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
         path: path.join(SCREENSHOTS, 'overview.png'),
         fullPage: true,
       });
+    }),
+  );
+
+  it(
+    'renders the card, the tab and the overview readably in the dark theme',
+    withScreenshot('dark', async () => {
+      await open('/catalog/default/component/search-indexer');
+      // The app keeps the chosen theme in local storage, as its theme switcher does.
+      await page.evaluate(() => localStorage.setItem('theme', 'dark'));
+      try {
+        await open('/catalog/default/component/search-indexer');
+        const maturity = card();
+        await maturity.getByText('Ships').first().waitFor();
+        await maturity
+          .getByRole('button', { name: /Instrument, monitor & debug/ })
+          .first()
+          .click();
+        await maturity
+          .getByRole('link', { name: /^Fix: / })
+          .first()
+          .waitFor();
+        await maturity.screenshot({
+          path: path.join(SCREENSHOTS, 'card-dark.png'),
+        });
+        const onCard = await lowestContrast(maturity);
+        assert.ok(
+          onCard.background < 0.1,
+          `the card has a dark background (luminance ${onCard.background})`,
+        );
+        // WCAG AA asks 4.5:1 of body text; 3:1 is its floor for large text and icons.
+        assert.ok(
+          onCard.ratio >= 4.5,
+          `"${onCard.text}" on the card has contrast ${onCard.ratio.toFixed(
+            2,
+          )}:1`,
+        );
+
+        await open(
+          '/catalog/default/component/search-indexer/platform-maturity',
+        );
+        await page.getByText('History', { exact: true }).first().waitFor();
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'tab-dark.png'),
+          fullPage: true,
+        });
+        const onTab = await lowestContrast(page.locator('main').first());
+        assert.ok(
+          onTab.ratio >= 4.5,
+          `"${onTab.text}" on the tab has contrast ${onTab.ratio.toFixed(2)}:1`,
+        );
+
+        await open('/platform-maturity');
+        await page.getByText('Level distribution').first().waitFor();
+        await entityLink('search-indexer').waitFor();
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'overview-dark.png'),
+          fullPage: true,
+        });
+        const onOverview = await lowestContrast(page.locator('main').first());
+        assert.ok(
+          onOverview.ratio >= 4.5,
+          `"${
+            onOverview.text
+          }" on the overview has contrast ${onOverview.ratio.toFixed(2)}:1`,
+        );
+      } finally {
+        await page.evaluate(() => localStorage.removeItem('theme'));
+      }
     }),
   );
 

@@ -11,11 +11,7 @@ import {
   YAMLSeq,
 } from 'yaml';
 import { readGoldenPathConfig } from '../config';
-import {
-  CATALOG_INFO_FILE,
-  CatalogInfo,
-  guessServiceName,
-} from '../lib/catalogInfo';
+import { serviceComponent } from '../lib/catalogInfo';
 import {
   deploymentContainers,
   findDeploymentManifest,
@@ -769,24 +765,6 @@ function kustomizeResourceFiles(text: string | undefined): string[] {
 // The action
 // ---------------------------------------------------------------------------------------------
 
-/** The Component's name in catalog-info.yaml, when it has exactly one Component. */
-async function componentName(
-  files: WorkspaceFiles,
-): Promise<string | undefined> {
-  const text = await files.read(CATALOG_INFO_FILE);
-  if (text === undefined) {
-    return undefined;
-  }
-  try {
-    const components = CatalogInfo.parse(text).entities.filter(
-      e => e.kind.toLowerCase() === 'component',
-    );
-    return components.length === 1 ? components[0].name : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 type Target = 'helm' | 'kustomize' | 'manifests' | 'existing';
 
 /**
@@ -933,19 +911,11 @@ export function createCapacityAddAction(
             ? quantityInput('memoryLimit', 'memory', input.memoryLimit)
             : undefined,
       };
-      const nameInput =
-        input.name ??
-        (await componentName(files)) ??
-        (await guessServiceName(files));
-      if (nameInput === undefined) {
-        throw new InputError(
-          `Input 'name' is required: ${CATALOG_INFO_FILE} has no single Component and no package.json, pyproject.toml or go.mod names the service`,
-        );
-      }
+      const { serviceName } = await serviceComponent(files, input.name);
       const name =
         input.name !== undefined
           ? validateServiceName(input.name, { pattern: namePattern })
-          : validateServiceName(nameInput);
+          : validateServiceName(serviceName);
 
       let target: Target;
       const chart = await findHelmChart(files, name);
