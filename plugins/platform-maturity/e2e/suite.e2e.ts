@@ -166,6 +166,13 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
       await maturity.screenshot({
         path: path.join(SCREENSHOTS, 'card-expanded.png'),
       });
+      const lowest = await lowestContrast(maturity);
+      assert.ok(
+        lowest.ratio >= 4.5,
+        `"${lowest.text}" on the card has contrast ${lowest.ratio.toFixed(
+          2,
+        )}:1`,
+      );
       await fix.click();
 
       await page.waitForURL(/\/create\/templates\/default\/add-capabilities/);
