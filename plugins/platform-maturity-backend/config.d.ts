@@ -9,7 +9,8 @@ export interface Config {
   platformMaturity?: {
     /**
      * When the catalog is evaluated. Default: every 30 minutes, timeout 25 minutes, first run 15
-     * seconds after start.
+     * seconds after start. The task is always global (replicas sharing a database run each tick
+     * once between them), so `scope: local` is refused.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     /** Reading entities' repositories. */

@@ -114,6 +114,12 @@ export function readBackendConfig(
         (error as Error).message,
       );
     }
+    if (schedule.scope === 'local') {
+      throw new RulesetConfigError(
+        'platformMaturity.schedule.scope',
+        "must be 'global': replicas sharing a database evaluate the catalog once per tick between them",
+      );
+    }
   }
   const repository = parsed.data.repository ?? {};
   return {

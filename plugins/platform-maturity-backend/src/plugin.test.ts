@@ -154,19 +154,37 @@ describe('platform maturity backend plugin', () => {
     },
   );
 
-  it('stops at start with a message naming a bad configuration key', async () => {
-    await expect(
-      startTestBackend({
-        features: [
-          platformMaturityPlugin,
-          catalogFactory,
-          mockServices.rootConfig.factory({
-            data: { platformMaturity: { repository: { concurrency: 0 } } },
-          }),
-        ],
-      }),
-    ).rejects.toThrow(
+  it.each([
+    [
+      { repository: { concurrency: 0 } },
       "Invalid configuration at 'platformMaturity.repository.concurrency': must be at least 1",
-    );
-  });
+    ],
+    [
+      { schedule: { frequency: { minutes: 5 }, timeout: 'soon' } },
+      "Invalid configuration at 'platformMaturity.schedule'",
+    ],
+    [
+      {
+        schedule: {
+          frequency: { minutes: 5 },
+          timeout: { minutes: 1 },
+          scope: 'local',
+        },
+      },
+      "Invalid configuration at 'platformMaturity.schedule.scope': must be 'global'",
+    ],
+  ])(
+    'stops at start with a message naming a bad configuration key (%j)',
+    async (platformMaturity, message) => {
+      await expect(
+        startTestBackend({
+          features: [
+            platformMaturityPlugin,
+            catalogFactory,
+            mockServices.rootConfig.factory({ data: { platformMaturity } }),
+          ],
+        }),
+      ).rejects.toThrow(message);
+    },
+  );
 });

@@ -87,8 +87,8 @@ export const platformMaturityPlugin = createBackendPlugin({
         // `scope: 'global'` makes replicas sharing a database run each tick once between them.
         await deps.scheduler.scheduleTask({
           id: 'platform-maturity-evaluate-catalog',
-          scope: 'global',
           ...settings.schedule,
+          scope: 'global',
           fn: async () => {
             await evaluator.runAll();
           },
