@@ -330,7 +330,11 @@ function describeLoad(load: LoadResult): string {
     load.requests / load.seconds
   ).toFixed(0)} req/s, ${load.requests} requests ${JSON.stringify(
     load.statuses,
-  )}, ${load.errors} errors`;
+  )}, ${
+    load.errors
+  } errors; CPU per request: server ${load.serverCpuMsPerRequest.toFixed(
+    2,
+  )} ms, load ${load.clientCpuMsPerRequest.toFixed(2)} ms`;
 }
 
 /**

@@ -16,7 +16,12 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
 
-const TABLES = ['scorecards', 'scorecard_history', 'evaluation_runs'];
+const TABLES = [
+  'scorecards',
+  'scorecard_documents',
+  'scorecard_history',
+  'evaluation_runs',
+];
 const T0 = '2026-11-25T12:00:00.000Z';
 
 /** `T0` plus some minutes, as an ISO string. */
@@ -117,22 +122,74 @@ describe('KnexScorecardStore', () => {
         database: mockServices.database({ knex }),
         skipMigrations: true,
       });
-      expect(await tablesPresent(knex)).toEqual([false, false, false]);
+      expect(await tablesPresent(knex)).toEqual([false, false, false, false]);
 
       await KnexScorecardStore.create({
         database: mockServices.database({ knex }),
       });
-      expect(await tablesPresent(knex)).toEqual([true, true, true]);
+      expect(await tablesPresent(knex)).toEqual([true, true, true, true]);
 
       const directory = resolvePackagePath(
         '@paved/plugin-platform-maturity-backend',
         'migrations',
       );
-      await knex.migrate.down({ directory });
-      expect(await tablesPresent(knex)).toEqual([false, false, false]);
+      await knex.migrate.rollback({ directory }, true);
+      expect(await tablesPresent(knex)).toEqual([false, false, false, false]);
 
       await knex.migrate.latest({ directory });
-      expect(await tablesPresent(knex)).toEqual([true, true, true]);
+      expect(await tablesPresent(knex)).toEqual([true, true, true, true]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps stored scorecards when their JSON moves to scorecard_documents and back, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@paved/plugin-platform-maturity-backend',
+        'migrations',
+      );
+      const [initial] = (await knex.migrate.list({ directory }))[1] as {
+        file: string;
+      }[];
+      // A database written by the first version, which kept the JSON in `scorecards`.
+      await knex.migrate.up({ directory, name: initial.file });
+      const stored = card('component:default/old', { score: 75 });
+      await knex('scorecards').insert({
+        entity_ref: 'component:default/old',
+        kind: 'component',
+        namespace: 'default',
+        name: 'old',
+        in_scope: true,
+        score: 75,
+        level: 1,
+        level_name: 'Level 1',
+        ruleset_hash: 'ruleset-1',
+        evidence_digest: 'evidence-1',
+        entity_hash: stored.entityHash,
+        evaluated_at: new Date(T0),
+        scorecard: JSON.stringify(stored.scorecard),
+      });
+
+      const store = await KnexScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(
+        (await store.getScorecard('component:default/old'))?.scorecard,
+      ).toEqual(stored.scorecard);
+      expect(await knex.schema.hasColumn('scorecards', 'scorecard')).toBe(
+        false,
+      );
+
+      await knex.migrate.down({ directory });
+      expect(await knex.schema.hasTable('scorecard_documents')).toBe(false);
+      const [row] = await knex('scorecards').select('scorecard');
+      expect(JSON.parse(row.scorecard)).toEqual(stored.scorecard);
+
+      await knex.migrate.latest({ directory });
+      expect(
+        (await store.getScorecard('component:default/old'))?.scorecard,
+      ).toEqual(stored.scorecard);
     },
   );
 
@@ -360,7 +417,7 @@ describe('KnexScorecardStore', () => {
   it.each(databases.eachSupportedId())(
     'removes the scorecards a run did not see and keeps their history, %p',
     async databaseId => {
-      const { store } = await createStore(databaseId);
+      const { knex, store } = await createStore(databaseId);
       const run1 = await store.startRun({
         startedAt: new Date(at(0)),
         rulesetHash: 'r',
@@ -408,6 +465,12 @@ describe('KnexScorecardStore', () => {
         'refreshed',
         'skipped',
       ]);
+      // The removed scorecards' JSON goes with them.
+      expect(
+        (await knex('scorecard_documents').orderBy('entity_ref')).map(
+          row => row.entity_ref,
+        ),
+      ).toEqual(items.map(i => i.entityRef));
       expect(await store.getHistory('component:default/gone')).toHaveLength(1);
       expect(
         await store.getHistory('component:default/manual-old'),

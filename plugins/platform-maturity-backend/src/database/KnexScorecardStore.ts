@@ -102,6 +102,11 @@ interface ScorecardRow {
   repository_etag: string | null;
   evaluated_at: Timestamp;
   last_seen_run: number | null;
+}
+
+/** The scorecard JSON, in a table of its own so that `scorecards` rows stay small. */
+interface DocumentRow {
+  entity_ref: string;
   scorecard: string;
 }
 
@@ -130,8 +135,8 @@ interface RunRow {
   error: string | null;
 }
 
-/** The columns a list item needs: everything but the (large) scorecard JSON. */
-const LIST_COLUMNS = [
+/** The columns of an entity's facts. */
+const FACT_COLUMNS = [
   'entity_ref',
   'kind',
   'namespace',
@@ -142,6 +147,11 @@ const LIST_COLUMNS = [
   'domain',
   'lifecycle',
   'type',
+] as const;
+
+/** The columns a list item needs. */
+const LIST_COLUMNS = [
+  ...FACT_COLUMNS,
   'score',
   'level',
   'level_name',
@@ -170,6 +180,17 @@ export class KnexScorecardStore implements ScorecardStore {
   }): Promise<KnexScorecardStore> {
     const { database, skipMigrations } = options;
     const client = await database.getClient();
+    if (isSqlite(client)) {
+      // Backstage leaves SQLite in its defaults: a rollback journal and a sync of the disk (two,
+      // with the journal) on every commit. The plugin's database is its own file, which a run
+      // writes in a few hundred transactions: with write-ahead logging, commits only append to
+      // the log, and readers never wait for the writer. `synchronous = NORMAL` is the setting
+      // SQLite recommends with WAL: the database stays consistent, and a power cut can lose the
+      // last commits, which the next run writes again. It holds for this connection (knex keeps
+      // one for SQLite); an in-memory database answers `memory` and is unchanged.
+      await client.raw('PRAGMA journal_mode = WAL');
+      await client.raw('PRAGMA synchronous = NORMAL');
+    }
     if (!skipMigrations && !database.migrations?.skip) {
       await client.migrate.latest({
         directory: resolvePackagePath(
@@ -184,9 +205,7 @@ export class KnexScorecardStore implements ScorecardStore {
   private constructor(private readonly db: Knex) {}
 
   async getScorecard(entityRef: string): Promise<StoredScorecard | undefined> {
-    const row = await this.db<ScorecardRow>('scorecards')
-      .where('entity_ref', entityRef)
-      .first();
+    const row = await this.latestRow(entityRef);
     if (!row) {
       return undefined;
     }
@@ -196,6 +215,18 @@ export class KnexScorecardStore implements ScorecardStore {
       entityHash: row.entity_hash,
       repositoryEtag: row.repository_etag ?? undefined,
     };
+  }
+
+  async getScorecardResponseJson(
+    entityRef: string,
+  ): Promise<string | undefined> {
+    const row = await this.latestRow(entityRef);
+    if (!row) {
+      return undefined;
+    }
+    return `{"entity":${JSON.stringify(factsOf(row))},"scorecard":${
+      row.scorecard
+    }}`;
   }
 
   async getSkipKeys(entityRefs: string[]): Promise<Map<string, SkipKey>> {
@@ -235,12 +266,22 @@ export class KnexScorecardStore implements ScorecardStore {
       // saves of one entity from both seeing the old row and both adding a history row.
       const previous = new Map<
         string,
-        Pick<ScorecardRow, 'score' | 'level' | 'scorecard'>
+        Pick<ScorecardRow, 'score' | 'level'> & DocumentRow
       >();
       for (const refs of chunks(list.map(s => s.entity.entityRef))) {
-        const rows = await tx<ScorecardRow>('scorecards')
-          .whereIn('entity_ref', refs)
-          .select('entity_ref', 'score', 'level', 'scorecard')
+        const rows = await tx('scorecards')
+          .join(
+            'scorecard_documents',
+            'scorecard_documents.entity_ref',
+            'scorecards.entity_ref',
+          )
+          .whereIn('scorecards.entity_ref', refs)
+          .select(
+            'scorecards.entity_ref',
+            'scorecards.score',
+            'scorecards.level',
+            'scorecard_documents.scorecard',
+          )
           .forUpdate();
         for (const row of rows) {
           previous.set(row.entity_ref, row);
@@ -281,11 +322,20 @@ export class KnexScorecardStore implements ScorecardStore {
           ...(options.runId !== undefined
             ? { last_seen_run: options.runId }
             : {}),
-          scorecard: JSON.stringify(scorecard),
         };
       });
       for (const rows of chunks(latestRows, WRITE_CHUNK)) {
         await tx('scorecards').insert(rows).onConflict('entity_ref').merge();
+      }
+      const documentRows: DocumentRow[] = list.map(stored => ({
+        entity_ref: stored.entity.entityRef,
+        scorecard: JSON.stringify(stored.scorecard),
+      }));
+      for (const rows of chunks(documentRows, WRITE_CHUNK)) {
+        await tx('scorecard_documents')
+          .insert(rows)
+          .onConflict('entity_ref')
+          .merge();
       }
 
       const added = list.map(({ entity, scorecard }) => {
@@ -334,12 +384,13 @@ export class KnexScorecardStore implements ScorecardStore {
   }
 
   async removeUnseen(runId: number): Promise<number> {
-    const runStart = this.db('evaluation_runs')
-      .select('started_at')
-      .where('id', runId);
-    return this.db('scorecards')
-      .where(unseen =>
-        unseen
+    let removed = 0;
+    await this.db.transaction(async tx => {
+      const runStart = tx('evaluation_runs')
+        .select('started_at')
+        .where('id', runId);
+      const unseen = (qb: Knex.QueryBuilder) => {
+        qb
           // `<` rather than `<>`: a row already marked by a later run is not this run's to remove.
           .where('last_seen_run', '<', runId)
           // A row saved outside any run (a manual refresh) is removed only when it is older than
@@ -348,9 +399,17 @@ export class KnexScorecardStore implements ScorecardStore {
             outside
               .whereNull('last_seen_run')
               .andWhere('evaluated_at', '<', runStart),
-          ),
-      )
-      .delete();
+          );
+      };
+      await tx('scorecard_documents')
+        .whereIn(
+          'entity_ref',
+          tx('scorecards').select('entity_ref').where(unseen),
+        )
+        .delete();
+      removed = await tx('scorecards').where(unseen).delete();
+    });
+    return removed;
   }
 
   async pruneHistory(olderThan: Date): Promise<number> {
@@ -613,6 +672,32 @@ export class KnexScorecardStore implements ScorecardStore {
     };
   }
 
+  /** The facts, skip key columns and JSON of an entity's latest scorecard. */
+  private async latestRow(
+    entityRef: string,
+  ): Promise<
+    | (Pick<
+        ScorecardRow,
+        (typeof FACT_COLUMNS)[number] | 'entity_hash' | 'repository_etag'
+      > &
+        DocumentRow)
+    | undefined
+  > {
+    return this.db('scorecards')
+      .join(
+        'scorecard_documents',
+        'scorecard_documents.entity_ref',
+        'scorecards.entity_ref',
+      )
+      .where('scorecards.entity_ref', entityRef)
+      .first(
+        ...[...FACT_COLUMNS, 'entity_hash', 'repository_etag'].map(
+          column => `scorecards.${column}`,
+        ),
+        'scorecard_documents.scorecard',
+      );
+  }
+
   /** The scorecards matching the list filters, for both the page and the total count. */
   private filtered(query: ScorecardListQuery): Knex.QueryBuilder {
     const qb = this.db('scorecards');
@@ -660,6 +745,10 @@ export class KnexScorecardStore implements ScorecardStore {
     }
     return qb;
   }
+}
+
+function isSqlite(knex: Knex): boolean {
+  return ['sqlite3', 'better-sqlite3'].includes(knex.client.config.client);
 }
 
 function* chunks<T>(items: T[], size = CHUNK_SIZE): Generator<T[]> {

@@ -62,6 +62,12 @@ export interface ScorecardListQuery {
 export interface ScorecardStore {
   /** The latest scorecard of an entity (ref lower-case), or undefined. */
   getScorecard(entityRef: string): Promise<StoredScorecard | undefined>;
+  /**
+   * The latest scorecard of an entity as the JSON text of a `ScorecardResponse`, or undefined: the
+   * stored JSON as it is, for the API's most frequent request, which would otherwise parse and
+   * serialise about 6 KB again every time.
+   */
+  getScorecardResponseJson(entityRef: string): Promise<string | undefined>;
   /** Skip keys of the given entities that have a stored scorecard. */
   getSkipKeys(entityRefs: string[]): Promise<Map<string, SkipKey>>;
   /**

@@ -140,8 +140,8 @@ export function createRouter(options: {
   ruleset: Ruleset;
 }): express.Router {
   const { httpAuth, permissions, catalog, store, evaluator, ruleset } = options;
+  // No route reads a request body, so there is no body parser to run on every request.
   const router = Router();
-  router.use(express.json());
 
   /** Permission checks are shared with the actions (see access.ts); a denial answers 403. */
   const authorize = (
@@ -208,13 +208,12 @@ export function createRouter(options: {
   router.get('/v1/scorecards/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const entity = await visibleEntity(req, credentials);
-    const stored = await store.getScorecard(stringifyEntityRef(entity));
-    if (!stored) {
-      throw new NotFoundError(
-        `No scorecard for ${stringifyEntityRef(entity)} yet`,
-      );
+    const entityRef = stringifyEntityRef(entity);
+    const body = await store.getScorecardResponseJson(entityRef);
+    if (!body) {
+      throw new NotFoundError(`No scorecard for ${entityRef} yet`);
     }
-    res.json(toResponse(stored));
+    res.type('json').send(body);
   });
 
   router.get(
