@@ -369,6 +369,34 @@ describe('deploy checks', () => {
       });
     });
 
+    it('names the first form that a pipeline file shows, wherever in the file it is', () => {
+      // The image tag comes first in the file, but release tooling comes first in the list of
+      // forms: the file's release tooling is reported.
+      const result = checkResult('deploy.versioning', {
+        files: {
+          '.github/workflows/release.yml': [
+            'jobs:',
+            '  image:',
+            '    steps:',
+            '      - run: docker push ghcr.io/acme/orders:${{ github.sha }}',
+            '  release:',
+            '    steps:',
+            '      - uses: googleapis/release-please-action@v4',
+          ].join('\n'),
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.message).toContain('release tooling in the pipeline');
+      expect(result.evidence).toEqual([
+        {
+          type: 'file',
+          ref: '.github/workflows/release.yml',
+          line: 7,
+          detail: '- uses: googleapis/release-please-action@v4',
+        },
+      ]);
+    });
+
     it('fails when images are only tagged latest, and says so', () => {
       const result = checkResult('deploy.versioning', {
         files: {

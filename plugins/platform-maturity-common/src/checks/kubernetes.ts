@@ -1,4 +1,3 @@
-import { matchIn } from '../engine/repository';
 /**
  * Where deployment definitions live (Kubernetes manifests, Helm charts, Kustomize, GitOps
  * resources, serverless and PaaS configs, Terraform) and the patterns that recognise them. Shared by
@@ -9,6 +8,7 @@ import { matchIn } from '../engine/repository';
  * the same characters), so that they run in linear time on any file.
  */
 import type { FileMatch, RepositoryView } from '../engine/checkTypes';
+import { fileMatchAt } from '../engine/repository';
 import { fileEvidence, matchEvidence } from './helpers';
 import type { Evidence } from '../types';
 
@@ -175,6 +175,36 @@ interface FormSearch {
   /** The forms' patterns joined into one, so that each file is scanned once. */
   pattern: RegExp;
   gate?: RegExp;
+  /**
+   * With several forms: the joined pattern with each form's pattern in a capturing group, the
+   * number of each form's group, and each form's pattern with the `g` flag, to search on from a
+   * position.
+   */
+  joined?: { pattern: RegExp; groups: number[]; patterns: RegExp[] };
+}
+
+/** The number of capturing groups in a pattern. */
+function groupCount(pattern: RegExp): number {
+  return new RegExp(`${pattern.source}|`).exec('')!.length - 1;
+}
+
+/** The joined pattern of a search of several forms, with a capturing group for each form. */
+function joinedWithGroups(search: FormSearch): FormSearch['joined'] {
+  const flags = search.pattern.flags;
+  const groups: number[] = [];
+  let next = 1;
+  for (const form of search.forms) {
+    groups.push(next);
+    next += 1 + groupCount(form.pattern!);
+  }
+  return {
+    pattern: new RegExp(
+      search.forms.map(f => `(${f.pattern!.source})`).join('|'),
+      flags,
+    ),
+    groups,
+    patterns: search.forms.map(f => new RegExp(f.pattern!.source, `${flags}g`)),
+  };
 }
 
 /** A backreference, which would change meaning in a joined pattern. */
@@ -220,6 +250,11 @@ function planOf(forms: ReadonlyArray<DeploymentForm>) {
         });
       }
     }
+    for (const search of searches) {
+      if (search.forms.length > 1) {
+        search.joined = joinedWithGroups(search);
+      }
+    }
     const byPath = forms.filter(f => !f.pattern);
     plan = { byPath, pathGlobs: byPath.flatMap(f => f.globs), searches };
     searchPlans.set(forms, plan);
@@ -258,24 +293,52 @@ export function findForm(
     if (search.gate && !repository.search(search.globs, search.gate)) {
       continue;
     }
-    const hit = repository.search(search.globs, search.pattern);
+    const hit = search.joined
+      ? firstOfForms(repository, search)
+      : repository.search(search.globs, search.pattern);
     if (hit) {
-      let form = search.forms[0];
-      let found: FileMatch = hit;
-      if (search.forms.length > 1) {
-        const content = repository.read(hit.path) ?? '';
-        for (const candidate of search.forms) {
-          const match = matchIn(hit.path, content, candidate.pattern!);
-          if (match) {
-            form = candidate;
-            found = match;
-            break;
-          }
-        }
-      }
-      const match = focusLine(found);
+      const form = 'form' in hit ? hit.form : search.forms[0];
+      const match = focusLine('form' in hit ? hit.match : hit);
       return { form, path: match.path, match, evidence: matchEvidence(match) };
     }
+  }
+  return undefined;
+}
+
+/**
+ * The first file, among those the search's globs find, in which any of its forms' patterns match,
+ * and the first of the forms that match in that file, with its first match: one scan of each file
+ * with the joined pattern, whose groups tell which form matched first. A form before that one
+ * cannot match before where it did (the joined pattern would have matched there), so it is only
+ * searched for after.
+ */
+function firstOfForms(
+  repository: RepositoryView,
+  search: FormSearch,
+): { form: DeploymentForm; match: FileMatch } | undefined {
+  const { pattern, groups, patterns } = search.joined!;
+  for (const path of repository.find(search.globs)) {
+    const content = repository.read(path);
+    const found = content === undefined ? null : pattern.exec(content);
+    if (!found) {
+      continue;
+    }
+    let first = groups.findIndex(group => found[group] !== undefined);
+    let match: RegExpExecArray = found;
+    for (let i = 0; i < first; i++) {
+      const later = patterns[i];
+      later.lastIndex = found.index + 1;
+      const other = later.exec(content!);
+      if (other) {
+        first = i;
+        match = other;
+        break;
+      }
+    }
+    return {
+      form: search.forms[first],
+      match: fileMatchAt(path, content!, match),
+    };
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import type {
 } from '../types';
 import type { CheckOutcome } from './checkTypes';
 import { GlobList, globList } from './globs';
-import { Hasher } from './hash';
+import { Hasher, sortStrings } from './hash';
 import { RepositoryAccess } from './repository';
 import { computeLevel, overallScore, scoreCapabilities } from './scoring';
 import { collectWaivers } from './waivers';
@@ -107,17 +107,37 @@ function normaliseOutcome(outcome: CheckOutcome): CheckOutcome {
   return outcome;
 }
 
-function entityForDigest(entity: Entity): unknown {
-  if (!entity || typeof entity !== 'object' || !entity.metadata) {
-    return entity ?? null;
+/** Metadata that the catalog changes without the entity changing. */
+const VOLATILE_METADATA: ReadonlySet<string> = new Set([
+  'uid',
+  'etag',
+  'generation',
+]);
+
+/** Mixes the entity into the digest, without its volatile metadata. */
+function hashEntity(hasher: Hasher, entity: Entity): void {
+  const metadata: unknown = entity?.metadata;
+  if (!entity || typeof entity !== 'object' || !metadata) {
+    hasher.updateValue(entity ?? null);
+    return;
   }
-  const {
-    uid: _uid,
-    etag: _etag,
-    generation: _generation,
-    ...metadata
-  } = entity.metadata as Entity['metadata'] & { generation?: number };
-  return { ...entity, metadata };
+  const record = entity as unknown as Record<string, unknown>;
+  hasher.update('\u0001{');
+  for (const key of sortStrings(Object.keys(record))) {
+    if (record[key] === undefined) {
+      continue;
+    }
+    hasher.update(key);
+    if (key === 'metadata' && typeof metadata === 'object') {
+      hasher.updateObject(
+        metadata as Record<string, unknown>,
+        VOLATILE_METADATA,
+      );
+    } else {
+      hasher.updateValue(record[key]);
+    }
+  }
+  hasher.update('\u0001}');
 }
 
 /**
@@ -224,7 +244,8 @@ export function evaluate(
     ? computeLevel(ruleset.levels, capabilities, score)
     : undefined;
 
-  const digest = new Hasher().updateValue(entityForDigest(entity));
+  const digest = new Hasher();
+  hashEntity(digest, entity);
   if (repository) {
     repository.index.hashPaths(digest);
     repository.hashReads(digest);

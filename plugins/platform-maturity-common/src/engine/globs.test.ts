@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import picomatch from 'picomatch';
-import { PathIndex, compileGlobs } from './globs';
+import { PathIndex, compileGlobs, matchesAny, pathMatcher } from './globs';
 
 const GLOBS = [
   'Jenkinsfile',
@@ -81,6 +81,26 @@ describe('PathIndex', () => {
           const matchers = globs.map(g => picomatch(g, { dot: true }));
           const expected = sorted.filter(p => matchers.some(m => m(p)));
           expect(index.find(globs)).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('tests single paths as matchesAny and picomatch do', () => {
+    fc.assert(
+      fc.property(
+        paths,
+        fc.subarray(GLOBS, { minLength: 1 }),
+        (list, globs) => {
+          const matcher = pathMatcher(globs);
+          const compiled = compileGlobs(globs);
+          const matchers = globs.map(g => picomatch(g, { dot: true }));
+          for (const path of list) {
+            const expected = matchers.some(m => m(path));
+            expect(matcher(path)).toBe(expected);
+            expect(matchesAny(path, compiled)).toBe(expected);
+          }
         },
       ),
       { numRuns: 400 },

@@ -285,11 +285,6 @@ function group(groups: KeyGroup[], key: number, glob: CompiledGlob) {
   found.globs.push(glob);
 }
 
-/** How many glob lists have been compiled: one more than the highest slot. */
-export function listCount(): number {
-  return nextSlot;
-}
-
 /** The last list looked up: a check often searches the globs it has just listed. */
 let lastGlobs: string | readonly string[] | undefined;
 let lastList: GlobList | undefined;
@@ -350,6 +345,53 @@ function compileList(globs: string | readonly string[]): GlobList {
     listsByList.set(globs, list);
   }
   return list;
+}
+
+/**
+ * A test of single paths against globs, for callers that ask about each path once, such as
+ * `Ruleset.needsContent` while a repository tree downloads: the same answer as
+ * {@link matchesAny}, testing a path only against the globs that its basename, two-part suffix
+ * or extension selects (looked up in maps built once, with the keys of {@link PathIndex}) and the
+ * few globs that no key narrows.
+ */
+export function pathMatcher(
+  globs: string | readonly string[],
+): (path: string) => boolean {
+  const list = globList(globs);
+  const tables = [BASENAME, SUFFIX, EXTENSION].map(
+    () => new Map<number, CompiledGlob[]>(),
+  );
+  for (let k = 0; k < list.keys.length; k++) {
+    tables[list.keyTables[k]].set(list.keys[k], list.keyGlobs[k]);
+  }
+  const byBasename = tables[BASENAME];
+  const bySuffix = tables[SUFFIX];
+  const byExtension = tables[EXTENSION];
+  const scans = list.scans;
+  return path => {
+    // The backward pass of PathIndex's build, over the basename only.
+    let h = 0x811c9dc5;
+    let dots = 0;
+    for (let j = path.length - 1; j >= 0; j--) {
+      const c = path.charCodeAt(j);
+      if (c === 47 /* / */) {
+        break;
+      }
+      if (c === 46 /* . */ && dots < 2) {
+        const keyed = (dots === 0 ? byExtension : bySuffix).get(h | 0);
+        if (keyed && matchesAny(path, keyed)) {
+          return true;
+        }
+        dots++;
+      }
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    const keyed = byBasename.get(h | 0);
+    return (
+      (keyed !== undefined && matchesAny(path, keyed)) ||
+      matchesAny(path, scans)
+    );
+  };
 }
 
 /**
@@ -431,6 +473,16 @@ let shared = new Int32Array(4096);
 let sharedBuild = 0;
 const MAX_SHARED = 1 << 18;
 
+/** How many indexes have been made: the number of the last one. */
+let indexCount = 0;
+/**
+ * The results of {@link PathIndex.find} by glob list slot, shared by every index so that an
+ * evaluation allocates no memo: an entry is the index's whose number `foundBy` holds at the slot.
+ * An index that finds another's entry matches again, so indexes used in turn stay correct.
+ */
+const found: string[][] = [];
+const foundBy: number[] = [];
+
 /**
  * An index of a repository's paths by basename, two-part suffix and extension: three chained hash
  * tables in one buffer of 32-bit integers. With `n` paths and `capacity` a power of two at least
@@ -445,12 +497,11 @@ export class PathIndex {
   /** Which build into the shared buffer this index's is, when it uses that buffer. */
   private sharedBuild = 0;
   private capacity = 0;
-  /** Results by glob list slot. */
-  private readonly found: Array<string[] | undefined>;
+  /** This index's number, which marks its entries in the shared memo of results. */
+  private readonly number = ++indexCount;
 
   constructor(paths: readonly string[]) {
     this.paths = paths;
-    this.found = new Array(listCount());
   }
 
   /** The paths matching any of the globs, in repository order; memoised per glob list. */
@@ -460,11 +511,13 @@ export class PathIndex {
 
   /** {@link find} for a compiled list. */
   findList(list: GlobList): string[] {
-    let result = this.found[list.slot];
-    if (!result) {
-      result = this.match(list);
-      this.found[list.slot] = result;
+    const slot = list.slot;
+    if (foundBy[slot] === this.number) {
+      return found[slot];
     }
+    const result = this.match(list);
+    foundBy[slot] = this.number;
+    found[slot] = result;
     return result;
   }
 

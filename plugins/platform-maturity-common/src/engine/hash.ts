@@ -20,9 +20,10 @@ export function sortStrings(values: string[]): string[] {
 }
 
 /**
- * A streaming 64-bit FNV-1a hash (two 32-bit lanes) over strings, for the ruleset hash and the
- * evidence digest. It needs no platform crypto, so the engine stays synchronous and runs the same
- * in Node.js and the browser; it detects change, it does not resist tampering.
+ * A streaming 64-bit FNV-1a hash (two 32-bit lanes, two UTF-16 code units a step) over strings,
+ * for the ruleset hash and the evidence digest. It needs no platform crypto, so the engine stays
+ * synchronous and runs the same in Node.js and the browser; it detects change, it does not resist
+ * tampering.
  */
 export class Hasher {
   private h1 = 0x811c9dc5;
@@ -36,12 +37,22 @@ export class Hasher {
     return this;
   }
 
-  /** Mixes in the characters of the text, without a separator. */
+  /**
+   * Mixes in the characters of the text, without a separator: two UTF-16 code units per step,
+   * which halves the chain of multiplications that bounds the speed of hashing file contents.
+   */
   private mix(text: string) {
     let h1 = this.h1;
     let h2 = this.h2;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    const pairs = text.length & ~1;
+    for (let i = 0; i < pairs; i += 2) {
+      const c = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
+    }
+    if (pairs < text.length) {
+      // The last code unit of an odd length, marked so that it differs from a pair ending in NUL.
+      const c = text.charCodeAt(pairs) | 0xffff0000;
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h1 >>> 15);
     }
@@ -83,10 +94,20 @@ export class Hasher {
       }
       return this.update('\u0001]');
     }
+    return this.updateObject(value as Record<string, unknown>);
+  }
+
+  /**
+   * {@link updateValue} for an object, leaving out the keys in `without`: the same as hashing a
+   * copy without them, without making the copy.
+   */
+  updateObject(
+    record: Record<string, unknown>,
+    without?: ReadonlySet<string>,
+  ): this {
     this.update('\u0001{');
-    const record = value as Record<string, unknown>;
     for (const key of sortStrings(Object.keys(record))) {
-      if (record[key] !== undefined) {
+      if (record[key] !== undefined && !without?.has(key)) {
         this.update(key).updateValue(record[key]);
       }
     }

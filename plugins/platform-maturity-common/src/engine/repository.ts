@@ -1,13 +1,6 @@
 import type { RepositorySnapshot } from '../types';
 import type { FileMatch, RepositoryView } from './checkTypes';
-import {
-  GlobList,
-  PathIndex,
-  covers,
-  globList,
-  listCount,
-  matchesAny,
-} from './globs';
+import { GlobList, PathIndex, covers, globList, matchesAny } from './globs';
 import type { Hasher } from './hash';
 import { sortStrings } from './hash';
 
@@ -37,9 +30,18 @@ export function matchIn(
   pattern: RegExp,
 ): FileMatch | undefined {
   const match = withoutState(pattern).exec(content);
-  if (!match) {
-    return undefined;
-  }
+  return match ? fileMatchAt(path, content, match) : undefined;
+}
+
+/**
+ * The match of a regular expression in a file, as a search reports it: the lines from the one
+ * where it starts to the one where it ends.
+ */
+export function fileMatchAt(
+  path: string,
+  content: string,
+  match: RegExpExecArray,
+): FileMatch {
   const start = content.lastIndexOf('\n', match.index) + 1;
   const endIndex = content.indexOf('\n', match.index + match[0].length);
   const end = endIndex === -1 ? content.length : endIndex;
@@ -145,6 +147,18 @@ interface OtherSearch {
   result: FileMatch | undefined;
 }
 
+/** How many repository accesses have been made: the number of the last one. */
+let accessCount = 0;
+/**
+ * By glob list slot: the first pattern searched in the list's files and its result (`null` for
+ * none), shared by every access like the index's memo: an entry is the access's whose number
+ * `searchedBy` holds. Checks search a list with one pattern, rarely two; the others are in the
+ * access's `otherSearches`.
+ */
+const searchPatterns: RegExp[] = [];
+const searchResults: Array<FileMatch | null> = [];
+const searchedBy: number[] = [];
+
 /**
  * One evaluation's access to a repository snapshot, shared by all checks: the path index, the
  * contents read so far (each file is read at most once) and search results.
@@ -155,20 +169,15 @@ export class RepositoryAccess {
   private readonly contents = new Map<string, string | undefined>();
   /** The paths read, in the order first read. */
   private readonly readPaths: string[] = [];
-  /**
-   * By glob list slot: the first pattern searched in the list's files and its result (`null` for
-   * none). Checks search a list with one pattern, rarely two; the others are in `otherSearches`.
-   */
-  private readonly searchPatterns: Array<RegExp | undefined>;
-  private readonly searchResults: Array<FileMatch | null | undefined>;
-  private readonly otherSearches: OtherSearch[] = [];
+  /** This access's number, which marks its entries in the shared memo of searches. */
+  private readonly number = ++accessCount;
+  /** Searches besides the first of each list (see `searchPatterns`), or of another access's. */
+  private otherSearches: OtherSearch[] | undefined;
 
   constructor(snapshot: RepositorySnapshot) {
     this.snapshot = snapshot;
     this.index = new PathIndex(snapshot.paths);
     forgetLineBreaks();
-    this.searchPatterns = new Array(listCount());
-    this.searchResults = new Array(listCount());
   }
 
   read(path: string): string | undefined {
@@ -197,11 +206,11 @@ export class RepositoryAccess {
   ): FileMatch | undefined {
     const list = globList(globs);
     const slot = list.slot;
-    const first = this.searchPatterns[slot];
-    if (first === pattern) {
-      return this.searchResults[slot] ?? undefined;
+    const mine = searchedBy[slot] === this.number;
+    if (mine && searchPatterns[slot] === pattern) {
+      return searchResults[slot] ?? undefined;
     }
-    if (first !== undefined) {
+    if (this.otherSearches) {
       for (const other of this.otherSearches) {
         if (other.slot === slot && other.pattern === pattern) {
           return other.result;
@@ -209,11 +218,12 @@ export class RepositoryAccess {
       }
     }
     const result = this.searchUncached(list, pattern, allowed);
-    if (first === undefined) {
-      this.searchPatterns[slot] = pattern;
-      this.searchResults[slot] = result ?? null;
+    if (!mine) {
+      searchedBy[slot] = this.number;
+      searchPatterns[slot] = pattern;
+      searchResults[slot] = result ?? null;
     } else {
-      this.otherSearches.push({ slot, pattern, result });
+      (this.otherSearches ??= []).push({ slot, pattern, result });
     }
     return result;
   }

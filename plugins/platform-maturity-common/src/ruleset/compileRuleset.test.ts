@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { BUILTIN_CHECKS } from '../checks';
 import { checkResult, serviceEntity } from '../testing/fixtures';
 import { compileRuleset } from './compileRuleset';
@@ -32,6 +33,76 @@ describe('compileRuleset', () => {
     expect(
       ruleset.isInScope(serviceEntity({ spec: { type: 'library' } })),
     ).toBe(false);
+  });
+
+  it('needs the content of exactly the paths that some check reads', () => {
+    const ruleset = compileRuleset({
+      checks: {
+        build: {
+          docs: {
+            title: 'Docs site',
+            files: ['mkdocs.{yml,yaml}', 'docs/**/*.md'],
+            content: 'site_name',
+          },
+        },
+      },
+    });
+    const reads = picomatch([...ruleset.contentGlobs], { dot: true });
+    const directories = [
+      '',
+      'charts/svc/',
+      'charts/svc/templates/',
+      '.github/workflows/',
+      '.gitlab/ci/',
+      'deploy/k8s/overlays/prod/',
+      'migrations/',
+      'db/migrations/versions/',
+      'src/',
+      'infra/',
+      'docs/',
+      'docs/runbooks/',
+      'scripts/',
+      'cloudformation/',
+      'node_modules/pkg/',
+    ];
+    const basenames = [
+      'values.yaml',
+      'values-prod.yaml',
+      'values.schema.json',
+      'Chart.yaml',
+      'ci.yml',
+      '.gitlab-ci.yml',
+      'package.json',
+      'main.tf',
+      '001_init.sql',
+      '20240101_init.ts',
+      'index.ts',
+      'a.test.ts',
+      'README.md',
+      'RUNBOOK.md',
+      'Dockerfile',
+      'api.Dockerfile',
+      'go.mod',
+      'requirements-dev.txt',
+      'pyproject.toml',
+      'app.yaml',
+      'serverless.yml',
+      'x.template.json',
+      'hpa.yaml',
+      'Jenkinsfile',
+      'Jenkinsfile.deploy',
+      'rollback.sh',
+      'mkdocs.yml',
+      'fly.toml',
+      'dashboard.json',
+      'alerts.yaml',
+    ];
+    for (const directory of directories) {
+      for (const basename of basenames) {
+        const path = `${directory}${basename}`;
+        expect([path, ruleset.needsContent(path)]).toEqual([path, reads(path)]);
+      }
+    }
   });
 
   it('gives the same hash for the same configuration and a new one when it changes', () => {

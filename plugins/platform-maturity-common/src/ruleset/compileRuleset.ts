@@ -12,7 +12,7 @@ import {
   DEFAULT_REMEDIATION_TEMPLATE,
 } from '../checks/defaults';
 import type { CheckImplementation } from '../engine/checkTypes';
-import { compileGlobs, matchesAny } from '../engine/globs';
+import { pathMatcher } from '../engine/globs';
 import { Hasher, stableStringify } from '../engine/hash';
 import { DEFAULT_LEVELS } from '../levels';
 import type { CheckDefinition, LevelDefinition, Waiver } from '../types';
@@ -313,7 +313,6 @@ export function compileRuleset(
   const contentGlobs = [
     ...new Set(checks.flatMap(c => c.implementation.reads ?? [])),
   ];
-  const compiledContentGlobs = compileGlobs(contentGlobs);
   const kindLists = checks.map(c => kindsOf(c.definition.appliesTo));
   const kinds = kindLists.every(k => k !== undefined)
     ? [...new Set(kindLists.flat() as string[])].sort()
@@ -346,7 +345,9 @@ export function compileRuleset(
     allowEntityWaivers,
     contentGlobs,
     kinds,
-    needsContent: path => matchesAny(path, compiledContentGlobs),
+    // Called for every path of every repository tree read: a lookup by the path's keys rather
+    // than a test of every glob.
+    needsContent: pathMatcher(contentGlobs),
     isInScope: entity => checks.some(c => c.appliesTo(entity)),
   };
 }
