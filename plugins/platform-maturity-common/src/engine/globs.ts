@@ -181,14 +181,35 @@ function compileOne(glob: string): CompiledGlob {
 }
 
 /**
- * The characters of a text as a set of 32 classes (a character's class is its code modulo 32, the
- * bit that `1 << code` sets): a text can only contain another when its mask has every bit of the
- * other's.
+ * The class bit of each ASCII character, for {@link charMask}: a letter of either case has a bit
+ * of its own, so that the letters of a glob's literal text rule out most paths; digits, `.`, `/`,
+ * `-` and `_`, and the other ASCII characters share a bit each, and characters beyond ASCII have
+ * {@link NON_ASCII}.
+ */
+const CLASS_BITS = Int32Array.from({ length: 128 }, (_, c) => {
+  const lower = c | 32;
+  if (lower >= 97 && lower <= 122) {
+    return 1 << (lower - 97);
+  }
+  if (c >= 48 && c <= 57) {
+    return 1 << 26;
+  }
+  if (c === 46 /* . */ || c === 47 /* / */) {
+    return 1 << (c - 46 + 27);
+  }
+  return c === 45 /* - */ || c === 95 /* _ */ ? 1 << 29 : 1 << 30;
+});
+const NON_ASCII = 1 << 31;
+
+/**
+ * The characters of a text as a set of 32 classes (see `CLASS_BITS`): a text can only contain
+ * another when its mask has every bit of the other's.
  */
 export function charMask(text: string): number {
   let mask = 0;
   for (let i = 0; i < text.length; i++) {
-    mask |= 1 << text.charCodeAt(i);
+    const c = text.charCodeAt(i);
+    mask |= c < 128 ? CLASS_BITS[c] : NON_ASCII;
   }
   return mask;
 }
@@ -270,6 +291,8 @@ export interface GlobList {
   readonly strings: ReadonlySet<string>;
   /** By slot: whether every glob of that list is one of this list's (see {@link covers}). */
   readonly covered: Array<boolean | undefined>;
+  /** The list's {@link pathMatcher}, made when first needed. */
+  matcher?: (path: string) => boolean;
 }
 
 const listsByString = new Map<string, GlobList>();
@@ -355,9 +378,12 @@ function compileList(globs: string | readonly string[]): GlobList {
  * few globs that no key narrows.
  */
 export function pathMatcher(
-  globs: string | readonly string[],
+  globs: string | readonly string[] | GlobList,
 ): (path: string) => boolean {
-  const list = globList(globs);
+  const list =
+    typeof globs === 'string' || Array.isArray(globs)
+      ? globList(globs)
+      : (globs as GlobList);
   const tables = [BASENAME, SUFFIX, EXTENSION].map(
     () => new Map<number, CompiledGlob[]>(),
   );
@@ -392,6 +418,12 @@ export function pathMatcher(
       matchesAny(path, scans)
     );
   };
+}
+
+/** Whether a path matches any glob of the list: {@link matchesAny} by the list's keys. */
+export function listMatches(list: GlobList, path: string): boolean {
+  list.matcher ??= pathMatcher(list);
+  return list.matcher(path);
 }
 
 /**
@@ -690,13 +722,13 @@ export class PathIndex {
           dots++;
         }
         h = Math.imul(h ^ c, 0x01000193);
-        chars |= 1 << c;
+        chars |= c < 128 ? CLASS_BITS[c] : NON_ASCII;
       }
       prepend(basenames, h | 0, i);
       for (; j >= 0; j--) {
         const c = path.charCodeAt(j);
         h = Math.imul(h ^ c, 0x01000193);
-        chars |= 1 << c;
+        chars |= c < 128 ? CLASS_BITS[c] : NON_ASCII;
       }
       buffer[BLOOM_WORDS + i] = h;
       buffer[masks + i] = chars;

@@ -1,6 +1,6 @@
 import type { RepositorySnapshot } from '../types';
 import type { FileMatch, RepositoryView } from './checkTypes';
-import { GlobList, PathIndex, covers, globList, matchesAny } from './globs';
+import { GlobList, PathIndex, covers, globList, listMatches } from './globs';
 import type { Hasher } from './hash';
 import { sortStrings } from './hash';
 
@@ -259,7 +259,7 @@ export class RepositoryAccess {
 }
 
 function assertReadable(path: string, allowed: GlobList) {
-  if (!matchesAny(path, allowed.globs)) {
+  if (!listMatches(allowed, path)) {
     throw new Error(
       `the check read '${path}', which is not among the files it declares in 'reads'`,
     );
