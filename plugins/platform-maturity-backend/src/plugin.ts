@@ -47,6 +47,7 @@ export const platformMaturityPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         urlReader: coreServices.urlReader,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         // Alpha services without a default on the ref; `createBackend()` of
         // @backstage/backend-defaults 0.18 (which backend-plugin-api 1.10 goes with) and
@@ -84,13 +85,28 @@ export const platformMaturityPlugin = createBackendPlugin({
           }),
         });
 
+        // A run in progress when the backend stops ends before its next page and is recorded as
+        // failed, while the database is still open: the scheduler's own signal aborts only when
+        // the root services shut down, at the same time as the database connections close.
+        const stopping = new AbortController();
+        let running: Promise<unknown> = Promise.resolve();
+        deps.lifecycle.addShutdownHook(async () => {
+          stopping.abort();
+          await running;
+        });
+
         // `scope: 'global'` makes replicas sharing a database run each tick once between them.
         await deps.scheduler.scheduleTask({
           id: 'platform-maturity-evaluate-catalog',
           ...settings.schedule,
           scope: 'global',
-          fn: async () => {
-            await evaluator.runAll();
+          // The scheduler's signal aborts at the task's timeout.
+          fn: async signal => {
+            const run = evaluator.runAll({
+              signal: AbortSignal.any([signal, stopping.signal]),
+            });
+            running = run.catch(() => undefined);
+            await run;
           },
         });
 

@@ -219,4 +219,25 @@ describe('CatalogEvaluator', () => {
       expect(fourth).toMatchObject({ evaluated: 4, skipped: 0 });
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'stops an aborted run, records it as failed and removes nothing, on %p',
+    async databaseId => {
+      const { store, make } = await setUp(databaseId);
+      await make().runAll();
+
+      const controller = new AbortController();
+      controller.abort();
+      await expect(
+        make({}, []).runAll({ signal: controller.signal }),
+      ).rejects.toThrow(/abort/i);
+      expect(await store.getLatestRun()).toMatchObject({
+        status: 'failed',
+        removed: 0,
+      });
+      expect(
+        await store.getScorecard('component:default/orders'),
+      ).toBeDefined();
+    },
+  );
 });

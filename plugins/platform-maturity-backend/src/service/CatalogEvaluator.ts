@@ -151,15 +151,22 @@ export class CatalogEvaluator {
       options.instrumentation ?? createRunInstrumentation({});
   }
 
-  /** Evaluates the whole catalog once and records the run. */
-  async runAll(now: () => Date = () => new Date()): Promise<RunStats> {
+  /**
+   * Evaluates the whole catalog once and records the run. When `signal` aborts (the scheduler's
+   * timeout, or the backend shutting down), the run stops before its next page and is recorded as
+   * failed, without removing anything.
+   */
+  async runAll(
+    options: { signal?: AbortSignal; now?: () => Date } = {},
+  ): Promise<RunStats> {
+    const { signal, now = () => new Date() } = options;
     return this.instrumentation.measureRun(async (stats, span) => {
       const runId = await this.store.startRun({
         startedAt: now(),
         rulesetHash: this.ruleset.rulesetHash,
       });
       span.setAttribute('platform_maturity.run.id', runId);
-      return this.evaluateCatalog(runId, stats, now);
+      return this.evaluateCatalog(runId, stats, now, signal);
     });
   }
 
@@ -168,6 +175,7 @@ export class CatalogEvaluator {
     runId: number,
     stats: RunStats,
     now: () => Date,
+    signal: AbortSignal | undefined,
   ): Promise<RunStats> {
     let saving: Promise<void> = Promise.resolve();
     try {
@@ -190,6 +198,7 @@ export class CatalogEvaluator {
         { filter, pageSize: PAGE_SIZE },
         { credentials },
       )) {
+        signal?.throwIfAborted();
         const entities = page.filter(e => this.ruleset.isInScope(e));
         const skipKeys = await this.store.getSkipKeys(
           entities.map(e => stringifyEntityRef(e)),
@@ -227,6 +236,7 @@ export class CatalogEvaluator {
         saving.catch(() => undefined);
       }
       await saving;
+      signal?.throwIfAborted();
       await markSeen(true);
       stats.removed = await this.store.removeUnseen(runId);
       await this.store.pruneHistory(
