@@ -1,15 +1,15 @@
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { isMap, isSeq, parseDocument } from 'yaml';
-import { readGoldenPathConfig } from '../config';
-import { guessServiceName } from '../lib/catalogInfo';
 import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
   filesOutputSchema,
+  goldenPathPolicy,
+  portInput,
+  requiredServiceName,
+  serviceNameInputSchema,
   validateImage,
-  validateServiceName,
 } from '../lib/inputs';
 import { GITLAB_CI_FILE, planPipelineJobs } from '../lib/pipelines';
 import {
@@ -458,9 +458,7 @@ function mergeDependabot(existing: string, ours: string) {
  * @public
  */
 export function createBuildAddAction(options: BuildAddActionOptions = {}) {
-  const policy = options.config
-    ? readGoldenPathConfig(options.config).policy
-    : undefined;
+  const policy = goldenPathPolicy(options.config);
 
   return createTemplateAction({
     id: 'paved:build:add',
@@ -470,13 +468,9 @@ export function createBuildAddAction(options: BuildAddActionOptions = {}) {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The service name; default the name in package.json, pyproject.toml or go.mod',
-            ),
+        name: serviceNameInputSchema(
+          'The service name; default the name in package.json, pyproject.toml or go.mod',
+        ),
         stack: z =>
           z
             .enum(STACKS)
@@ -549,21 +543,12 @@ export function createBuildAddAction(options: BuildAddActionOptions = {}) {
         input.ciProvider,
         policy?.allowedCiProviders,
       );
-      const nameInput = input.name ?? (await guessServiceName(files));
-      if (nameInput === undefined) {
-        throw new InputError(
-          "Input 'name' is required: no package.json, pyproject.toml or go.mod names the service",
-        );
-      }
-      const name = validateServiceName(nameInput, {
-        pattern: policy?.namePattern,
-      });
-      const port = input.port ?? 8080;
-      if (port < 1 || port > 65535) {
-        throw new InputError(
-          `Invalid input 'port': ${port} is not a port number (1-65535)`,
-        );
-      }
+      const name = await requiredServiceName(
+        files,
+        input.name,
+        policy?.namePattern,
+      );
+      const port = portInput(input.port);
       let image: string;
       if (input.image !== undefined) {
         image = validateImage(input.image);

@@ -10,7 +10,6 @@ import {
   YAMLMap,
   YAMLSeq,
 } from 'yaml';
-import { readGoldenPathConfig } from '../config';
 import { serviceComponent } from '../lib/catalogInfo';
 import {
   deploymentContainers,
@@ -27,6 +26,9 @@ import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
   filesOutputSchema,
+  goldenPathPolicy,
+  serviceNameInput,
+  serviceNameInputSchema,
   validateServiceName,
 } from '../lib/inputs';
 import { MergeConflict, WorkspaceFiles } from '../lib/workspace';
@@ -788,9 +790,7 @@ type Target = 'helm' | 'kustomize' | 'manifests' | 'existing';
 export function createCapacityAddAction(
   options: CapacityAddActionOptions = {},
 ) {
-  const namePattern = options.config
-    ? readGoldenPathConfig(options.config).policy.namePattern
-    : undefined;
+  const policy = goldenPathPolicy(options.config);
 
   return createTemplateAction({
     id: 'paved:capacity:add',
@@ -800,13 +800,9 @@ export function createCapacityAddAction(
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The service (its chart and Deployment name); default the only Component in catalog-info.yaml, else the name in package.json, pyproject.toml or go.mod',
-            ),
+        name: serviceNameInputSchema(
+          'The service (its chart and Deployment name); default the only Component in catalog-info.yaml, else the name in package.json, pyproject.toml or go.mod',
+        ),
         minReplicas: z =>
           z
             .number()
@@ -913,9 +909,8 @@ export function createCapacityAddAction(
       };
       const { serviceName } = await serviceComponent(files, input.name);
       const name =
-        input.name !== undefined
-          ? validateServiceName(input.name, { pattern: namePattern })
-          : validateServiceName(serviceName);
+        serviceNameInput(input.name, policy?.namePattern) ??
+        validateServiceName(serviceName);
 
       let target: Target;
       const chart = await findHelmChart(files, name);

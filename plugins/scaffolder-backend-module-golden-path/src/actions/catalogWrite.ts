@@ -2,7 +2,6 @@ import { makeValidator } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { readGoldenPathConfig } from '../config';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
@@ -20,9 +19,11 @@ import {
 import {
   commonInputSchema,
   filesOutputSchema,
+  goldenPathPolicy,
   ownerRefInput,
+  serviceNameInput,
+  serviceNameInputSchema,
   systemRefInput,
-  validateServiceName,
 } from '../lib/inputs';
 import { oneOf } from '../lib/stacks';
 import { WorkspaceFiles } from '../lib/workspace';
@@ -149,9 +150,7 @@ function setOwnership(
 export function createCatalogWriteAction(
   options: CatalogWriteActionOptions = {},
 ) {
-  const namePattern = options.config
-    ? readGoldenPathConfig(options.config).policy.namePattern
-    : undefined;
+  const policy = goldenPathPolicy(options.config);
 
   return createTemplateAction({
     id: 'paved:catalog:write',
@@ -161,13 +160,9 @@ export function createCatalogWriteAction(
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The Component name; default the only Component of an existing catalog-info.yaml, else the name in package.json, pyproject.toml or go.mod',
-            ),
+        name: serviceNameInputSchema(
+          'The Component name; default the only Component of an existing catalog-info.yaml, else the name in package.json, pyproject.toml or go.mod',
+        ),
         owner: z =>
           z
             .string()
@@ -311,14 +306,9 @@ export function createCatalogWriteAction(
       const files = WorkspaceFiles.forAction(ctx);
 
       // Validate every input before planning anything.
-      const name =
-        input.name !== undefined
-          ? validateServiceName(input.name, { pattern: namePattern })
-          : undefined;
-      const owner =
-        input.owner !== undefined ? ownerRefInput(input.owner) : undefined;
-      const system =
-        input.system !== undefined ? systemRefInput(input.system) : undefined;
+      const name = serviceNameInput(input.name, policy?.namePattern);
+      const owner = ownerRefInput(input.owner);
+      const system = systemRefInput(input.system);
       const lifecycle =
         input.lifecycle !== undefined
           ? simpleValue('lifecycle', input.lifecycle)

@@ -2,7 +2,6 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
-import { readGoldenPathConfig } from '../config';
 import {
   planCatalogInfo,
   serviceComponent,
@@ -23,9 +22,11 @@ import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
   filesOutputSchema,
+  goldenPathPolicy,
   ownerRefInput,
+  serviceNameInput,
+  serviceNameInputSchema,
   systemRefInput,
-  validateServiceName,
 } from '../lib/inputs';
 import { GITLAB_CI_FILE, planPipelineJobs } from '../lib/pipelines';
 import {
@@ -626,9 +627,7 @@ function secretInput(
  * @public
  */
 export function createDataAddAction(options: DataAddActionOptions = {}) {
-  const policy = options.config
-    ? readGoldenPathConfig(options.config).policy
-    : undefined;
+  const policy = goldenPathPolicy(options.config);
 
   return createTemplateAction({
     id: 'paved:data:add',
@@ -638,13 +637,7 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The service (its Component in catalog-info.yaml); default the only Component there, else the name in package.json, pyproject.toml or go.mod',
-            ),
+        name: serviceNameInputSchema(),
         database: z =>
           z
             .string()
@@ -723,19 +716,14 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
       const files = WorkspaceFiles.forAction(ctx);
 
       // Every input is validated before anything is planned.
-      const name =
-        input.name !== undefined
-          ? validateServiceName(input.name, { pattern: policy?.namePattern })
-          : undefined;
+      const name = serviceNameInput(input.name, policy?.namePattern);
       const stack = await resolveStack(
         files,
         input.stack,
         policy?.allowedStacks,
       );
-      const ownerInput =
-        input.owner !== undefined ? ownerRefInput(input.owner) : undefined;
-      const systemInput =
-        input.system !== undefined ? systemRefInput(input.system) : undefined;
+      const ownerInput = ownerRefInput(input.owner);
+      const systemInput = systemRefInput(input.system);
       const { component, serviceName } = await serviceComponent(files, name);
       const database = validateEntityName(
         'database',

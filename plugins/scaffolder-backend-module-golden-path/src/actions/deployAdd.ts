@@ -2,11 +2,9 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { parseDocument } from 'yaml';
-import { readGoldenPathConfig } from '../config';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
-  guessServiceName,
   planCatalogInfo,
 } from '../lib/catalogInfo';
 import { addNpmDependencies } from '../lib/dependencyManifests';
@@ -14,6 +12,10 @@ import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
   filesOutputSchema,
+  goldenPathPolicy,
+  portInput,
+  requiredServiceName,
+  serviceNameInputSchema,
   validateImage,
   validateServiceName,
 } from '../lib/inputs';
@@ -636,9 +638,7 @@ function json(value: unknown): string {
  * @public
  */
 export function createDeployAddAction(options: DeployAddActionOptions = {}) {
-  const policy = options.config
-    ? readGoldenPathConfig(options.config).policy
-    : undefined;
+  const policy = goldenPathPolicy(options.config);
 
   return createTemplateAction({
     id: 'paved:deploy:add',
@@ -648,13 +648,9 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The service name (release, Deployment and chart name); default the name in package.json, pyproject.toml or go.mod',
-            ),
+        name: serviceNameInputSchema(
+          'The service name (release, Deployment and chart name); default the name in package.json, pyproject.toml or go.mod',
+        ),
         method: z =>
           z
             .enum(METHODS)
@@ -740,24 +736,15 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
         input.stack !== undefined
           ? oneOf('stack', input.stack, policy?.allowedStacks ?? STACKS)
           : await detectStack(files);
-      const nameInput = input.name ?? (await guessServiceName(files));
-      if (nameInput === undefined) {
-        throw new InputError(
-          "Input 'name' is required: no package.json, pyproject.toml or go.mod names the service",
-        );
-      }
-      const name = validateServiceName(nameInput, {
-        pattern: policy?.namePattern,
-      });
+      const name = await requiredServiceName(
+        files,
+        input.name,
+        policy?.namePattern,
+      );
       const namespace = validateServiceName(input.namespace ?? name, {
         inputName: 'namespace',
       });
-      const port = input.port ?? 8080;
-      if (port < 1 || port > 65535) {
-        throw new InputError(
-          `Invalid input 'port': ${port} is not a port number (1-65535)`,
-        );
-      }
+      const port = portInput(input.port);
       const versioning = oneOf(
         'versioning',
         input.versioning ??

@@ -1,4 +1,3 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
@@ -6,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from '../config';
+import { safeChildPath } from '../lib/workspace';
 import { examples } from './fetchLocal.examples';
 
 /**
@@ -126,14 +126,7 @@ export function createFetchLocalAction(options: FetchLocalActionOptions) {
       const inner = stat.isDirectory() ? rest : rest.slice(0, -1);
 
       const targetPath = ctx.input.targetPath || '.';
-      let target: string;
-      try {
-        target = resolveSafeChildPath(ctx.workspacePath, targetPath);
-      } catch {
-        throw new InputError(
-          `Invalid input 'targetPath': '${targetPath}' is outside the workspace`,
-        );
-      }
+      const target = safeChildPath(ctx.workspacePath, 'targetPath', targetPath);
       // A symbolic link is copied only when it resolves inside the repository.
       const insideRepository = async (source: string) => {
         if (!(await fs.promises.lstat(source)).isSymbolicLink()) {

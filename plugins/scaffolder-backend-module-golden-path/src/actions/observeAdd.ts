@@ -3,7 +3,6 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { readGoldenPathConfig } from '../config';
 import { planCatalogInfo, serviceComponent } from '../lib/catalogInfo';
 import {
   addGoRequirements,
@@ -15,7 +14,9 @@ import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
   filesOutputSchema,
-  validateServiceName,
+  goldenPathPolicy,
+  serviceNameInput,
+  serviceNameInputSchema,
 } from '../lib/inputs';
 import { resolveStack, Stack } from '../lib/stacks';
 import { WorkspaceFiles } from '../lib/workspace';
@@ -448,9 +449,7 @@ function dashboardUrlInput(value: string): string {
  * @public
  */
 export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
-  const policy = options.config
-    ? readGoldenPathConfig(options.config).policy
-    : undefined;
+  const policy = goldenPathPolicy(options.config);
 
   return createTemplateAction({
     id: 'paved:observe:add',
@@ -460,13 +459,7 @@ export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
     supportsDryRun: true,
     schema: {
       input: {
-        name: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'The service (its Component in catalog-info.yaml); default the only Component there, else the name in package.json, pyproject.toml or go.mod',
-            ),
+        name: serviceNameInputSchema(),
         stack: z =>
           z
             .string()
@@ -520,10 +513,7 @@ export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
       const files = WorkspaceFiles.forAction(ctx);
 
       // Every input is validated before anything is planned.
-      const name =
-        input.name !== undefined
-          ? validateServiceName(input.name, { pattern: policy?.namePattern })
-          : undefined;
+      const name = serviceNameInput(input.name, policy?.namePattern);
       const stack = await resolveStack(
         files,
         input.stack,

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import yaml from 'yaml';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from '../config';
+import { safeChildPath } from '../lib/workspace';
 import { examples } from './publishLocal.examples';
 
 /**
@@ -291,14 +292,11 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
         );
       }
       const sourcePath = ctx.input.sourcePath || '.';
-      let sourceRoot: string;
-      try {
-        sourceRoot = resolveSafeChildPath(ctx.workspacePath, sourcePath);
-      } catch {
-        throw new InputError(
-          `Invalid input 'sourcePath': '${sourcePath}' is outside the workspace`,
-        );
-      }
+      const sourceRoot = safeChildPath(
+        ctx.workspacePath,
+        'sourcePath',
+        sourcePath,
+      );
       const sourceStat = await fs.promises
         .stat(sourceRoot)
         .catch(() => undefined);

@@ -1,7 +1,28 @@
+import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { z as zImpl } from 'zod/v3';
-import { DEFAULT_NAME_PATTERN, MAX_NAME_LENGTH } from '../config';
-import { normalizeEntityRef } from './catalogInfo';
+import {
+  DEFAULT_NAME_PATTERN,
+  GoldenPathConfig,
+  MAX_NAME_LENGTH,
+  readGoldenPathConfig,
+} from '../config';
+import { guessServiceName, normalizeEntityRef } from './catalogInfo';
+import type { WorkspaceFiles } from './workspace';
+
+/**
+ * The `goldenPath.policy` an action applies: read and validated from the
+ * root config when the action has one, else `undefined` (everything allowed,
+ * the default naming rule).
+ *
+ * @throws InputError naming the key when the configuration is invalid
+ * @internal
+ */
+export function goldenPathPolicy(
+  config: Config | undefined,
+): GoldenPathConfig['policy'] | undefined {
+  return config ? readGoldenPathConfig(config).policy : undefined;
+}
 
 /**
  * Checks a service name against the naming rule.
@@ -31,6 +52,61 @@ export function validateServiceName(
     );
   }
   return value;
+}
+
+/**
+ * The `name` input when given, checked against the naming rule.
+ *
+ * @param value - the input, `undefined` when absent
+ * @param pattern - `goldenPath.policy.namePattern` (default {@link DEFAULT_NAME_PATTERN})
+ * @returns the name, or `undefined` when the input is absent
+ * @throws InputError naming the input and the rule
+ * @internal
+ */
+export function serviceNameInput(
+  value: string | undefined,
+  pattern?: RegExp,
+): string | undefined {
+  return value !== undefined
+    ? validateServiceName(value, { pattern })
+    : undefined;
+}
+
+/**
+ * The `name` input, else the name the repository gives the service (see
+ * `guessServiceName`), checked against the naming rule.
+ *
+ * @throws InputError when neither names the service, or the name breaks the rule
+ * @internal
+ */
+export async function requiredServiceName(
+  files: WorkspaceFiles,
+  value: string | undefined,
+  pattern?: RegExp,
+): Promise<string> {
+  const name = value ?? (await guessServiceName(files));
+  if (name === undefined) {
+    throw new InputError(
+      "Input 'name' is required: no package.json, pyproject.toml or go.mod names the service",
+    );
+  }
+  return validateServiceName(name, { pattern });
+}
+
+/**
+ * The `port` input, default 8080.
+ *
+ * @throws InputError naming the input when it is not a port number
+ * @internal
+ */
+export function portInput(value: number | undefined): number {
+  const port = value ?? 8080;
+  if (port < 1 || port > 65535) {
+    throw new InputError(
+      `Invalid input 'port': ${port} is not a port number (1-65535)`,
+    );
+  }
+  return port;
 }
 
 /**
@@ -89,6 +165,20 @@ export const commonInputSchema = {
 };
 
 /**
+ * The optional `name` input schema of the capability actions, in the
+ * scaffolder's zod-callback form.
+ *
+ * @param description - what the name names and where its default comes from;
+ *   by default the service's Component in catalog-info.yaml
+ * @internal
+ */
+export function serviceNameInputSchema(
+  description = 'The service (its Component in catalog-info.yaml); default the only Component there, else the name in package.json, pyproject.toml or go.mod',
+) {
+  return (z: typeof zImpl) => z.string().optional().describe(description);
+}
+
+/**
  * The `files` output every golden-path action has: what happened to each
  * file (see `FileResult`).
  *
@@ -118,25 +208,31 @@ export const filesOutputSchema = {
 /**
  * The `owner` input as a full ref: a Group (the default kind) or a User.
  *
+ * @returns the ref, or `undefined` when the input is absent
  * @throws InputError naming the input when the ref is malformed or of another kind
  * @internal
  */
-export function ownerRefInput(value: string): string {
-  return normalizeEntityRef('owner', value, {
-    defaultKind: 'group',
-    allowedKinds: ['group', 'user'],
-  });
+export function ownerRefInput(value: string | undefined): string | undefined {
+  return value !== undefined
+    ? normalizeEntityRef('owner', value, {
+        defaultKind: 'group',
+        allowedKinds: ['group', 'user'],
+      })
+    : undefined;
 }
 
 /**
  * The `system` input as a full System ref.
  *
+ * @returns the ref, or `undefined` when the input is absent
  * @throws InputError naming the input when the ref is malformed or of another kind
  * @internal
  */
-export function systemRefInput(value: string): string {
-  return normalizeEntityRef('system', value, {
-    defaultKind: 'system',
-    allowedKinds: ['system'],
-  });
+export function systemRefInput(value: string | undefined): string | undefined {
+  return value !== undefined
+    ? normalizeEntityRef('system', value, {
+        defaultKind: 'system',
+        allowedKinds: ['system'],
+      })
+    : undefined;
 }

@@ -342,7 +342,22 @@ export class WorkspaceFiles {
   }
 }
 
-function safeChildPath(base: string, inputName: string, relPath: string) {
+/**
+ * Resolves a path input under a base directory, rejecting paths that escape it
+ * (`../`, absolute paths, symbolic links out).
+ *
+ * @param base - the directory the path must stay in (the workspace)
+ * @param inputName - the action input the path came from, named in the error
+ * @param relPath - the path relative to `base`
+ * @returns the absolute path
+ * @throws InputError naming `inputName` when the path escapes
+ * @internal
+ */
+export function safeChildPath(
+  base: string,
+  inputName: string,
+  relPath: string,
+): string {
   try {
     return resolveSafeChildPath(base, relPath);
   } catch (error) {
