@@ -6,19 +6,18 @@ import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import yaml from 'yaml';
-import { writeFiles } from './__testUtils__/pavedRepository';
+import { ORGANISATION, writeFiles } from './__testUtils__/pavedRepository';
+import { runAction } from './__testUtils__/runAction';
 import {
   directoryContents,
   dryRun,
   DryRunResult,
-  ORGANISATION,
   startScaffolder,
   stepLog,
 } from './__testUtils__/scaffolderBackend';
@@ -29,14 +28,24 @@ jest.setTimeout(180_000);
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
 
-function template(name: string) {
+/**
+ * Starts a backend with the real scaffolder (see `startScaffolder`) and dry-runs a template of
+ * templates/ with the values of its form, the template and its skeleton uploaded as the template
+ * editor does.
+ */
+async function dryRunTemplate(
+  name: string,
+  values: Record<string, unknown>,
+  backend: Parameters<typeof startScaffolder>[0] = {},
+): Promise<DryRunResult> {
+  const { server } = await startScaffolder(backend);
   const dir = path.join(TEMPLATES, name);
-  return {
-    entity: yaml.parse(
-      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8'),
-    ),
-    contents: directoryContents(dir),
-  };
+  return dryRun(
+    server,
+    yaml.parse(fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8')),
+    values,
+    directoryContents(dir),
+  );
 }
 
 /** The entities of the produced catalog-info.yaml, validated as the catalog validates them. */
@@ -132,14 +141,11 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
 
   describe('typescript-service', () => {
     it('creates a service that reaches the top level and publishes it locally (dry run: nothing written)', async () => {
-      const { server } = await startScaffolder({ config: localConfig() });
-      const { entity, contents } = template('typescript-service');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'typescript-service',
         // The form keeps the RepoUrlPicker's partial value after the local target is chosen.
         { ...newService, publishTarget: 'local', repoUrl: 'github.com?' },
-        contents,
+        { config: localConfig() },
       );
       expect(result.body.error).toBeUndefined();
       expect(result.status).toBe(200);
@@ -226,17 +232,14 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
     });
 
     it('publishes to GitHub and registers the entity when the target is the SCM', async () => {
-      const { server } = await startScaffolder({ features: [githubModule] });
-      const { entity, contents } = template('typescript-service');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'typescript-service',
         {
           ...newService,
           publishTarget: 'scm',
           repoUrl: 'github.com?owner=acme&repo=orders',
         },
-        contents,
+        { features: [githubModule] },
       );
       expect(result.body.error).toBeUndefined();
       expectTopLevel(result);
@@ -260,18 +263,15 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
     });
 
     it('stops at the policy check, listing every violation, before anything is written', async () => {
-      const { server } = await startScaffolder({ config: localConfig() });
-      const { entity, contents } = template('typescript-service');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'typescript-service',
         {
           ...newService,
           owner: 'group:default/nobody',
           system: 'system:default/nowhere',
           publishTarget: 'local',
         },
-        contents,
+        { config: localConfig() },
       );
       expect(result.status).toBe(400);
       expect(result.body.error.message).toBe(
@@ -286,14 +286,11 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
 
   describe('go-service', () => {
     it('creates a Go service that reaches the top level', async () => {
-      const { server } = await startScaffolder({ config: localConfig() });
-      const { entity, contents } = template('go-service');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'go-service',
         // The form keeps the RepoUrlPicker's partial value after the local target is chosen.
         { ...newService, publishTarget: 'local', repoUrl: 'github.com?' },
-        contents,
+        { config: localConfig() },
       );
       expect(result.body.error).toBeUndefined();
       expectTopLevel(result);
@@ -308,17 +305,14 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
     });
 
     it('uses the repository as the Go module path when publishing to GitHub', async () => {
-      const { server } = await startScaffolder({ features: [githubModule] });
-      const { entity, contents } = template('go-service');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'go-service',
         {
           ...newService,
           publishTarget: 'scm',
           repoUrl: 'github.com?owner=acme&repo=orders',
         },
-        contents,
+        { features: [githubModule] },
       );
       expect(result.body.error).toBeUndefined();
       expect(result.files['go.mod']).toMatch(
@@ -362,16 +356,14 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
     async function publishLegacy(): Promise<Entity> {
       const workspacePath = mockDir.resolve('legacy-workspace');
       writeFiles(workspacePath, LEGACY);
-      await createPublishLocalAction({
-        catalog: catalogServiceMock.mock({
-          addLocation: jest.fn(async () => ({} as any)),
+      await runAction(
+        createPublishLocalAction({
+          catalog: catalogServiceMock.mock({
+            addLocation: jest.fn(async () => ({} as any)),
+          }),
+          config: new ConfigReader(localConfig()),
         }),
-        config: new ConfigReader(localConfig()),
-      }).handler(
-        createMockActionContext({
-          input: { repoName: 'legacy' },
-          workspacePath,
-        }) as any,
+        { input: { repoName: 'legacy' }, workspacePath },
       );
       const catalogFile = path.join(root, 'legacy/catalog-info.yaml');
       // The entity as the catalog serves it after reading the file location.
@@ -386,14 +378,8 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
 
     it('retrofits every capability into a locally published service and commits it (dry run)', async () => {
       const legacy = await publishLegacy();
-      const { server } = await startScaffolder({
-        config: localConfig(),
-        entities: [...ORGANISATION, legacy],
-      });
-      const { entity, contents } = template('add-capabilities');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'add-capabilities',
         {
           entity: 'component:default/legacy',
           capabilities: [
@@ -408,7 +394,10 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
           pagerDutyServiceId: 'PX9Z8Y7',
           publishTarget: 'local',
         },
-        contents,
+        {
+          config: localConfig(),
+          entities: [...ORGANISATION, legacy],
+        },
       );
       expect(result.body.error).toBeUndefined();
       expectTopLevel(result);
@@ -439,21 +428,18 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
 
     it('runs with the values a Fix link prefills (entity and one capability)', async () => {
       const legacy = await publishLegacy();
-      const { server } = await startScaffolder({
-        config: localConfig(),
-        entities: [...ORGANISATION, legacy],
-      });
-      const { entity, contents } = template('add-capabilities');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'add-capabilities',
         {
           entity: 'component:default/legacy',
           capabilities: ['observe'],
           pagerDutyServiceId: 'PX9Z8Y7',
           publishTarget: 'local',
         },
-        contents,
+        {
+          config: localConfig(),
+          entities: [...ORGANISATION, legacy],
+        },
       );
       expect(result.body.error).toBeUndefined();
       const verify = stepLog(result, 'verify').join('\n');
@@ -492,24 +478,23 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
           };
         },
       });
-      const { server } = await startScaffolder({
-        entities: [...ORGANISATION, legacy],
-        features: [githubModule, urlReader.factory],
-        config: {
-          integrations: { github: [{ host: 'github.com', token: 'a-token' }] },
-        },
-      });
-      const { entity, contents } = template('add-capabilities');
-      const result = await dryRun(
-        server,
-        entity,
+      const result = await dryRunTemplate(
+        'add-capabilities',
         {
           entity: 'component:default/legacy',
           capabilities: ['capacity', 'observe'],
           pagerDutyServiceId: 'PX9Z8Y7',
           publishTarget: 'scm',
         },
-        contents,
+        {
+          entities: [...ORGANISATION, legacy],
+          features: [githubModule, urlReader.factory],
+          config: {
+            integrations: {
+              github: [{ host: 'github.com', token: 'a-token' }],
+            },
+          },
+        },
       );
       expect(result.body.error).toBeUndefined();
       expect(read).toEqual(['https://github.com/acme/legacy/tree/main/']);

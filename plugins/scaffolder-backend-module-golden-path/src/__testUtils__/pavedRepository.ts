@@ -1,5 +1,23 @@
+import type { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs';
 import path from 'node:path';
+
+/** The organisation the golden paths are run against: a team and a system, as
+ * the catalog holds them. */
+export const ORGANISATION: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-orders', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'commerce', namespace: 'default' },
+    spec: { owner: 'group:default/team-orders' },
+  },
+];
 
 /**
  * The files of a hand-written service repository that meets every built-in check, independent

@@ -11,22 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import goldenPathModule from '../index';
-
-/** The organisation the golden paths are run against: a team and a system. */
-export const ORGANISATION: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-orders', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'System',
-    metadata: { name: 'commerce', namespace: 'default' },
-    spec: { owner: 'group:default/team-orders' },
-  },
-];
+import { ORGANISATION } from './pavedRepository';
 
 /**
  * Starts a backend with the real scaffolder plugin, this module and an in-memory catalog.

@@ -1,8 +1,7 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs';
 import yaml from 'yaml';
+import { actionWorkspace, fileChanges } from '../__testUtils__/runAction';
 import {
   capabilityStatuses,
   readTree,
@@ -20,35 +19,9 @@ const ALL_BUILD_CHECKS_PASS = {
 };
 
 describe('paved:build:add', () => {
-  const mockDir = createMockDirectory();
   const action = createBuildAddAction();
-
-  beforeEach(() => mockDir.clear());
-
-  async function run(input: Record<string, unknown>, action_ = action) {
-    const ctx = createMockActionContext({
-      workspacePath: mockDir.path,
-      input: input as any,
-    });
-    await action_.handler(ctx);
-    return ctx;
-  }
-
-  function read(path: string) {
-    return fs.readFileSync(mockDir.resolve(path), 'utf8');
-  }
-
-  function filesOutput(ctx: { output: jest.Mock | any }) {
-    const call = (ctx.output as jest.Mock).mock.calls.find(
-      c => c[0] === 'files',
-    );
-    return Object.fromEntries(
-      (call[1] as Array<{ path: string; change: string }>).map(f => [
-        f.path,
-        f.change,
-      ]),
-    );
-  }
+  const { mockDir, run, read, expectSecondRunChangesNothing } =
+    actionWorkspace(action);
 
   describe.each([
     ['node', 'github-actions'],
@@ -69,12 +42,12 @@ describe('paved:build:add', () => {
       expect(
         capabilityStatuses(await scoreWorkspace(mockDir.path), 'build'),
       ).toEqual(ALL_BUILD_CHECKS_PASS);
-      expect(first.output).toHaveBeenCalledWith('addedJobs', [
+      expect(first.ctx.output).toHaveBeenCalledWith('addedJobs', [
         'test',
         'build-image',
       ]);
       expect(
-        Object.values(filesOutput(first)).every(c => c === 'created'),
+        first.outputs.files.every((f: any) => f.change === 'created'),
       ).toBe(true);
 
       const tree = readTree(mockDir.path);
@@ -90,11 +63,7 @@ describe('paved:build:add', () => {
         /AS build[\s\S]*\nFROM [\s\S]*\nUSER (?!0|root)\S+/,
       );
 
-      const second = await run(input);
-      expect(
-        Object.values(filesOutput(second)).every(c => c === 'unchanged'),
-      ).toBe(true);
-      expect(readTree(mockDir.path)).toEqual(tree);
+      await expectSecondRunChangesNothing(input);
     });
   });
 
@@ -141,7 +110,7 @@ describe('paved:build:add', () => {
     });
 
     mockDir.clear();
-    const ctx = await run({
+    const { ctx } = await run({
       name: 'orders',
       stack: 'python',
       ciProvider: 'gitlab-ci',
@@ -178,9 +147,9 @@ jobs:
       'renovate.json': '{}\n',
     });
     const first = await run({});
-    expect(first.output).toHaveBeenCalledWith('stack', 'node');
-    expect(first.output).toHaveBeenCalledWith('addedJobs', ['build-image']);
-    expect(filesOutput(first)).toEqual({
+    expect(first.ctx.output).toHaveBeenCalledWith('stack', 'node');
+    expect(first.ctx.output).toHaveBeenCalledWith('addedJobs', ['build-image']);
+    expect(fileChanges(first.outputs.files)).toEqual({
       Dockerfile: 'skipped',
       '.dockerignore': 'updated',
       '.github/workflows/ci.yaml': 'created',
@@ -205,7 +174,7 @@ jobs:
 
     const tree = readTree(mockDir.path);
     const second = await run({});
-    expect(filesOutput(second)).toEqual({
+    expect(fileChanges(second.outputs.files)).toEqual({
       Dockerfile: 'skipped',
       '.dockerignore': 'unchanged',
       '.github/workflows/ci.yaml': 'unchanged',
@@ -224,9 +193,9 @@ lint:
   script: [golangci-lint run]
 `,
     });
-    const ctx = await run({ name: 'orders' });
+    const { ctx, outputs } = await run({ name: 'orders' });
     expect(ctx.output).toHaveBeenCalledWith('ciProvider', 'gitlab-ci');
-    expect(filesOutput(ctx)['.gitlab-ci.yml']).toBe('updated');
+    expect(fileChanges(outputs.files)['.gitlab-ci.yml']).toBe('updated');
     const text = read('.gitlab-ci.yml');
     expect(text).toContain('# Lint first.');
     const pipeline = yaml.parse(text);
@@ -272,7 +241,7 @@ lint:
       'package.json':
         '{\n  "name": "orders",\n  "scripts": {\n    "test": "echo \\"Error: no test specified\\" && exit 1"\n  }\n}\n',
     });
-    const ctx = await run({ dependencyUpdates: false });
+    const { outputs } = await run({ dependencyUpdates: false });
     expect(JSON.parse(read('package.json')).scripts.test).toBe('node --test');
     expect(read('test/smoke.test.mjs')).toContain(
       "import test from 'node:test'",
@@ -280,7 +249,7 @@ lint:
     expect(fs.existsSync(mockDir.resolve('.github/dependabot.yml'))).toBe(
       false,
     );
-    expect(filesOutput(ctx)['package.json']).toBe('updated');
+    expect(fileChanges(outputs.files)['package.json']).toBe('updated');
   });
 
   it('overwrites an unmergeable file only with overwrite: true', async () => {

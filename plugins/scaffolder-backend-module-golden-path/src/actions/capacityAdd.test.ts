@@ -1,12 +1,7 @@
-import {
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import fs from 'node:fs';
 import path from 'node:path';
 import yaml, { parseAllDocuments, parseDocument } from 'yaml';
+import { actionWorkspace } from '../__testUtils__/runAction';
 import {
   capabilityStatuses,
   readTree,
@@ -75,44 +70,14 @@ spec:
 jest.setTimeout(60_000);
 
 describe('paved:capacity:add', () => {
-  const mockDir = createMockDirectory();
   const action = createCapacityAddAction({ config: new ConfigReader({}) });
-
-  beforeEach(() => mockDir.clear());
-
-  async function run(
-    input: Record<string, unknown>,
-    act: { handler(ctx: any): Promise<void> } = action,
-  ) {
-    const ctx = createMockActionContext({
-      workspacePath: mockDir.path,
-      input: input as any,
-      logger: mockServices.logger.mock(),
-    });
-    await act.handler(ctx);
-    const outputs = Object.fromEntries(
-      (ctx.output as jest.Mock).mock.calls.map(([key, value]) => [key, value]),
-    );
-    return { ctx, outputs };
-  }
-
-  function read(file: string): string {
-    return fs.readFileSync(mockDir.resolve(file), 'utf8');
-  }
+  const { mockDir, run, read, expectSecondRunChangesNothing } =
+    actionWorkspace(action);
 
   function yamlOf(file: string): any {
     const doc = parseDocument(read(file));
     expect(doc.errors).toEqual([]);
     return doc.toJS();
-  }
-
-  async function expectSecondRunChangesNothing(input: Record<string, unknown>) {
-    const before = readTree(mockDir.path);
-    const { outputs } = await run(input);
-    expect(readTree(mockDir.path)).toEqual(before);
-    for (const file of outputs.files) {
-      expect(file).toEqual({ path: file.path, change: 'unchanged' });
-    }
   }
 
   it('writes an HPA and a resources patch under deploy/ when the service has no deployment', async () => {

@@ -1,8 +1,7 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs';
 import yaml, { parseAllDocuments } from 'yaml';
+import { actionWorkspace, runAction } from '../__testUtils__/runAction';
 import {
   capabilityStatuses,
   readTree,
@@ -28,28 +27,15 @@ spec:
 `;
 
 describe('paved:catalog:write', () => {
-  const mockDir = createMockDirectory();
   const action = createCatalogWriteAction();
-
-  beforeEach(() => mockDir.clear());
-
-  async function run(input: Record<string, unknown>) {
-    const ctx = createMockActionContext({
-      workspacePath: mockDir.path,
-      input: input as any,
-    });
-    await action.handler(ctx);
-    return ctx;
-  }
+  const { mockDir, run, read } = actionWorkspace(action);
 
   function entities(file = 'catalog-info.yaml') {
-    return parseAllDocuments(
-      fs.readFileSync(mockDir.resolve(file), 'utf8'),
-    ).map((d: any) => d.toJS());
+    return parseAllDocuments(read(file)).map((d: any) => d.toJS());
   }
 
   it('writes a complete catalog entry on an empty workspace that passes the as-code catalog checks', async () => {
-    const ctx = await run({
+    const { ctx } = await run({
       name: 'orders',
       owner: 'team-orders',
       system: 'commerce',
@@ -121,7 +107,7 @@ describe('paved:catalog:write', () => {
       resources: [{ name: 'orders-db' }],
     };
     const first = await run(input);
-    expect(first.output).toHaveBeenCalledWith(
+    expect(first.ctx.output).toHaveBeenCalledWith(
       'files',
       expect.arrayContaining([
         { path: 'catalog-info.yaml', change: 'updated' },
@@ -165,7 +151,7 @@ describe('paved:catalog:write', () => {
 
     const before = readTree(mockDir.path);
     const second = await run(input);
-    expect(second.output).toHaveBeenCalledWith('files', [
+    expect(second.ctx.output).toHaveBeenCalledWith('files', [
       { path: 'catalog-info.yaml', change: 'unchanged' },
       { path: 'infra/main.tf', change: 'unchanged' },
       { path: 'infra/variables.tf', change: 'unchanged' },
@@ -176,7 +162,7 @@ describe('paved:catalog:write', () => {
   });
 
   it('writes System, API and Resource entities related to the Component', async () => {
-    const ctx = await run({
+    const { ctx } = await run({
       name: 'orders',
       owner: 'user:jane',
       system: 'commerce',
@@ -230,7 +216,7 @@ describe('paved:catalog:write', () => {
 
   it('takes the name from the manifest and writes under the path input', async () => {
     mockDir.setContent({ 'svc/package.json': '{"name": "@acme/billing"}' });
-    const ctx = await run({ path: 'svc', owner: 'team-billing' });
+    const { ctx } = await run({ path: 'svc', owner: 'team-billing' });
     expect(entities('svc/catalog-info.yaml')[0].metadata.name).toBe('billing');
     expect(ctx.output).toHaveBeenCalledWith(
       'catalogInfoPath',
@@ -310,7 +296,7 @@ describe('paved:catalog:write', () => {
     await expect(run({ name: 'orders', owner: 'a' })).rejects.toThrow(
       'catalog-info.yaml is not valid YAML',
     );
-    const ctx = await run({
+    const { ctx } = await run({
       name: 'orders',
       owner: 'a',
       overwrite: true,
@@ -331,11 +317,7 @@ describe('paved:catalog:write', () => {
         goldenPath: { policy: { namePattern: '^svc-[a-z]+$' } },
       }),
     });
-    const ctx = createMockActionContext({
-      workspacePath: mockDir.path,
-      input: { name: 'orders', owner: 'a' } as any,
-    });
-    await expect(strict.handler(ctx)).rejects.toThrow(
+    await expect(run({ name: 'orders', owner: 'a' }, strict)).rejects.toThrow(
       "Invalid input 'name': 'orders' must match ^svc-[a-z]+$",
     );
   });
@@ -348,7 +330,7 @@ describe('paved:catalog:write', () => {
     };
 
     it('writes no Terraform with infrastructure: none', async () => {
-      const ctx = await run({ ...input, infrastructure: 'none' });
+      const { ctx } = await run({ ...input, infrastructure: 'none' });
       expect(ctx.output).toHaveBeenCalledWith('infrastructure', 'none');
       expect(ctx.output).toHaveBeenCalledWith('files', [
         { path: 'catalog-info.yaml', change: 'created' },
@@ -381,7 +363,7 @@ describe('paved:catalog:write', () => {
       'writes nothing next to %s, even with overwrite: true',
       async (_tool, repository) => {
         mockDir.setContent(repository);
-        const ctx = await run({ ...input, overwrite: true });
+        const { ctx } = await run({ ...input, overwrite: true });
         expect(ctx.output).toHaveBeenCalledWith('infrastructure', 'existing');
         expect(ctx.output).toHaveBeenCalledWith('files', [
           { path: 'catalog-info.yaml', change: 'created' },
@@ -400,17 +382,8 @@ describe('paved:catalog:write', () => {
 
     it('writes the same module whether paved:data:add runs before or after, and a second run changes nothing', async () => {
       const dataAdd = createDataAddAction();
-      const addDatabase = async () => {
-        const ctx = createMockActionContext({
-          workspacePath: mockDir.path,
-          input: {
-            name: 'orders',
-            stack: 'node',
-            owner: 'team-orders',
-          } as any,
-        });
-        await dataAdd.handler(ctx);
-      };
+      const addDatabase = () =>
+        run({ name: 'orders', stack: 'node', owner: 'team-orders' }, dataAdd);
 
       await run(input);
       const catalogFirst = readTree(mockDir.path);
@@ -420,10 +393,8 @@ describe('paved:catalog:write', () => {
         'Component:orders',
         'Resource:orders-db',
       ]);
-      const infraFiles = (ctx: typeof second) =>
-        (ctx.output as jest.Mock).mock.calls
-          .find(([name]) => name === 'files')![1]
-          .filter((f: any) => f.path.startsWith('infra/'));
+      const infraFiles = (result: typeof second) =>
+        result.outputs.files.filter((f: any) => f.path.startsWith('infra/'));
       expect(infraFiles(second).map((f: any) => f.change)).toEqual([
         'unchanged',
         'unchanged',
@@ -450,12 +421,11 @@ describe('paved:catalog:write', () => {
     });
 
     it('writes the module under the path input, and in a dry run', async () => {
-      const ctx = createMockActionContext({
+      const { ctx } = await runAction(action, {
         workspacePath: mockDir.path,
-        input: { ...input, path: 'svc' } as any,
+        input: { ...input, path: 'svc' },
         isDryRun: true,
       });
-      await action.handler(ctx);
       expect(ctx.output).toHaveBeenCalledWith('infrastructure', 'svc/infra');
       expect(
         fs.readFileSync(mockDir.resolve('svc/infra/main.tf'), 'utf8'),
@@ -468,10 +438,8 @@ describe('paved:catalog:write', () => {
     async (_description, example) => {
       const step = yaml.parse(example).steps[0];
       expect(step.action).toBe(action.id);
-      const ctx = await run(step.input);
-      const files = (ctx.output as jest.Mock).mock.calls.find(
-        ([name]) => name === 'files',
-      )![1];
+      const { outputs } = await run(step.input);
+      const files = outputs.files;
       expect(files[0]).toMatchObject({ change: 'created' });
       expect(files.every((f: any) => f.change === 'created')).toBe(true);
       const root = step.input.path

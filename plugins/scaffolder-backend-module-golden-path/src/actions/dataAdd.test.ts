@@ -1,7 +1,3 @@
-import {
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -10,11 +6,12 @@ import {
   evaluate,
 } from '@paved/plugin-platform-maturity-common';
 import { readDirectorySnapshot } from '@paved/plugin-platform-maturity-node';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml, { parseAllDocuments, parseDocument } from 'yaml';
+import { parsePython } from '../__testUtils__/parse';
+import { actionWorkspace } from '../__testUtils__/runAction';
 import { capabilityStatuses, readTree } from '../__testUtils__/scoreWorkspace';
 import { validateEntities } from '../lib/catalogInfo';
 import { createDataAddAction } from './dataAdd';
@@ -66,17 +63,6 @@ async function scoreWithCatalog(
   return new Map(scorecard.results.map(r => [r.checkId, r]));
 }
 
-function parsePython(source: string): void {
-  execFileSync(
-    'python3',
-    ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'],
-    {
-      input: source,
-      encoding: 'utf8',
-    },
-  );
-}
-
 const POSTGRES =
   process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
 
@@ -85,39 +71,9 @@ const POSTGRES =
 jest.setTimeout(60_000);
 
 describe('paved:data:add', () => {
-  const mockDir = createMockDirectory();
   const action = createDataAddAction({ config: new ConfigReader({}) });
-
-  beforeEach(() => mockDir.clear());
-
-  async function run(
-    input: Record<string, unknown>,
-    act: { handler(ctx: any): Promise<void> } = action,
-  ) {
-    const ctx = createMockActionContext({
-      workspacePath: mockDir.path,
-      input: input as any,
-      logger: mockServices.logger.mock(),
-    });
-    await act.handler(ctx);
-    const outputs = Object.fromEntries(
-      (ctx.output as jest.Mock).mock.calls.map(([key, value]) => [key, value]),
-    );
-    return { ctx, outputs };
-  }
-
-  function read(file: string): string {
-    return fs.readFileSync(mockDir.resolve(file), 'utf8');
-  }
-
-  async function expectSecondRunChangesNothing(input: Record<string, unknown>) {
-    const before = readTree(mockDir.path);
-    const { outputs } = await run(input);
-    expect(readTree(mockDir.path)).toEqual(before);
-    for (const file of outputs.files) {
-      expect(file).toEqual({ path: file.path, change: 'unchanged' });
-    }
-  }
+  const { mockDir, run, read, expectSecondRunChangesNothing } =
+    actionWorkspace(action);
 
   it('adds the database, knex migrations and a migrate workflow to a Node.js service', async () => {
     mockDir.setContent({ 'catalog-info.yaml': CATALOG });

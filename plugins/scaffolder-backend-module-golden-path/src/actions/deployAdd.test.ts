@@ -1,8 +1,7 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import yaml from 'yaml';
+import { actionWorkspace, fileChanges } from '../__testUtils__/runAction';
 import {
   capabilityStatuses,
   readTree,
@@ -50,38 +49,9 @@ function hasKubectl() {
 }
 
 describe('paved:deploy:add', () => {
-  const mockDir = createMockDirectory();
   const action = createDeployAddAction();
-
-  beforeEach(() => mockDir.clear());
-
-  async function run(
-    input: Record<string, unknown>,
-    handler: (ctx: any) => Promise<void> = action.handler,
-  ) {
-    const ctx = createMockActionContext({
-      workspacePath: mockDir.path,
-      input: input as any,
-    });
-    await handler(ctx);
-    return ctx;
-  }
-
-  function read(path: string) {
-    return fs.readFileSync(mockDir.resolve(path), 'utf8');
-  }
-
-  function filesOutput(ctx: any) {
-    const call = (ctx.output as jest.Mock).mock.calls.find(
-      c => c[0] === 'files',
-    );
-    return Object.fromEntries(
-      (call[1] as Array<{ path: string; change: string }>).map(f => [
-        f.path,
-        f.change,
-      ]),
-    );
-  }
+  const { mockDir, run, read, expectSecondRunChangesNothing } =
+    actionWorkspace(action);
 
   describe.each([
     ['helm', 'github-actions', 'release-please'],
@@ -104,20 +74,16 @@ describe('paved:deploy:add', () => {
       expect(await repositoryDeployStatuses(mockDir.path)).toEqual(
         ALL_DEPLOY_CHECKS_PASS,
       );
-      expect(first.output).toHaveBeenCalledWith('versioning', versioning);
+      expect(first.ctx.output).toHaveBeenCalledWith('versioning', versioning);
       expect(
-        Object.values(filesOutput(first)).every(c => c === 'created'),
+        first.outputs.files.every((f: any) => f.change === 'created'),
       ).toBe(true);
 
       const tree = readTree(mockDir.path);
       expect(unparsableFiles(tree)).toEqual([]);
       expect(tree['RUNBOOK.md']).toMatch(/^## Rolling back a release$/m);
 
-      const second = await run(input);
-      expect(
-        Object.values(filesOutput(second)).every(c => c === 'unchanged'),
-      ).toBe(true);
-      expect(readTree(mockDir.path)).toEqual(tree);
+      await expectSecondRunChangesNothing(input);
     });
   });
 
@@ -256,10 +222,10 @@ describe('paved:deploy:add', () => {
         system: 'commerce',
         repoUrl: 'github.com?owner=Acme&repo=Orders',
       },
-      createCatalogWriteAction().handler,
+      createCatalogWriteAction(),
     );
-    const ctx = await run({ name: 'orders', argocdApp: 'orders-prod' });
-    expect(filesOutput(ctx)['catalog-info.yaml']).toBe('updated');
+    const { outputs } = await run({ name: 'orders', argocdApp: 'orders-prod' });
+    expect(fileChanges(outputs.files)['catalog-info.yaml']).toBe('updated');
     const entities = yaml
       .parseAllDocuments(read('catalog-info.yaml'))
       .map(d => d.toJS());
@@ -279,7 +245,7 @@ describe('paved:deploy:add', () => {
   it('joins the build pipeline in .gitlab-ci.yml, in either order', async () => {
     await run(
       { name: 'orders', stack: 'go', ciProvider: 'gitlab-ci' },
-      createBuildAddAction().handler,
+      createBuildAddAction(),
     );
     await run({
       name: 'orders',
@@ -311,7 +277,7 @@ describe('paved:deploy:add', () => {
     });
     await run(
       { name: 'orders', stack: 'go', ciProvider: 'gitlab-ci' },
-      createBuildAddAction().handler,
+      createBuildAddAction(),
     );
     expect(yaml.parse(read('.gitlab-ci.yml')).stages).toEqual([
       'test',
@@ -331,10 +297,10 @@ describe('paved:deploy:add', () => {
       '.releaserc.json': '{"branches": ["main"]}\n',
       'RUNBOOK.md': runbook,
     });
-    const ctx = await run({ image: 'ghcr.io/acme/orders' });
+    const { ctx, outputs } = await run({ image: 'ghcr.io/acme/orders' });
     expect(ctx.output).toHaveBeenCalledWith('deployment', 'existing');
     expect(ctx.output).toHaveBeenCalledWith('versioning', 'existing');
-    expect(filesOutput(ctx)).toEqual({ 'RUNBOOK.md': 'updated' });
+    expect(fileChanges(outputs.files)).toEqual({ 'RUNBOOK.md': 'updated' });
     expect(read('k8s/deployment.yaml')).toBe(manifests);
     const updated = read('RUNBOOK.md');
     expect(updated.startsWith(runbook)).toBe(true);
@@ -345,7 +311,9 @@ describe('paved:deploy:add', () => {
 
     const tree = readTree(mockDir.path);
     const second = await run({ image: 'ghcr.io/acme/orders' });
-    expect(filesOutput(second)).toEqual({ 'RUNBOOK.md': 'unchanged' });
+    expect(fileChanges(second.outputs.files)).toEqual({
+      'RUNBOOK.md': 'unchanged',
+    });
     expect(readTree(mockDir.path)).toEqual(tree);
   });
 
@@ -356,8 +324,11 @@ describe('paved:deploy:add', () => {
       'release-please-config.json': '{"packages": {"libs/x": {}}}\n',
       '.release-please-manifest.json': '{"libs/x": "1.2.0"}\n',
     });
-    const ctx = await run({ name: 'orders', image: 'ghcr.io/acme/orders' });
-    expect(filesOutput(ctx)).toMatchObject({
+    const { outputs } = await run({
+      name: 'orders',
+      image: 'ghcr.io/acme/orders',
+    });
+    expect(fileChanges(outputs.files)).toMatchObject({
       'charts/orders/values.yaml': 'updated',
       'release-please-config.json': 'updated',
       '.release-please-manifest.json': 'unchanged',
@@ -446,7 +417,7 @@ describe('paved:deploy:add', () => {
     for (const { example } of examples) {
       mockDir.clear();
       for (const step of yaml.parse(example).steps) {
-        await run(step.input, actions[step.action].handler);
+        await run(step.input, actions[step.action]);
       }
       expect(await repositoryDeployStatuses(mockDir.path)).toEqual(
         ALL_DEPLOY_CHECKS_PASS,

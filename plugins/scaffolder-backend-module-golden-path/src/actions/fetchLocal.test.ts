@@ -1,11 +1,11 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import yaml from 'yaml';
 import { PAVED_REPOSITORY, writeFiles } from '../__testUtils__/pavedRepository';
+import { runAction } from '../__testUtils__/runAction';
 import { createFetchLocalAction } from './fetchLocal';
 import { examples } from './fetchLocal.examples';
 
@@ -32,13 +32,7 @@ describe('paved:fetch:local', () => {
     const action = createFetchLocalAction({
       config: new ConfigReader(config),
     });
-    const ctx = createMockActionContext({ input: input as any, workspacePath });
-    const outputs: Record<string, any> = {};
-    (ctx.output as jest.Mock).mockImplementation((name, value) => {
-      outputs[name] = value;
-    });
-    await action.handler(ctx as any);
-    return outputs;
+    return (await runAction(action, { input, workspacePath })).outputs;
   }
 
   const listed = (dir: string) =>

@@ -1,29 +1,17 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { PAVED_REPOSITORY, writeFiles } from '../__testUtils__/pavedRepository';
+import {
+  ORGANISATION,
+  PAVED_REPOSITORY,
+  writeFiles,
+} from '../__testUtils__/pavedRepository';
+import { mockActionContext } from '../__testUtils__/runAction';
 import { createMaturityVerifyAction } from './maturityVerify';
 import { examples } from './maturityVerify.examples';
-
-const catalogEntities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-orders', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'System',
-    metadata: { name: 'commerce', namespace: 'default' },
-    spec: { owner: 'team-orders' },
-  },
-];
 
 describe('paved:maturity:verify', () => {
   const mockDir = createMockDirectory();
@@ -35,7 +23,7 @@ describe('paved:maturity:verify', () => {
     fs.mkdirSync(workspacePath, { recursive: true });
   });
 
-  function createAction(config: object = {}, entities = catalogEntities) {
+  function createAction(config: object = {}, entities = ORGANISATION) {
     return createMaturityVerifyAction({
       catalog: catalogServiceMock({ entities }),
       config: new ConfigReader(config),
@@ -43,15 +31,7 @@ describe('paved:maturity:verify', () => {
   }
 
   async function run(input: Record<string, unknown>, action = createAction()) {
-    const ctx = createMockActionContext({
-      input: input as any,
-      workspacePath,
-    });
-    const outputs: Record<string, any> = {};
-    (ctx.output as jest.Mock).mockImplementation((name, value) => {
-      outputs[name] = value;
-    });
-    const info = jest.spyOn(ctx.logger, 'info');
+    const { ctx, outputs } = mockActionContext({ input, workspacePath });
     let error: Error | undefined;
     try {
       await action.handler(ctx as any);
@@ -61,7 +41,9 @@ describe('paved:maturity:verify', () => {
     return {
       outputs,
       error,
-      log: info.mock.calls.map(c => String(c[0])).join('\n'),
+      log: (ctx.logger.info as jest.Mock).mock.calls
+        .map(c => String(c[0]))
+        .join('\n'),
     };
   }
 
@@ -115,7 +97,7 @@ describe('paved:maturity:verify', () => {
       {},
       createAction(
         {},
-        catalogEntities.filter(e => e.kind !== 'Group'),
+        ORGANISATION.filter(e => e.kind !== 'Group'),
       ),
     );
     expect(error).toBeUndefined();

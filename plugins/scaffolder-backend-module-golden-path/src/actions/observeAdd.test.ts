@@ -1,14 +1,10 @@
-import {
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import yaml, { parseAllDocuments } from 'yaml';
+import { parsePython, parseToml } from '../__testUtils__/parse';
+import { actionWorkspace, runAction } from '../__testUtils__/runAction';
 import {
   capabilityStatuses,
   readTree,
@@ -119,72 +115,19 @@ function typeCheck(dir: string, file: string): string[] {
     .map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
-/** Parses Python source with Python's own parser; throws with the syntax error. */
-function parsePython(source: string): void {
-  execFileSync(
-    'python3',
-    ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'],
-    {
-      input: source,
-      encoding: 'utf8',
-    },
-  );
-}
-
-function parseToml(text: string): any {
-  return JSON.parse(
-    execFileSync(
-      'python3',
-      [
-        '-c',
-        'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))',
-      ],
-      { input: text, encoding: 'utf8' },
-    ),
-  );
-}
-
 // The generated files are checked with Python, the TypeScript compiler and PostgreSQL, which
 // take seconds on a busy machine.
 jest.setTimeout(60_000);
 
 describe('paved:observe:add', () => {
-  const mockDir = createMockDirectory();
   const action = createObserveAddAction({ config: new ConfigReader({}) });
-
-  beforeEach(() => mockDir.clear());
-
-  async function run(input: Record<string, unknown>) {
-    const ctx = createMockActionContext({
-      workspacePath: mockDir.path,
-      input: input as any,
-      logger: mockServices.logger.mock(),
-    });
-    await action.handler(ctx);
-    const outputs = Object.fromEntries(
-      (ctx.output as jest.Mock).mock.calls.map(([key, value]) => [key, value]),
-    );
-    return { ctx, outputs };
-  }
-
-  function read(file: string): string {
-    return fs.readFileSync(mockDir.resolve(file), 'utf8');
-  }
+  const { mockDir, run, read, expectSecondRunChangesNothing } =
+    actionWorkspace(action);
 
   function component(file = 'catalog-info.yaml'): any {
     return parseAllDocuments(read(file))
       .map(d => d.toJS())
       .find(e => e.kind === 'Component');
-  }
-
-  /** Runs the action again and checks that it changes nothing. */
-  async function expectSecondRunChangesNothing(input: Record<string, unknown>) {
-    const before = readTree(mockDir.path);
-    const { outputs } = await run(input);
-    expect(readTree(mockDir.path)).toEqual(before);
-    for (const file of outputs.files) {
-      expect(file).toEqual({ path: file.path, change: 'unchanged' });
-    }
   }
 
   describe('on an empty workspace', () => {
@@ -653,13 +596,12 @@ require golang.org/x/sys v0.30.0 // indirect
           goldenPath: { policy: { allowedStacks: ['go'] } },
         }),
       });
-      const ctx = createMockActionContext({
-        workspacePath: mockDir.path,
-        input: { name: 'orders', stack: 'node', pagerDutyServiceId: 'PX1' },
-      });
-      await expect(restricted.handler(ctx)).rejects.toThrow(
-        "Invalid input 'stack': 'node' is not one of go",
-      );
+      await expect(
+        runAction(restricted, {
+          workspacePath: mockDir.path,
+          input: { name: 'orders', stack: 'node', pagerDutyServiceId: 'PX1' },
+        }),
+      ).rejects.toThrow("Invalid input 'stack': 'node' is not one of go");
     });
   });
 

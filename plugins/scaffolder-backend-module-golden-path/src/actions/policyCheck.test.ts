@@ -1,29 +1,19 @@
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import yaml from 'yaml';
+import { ORGANISATION } from '../__testUtils__/pavedRepository';
+import { RunnableAction, runAction } from '../__testUtils__/runAction';
 import { createPolicyCheckAction } from './policyCheck';
 import { examples } from './policyCheck.examples';
 
 const entities: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'team-orders', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
+  ...ORGANISATION,
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name: 'jane', namespace: 'default' },
     spec: { memberOf: ['team-orders'] },
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'System',
-    metadata: { name: 'commerce', namespace: 'default' },
-    spec: { owner: 'team-orders' },
   },
   {
     apiVersion: 'backstage.io/v1alpha1',
@@ -42,13 +32,9 @@ function setup(goldenPath: object = {}) {
   return { action, catalog };
 }
 
-async function run(
-  action: ReturnType<typeof createPolicyCheckAction>,
-  input: Record<string, string>,
-) {
-  const ctx = createMockActionContext({ input: input as any });
-  await action.handler(ctx as any);
-  return ctx;
+/** Runs the action with inputs only, as a template step does; returns its context. */
+async function run(action: RunnableAction, input: Record<string, unknown>) {
+  return (await runAction(action, { input })).ctx;
 }
 
 describe('paved:policy:check', () => {
@@ -178,10 +164,7 @@ describe('paved:policy:check', () => {
       catalog,
       config: new ConfigReader({}),
     });
-    const ctx = createMockActionContext({
-      input: { name: 'orders', owner: 'team-orders' },
-    });
-    await action.handler(ctx as any);
+    const ctx = await run(action, { name: 'orders', owner: 'team-orders' });
     const credentials = await ctx.getInitiatorCredentials();
     expect(catalog.getEntityByRef).toHaveBeenCalledWith(
       'group:default/team-orders',

@@ -15,9 +15,9 @@ import {
   catalogLocationsExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import path from 'node:path';
 import { PAVED_REPOSITORY, writeFiles } from '../__testUtils__/pavedRepository';
+import { runAction } from '../__testUtils__/runAction';
 import { createPublishLocalAction } from './publishLocal';
 
 jest.setTimeout(60_000);
@@ -83,13 +83,12 @@ describe('paved:publish:local with the real catalog backend', () => {
         catalog,
         config: new ConfigReader({ goldenPath: { localPublish: { root } } }),
       });
-      const run = () =>
-        action.handler(
-          createMockActionContext({
-            input: { repoName: 'orders', overwrite: true },
-            workspacePath,
-          }) as any,
-        );
+      const run = async () => {
+        await runAction(action, {
+          input: { repoName: 'orders', overwrite: true },
+          workspacePath,
+        });
+      };
       await run();
 
       const credentials = mockCredentials.user();
@@ -133,12 +132,7 @@ describe('paved:publish:local with the real catalog backend', () => {
         }),
       });
       await expect(
-        action.handler(
-          createMockActionContext({
-            input: { repoName: 'orders' },
-            workspacePath,
-          }) as any,
-        ),
+        runAction(action, { input: { repoName: 'orders' }, workspacePath }),
       ).rejects.toThrow(
         /Registered locations must be of an allowed type \["url"\]\. Allow 'file' locations in the catalog/,
       );

@@ -2,13 +2,13 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { ConflictError, InputError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import git from 'isomorphic-git';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import yaml from 'yaml';
 import { PAVED_REPOSITORY, writeFiles } from '../__testUtils__/pavedRepository';
+import { runAction } from '../__testUtils__/runAction';
 import { createPublishLocalAction } from './publishLocal';
 import { examples } from './publishLocal.examples';
 
@@ -48,17 +48,12 @@ describe('paved:publish:local', () => {
     input: Record<string, unknown>,
     extra: { isDryRun?: boolean } = {},
   ) {
-    const ctx = {
-      ...createMockActionContext({ input: input as any, workspacePath }),
+    const { ctx, outputs } = await runAction(action, {
+      input,
+      workspacePath,
       ...extra,
-    };
-    const outputs: Record<string, any> = {};
-    (ctx.output as jest.Mock).mockImplementation((name, value) => {
-      outputs[name] = value;
     });
-    const info = jest.spyOn(ctx.logger, 'info');
-    await action.handler(ctx as any);
-    return { outputs, ctx, info };
+    return { outputs, ctx, info: ctx.logger.info as jest.Mock };
   }
 
   const target = () => path.join(root, 'orders');

@@ -1,9 +1,6 @@
-import {
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
 import fs from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { mockWorkspace } from '../__testUtils__/runAction';
 import {
   CatalogInfo,
   guessServiceName,
@@ -12,7 +9,6 @@ import {
   validateEntities,
   validateEntityName,
 } from './catalogInfo';
-import { WorkspaceFiles } from './workspace';
 
 const USER_FILE = `# Owned by the orders team; ask in #orders.
 apiVersion: backstage.io/v1alpha1
@@ -249,15 +245,7 @@ describe('validateEntities', () => {
 });
 
 describe('planCatalogInfo', () => {
-  const mockDir = createMockDirectory();
-  const files = (path?: string) =>
-    new WorkspaceFiles({
-      workspacePath: mockDir.path,
-      path,
-      logger: mockServices.logger.mock(),
-    });
-
-  beforeEach(() => mockDir.clear());
+  const { mockDir, files } = mockWorkspace();
 
   it('creates, then updates, then leaves the file unchanged', async () => {
     let ws = files();
@@ -299,15 +287,7 @@ describe('planCatalogInfo', () => {
 });
 
 describe('guessServiceName', () => {
-  const mockDir = createMockDirectory();
-  const files = (path?: string) =>
-    new WorkspaceFiles({
-      workspacePath: mockDir.path,
-      path,
-      logger: mockServices.logger.mock(),
-    });
-
-  beforeEach(() => mockDir.clear());
+  const { mockDir, files } = mockWorkspace();
 
   it.each([
     [{ 'package.json': '{"name": "@acme/Orders_API"}' }, 'orders-api'],

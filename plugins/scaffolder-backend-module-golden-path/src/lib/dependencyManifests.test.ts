@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { parseToml } from '../__testUtils__/parse';
 import {
   addGoRequirements,
   addNpmDependencies,
@@ -6,20 +6,6 @@ import {
   addPythonRequirements,
   pyprojectDependencyStyle,
 } from './dependencyManifests';
-
-/** Parses TOML with Python's standard library (3.11+), as pip and build tools do. */
-function parseToml(text: string): any {
-  return JSON.parse(
-    execFileSync(
-      'python3',
-      [
-        '-c',
-        'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))',
-      ],
-      { input: text, encoding: 'utf8' },
-    ),
-  );
-}
 
 const OTEL = {
   '@opentelemetry/sdk-node': '^0.301.0',

@@ -1,14 +1,10 @@
-import {
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/runAction';
 import {
   capabilityStatuses,
   readTree,
   scoreWorkspace,
 } from '../__testUtils__/scoreWorkspace';
 import { planInfrastructure, renderTerraformModule } from './infrastructure';
-import { WorkspaceFiles } from './workspace';
 
 /**
  * The structural problems of an HCL file, as far as they can be found
@@ -258,14 +254,10 @@ describe('renderTerraformModule', () => {
 });
 
 describe('planInfrastructure', () => {
-  const mockDir = createMockDirectory();
-  beforeEach(() => mockDir.clear());
+  const { mockDir, files: workspaceFiles } = mockWorkspace();
 
   async function plan() {
-    const files = new WorkspaceFiles({
-      workspacePath: mockDir.path,
-      logger: mockServices.logger.mock(),
-    });
+    const files = workspaceFiles();
     const decision = await planInfrastructure(files, FOOTPRINT);
     return { decision, results: await files.apply() };
   }

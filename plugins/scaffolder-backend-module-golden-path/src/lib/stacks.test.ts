@@ -1,19 +1,8 @@
-import {
-  createMockDirectory,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockWorkspace } from '../__testUtils__/runAction';
 import { detectStack, oneOf, resolveCiProvider, resolveStack } from './stacks';
-import { WorkspaceFiles } from './workspace';
 
 describe('stacks', () => {
-  const mockDir = createMockDirectory();
-  const files = () =>
-    new WorkspaceFiles({
-      workspacePath: mockDir.path,
-      logger: mockServices.logger.mock(),
-    });
-
-  beforeEach(() => mockDir.clear());
+  const { mockDir, files } = mockWorkspace();
 
   it.each([
     [{ 'package.json': '{}' }, 'node'],
