@@ -41,6 +41,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { platformMaturityPlugin } from './plugin';
+import { closeDatabasesOnStop } from './__testUtils__/databases';
 import {
   RepositoryEvidence,
   RepositoryReadResult,
@@ -437,6 +438,7 @@ describe('the example catalog', () => {
         features: [
           catalogPlugin,
           platformMaturityPlugin,
+          ...closeDatabasesOnStop('catalog', 'platform-maturity'),
           mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
           mockServices.rootConfig.factory({
             data: {

@@ -14,6 +14,7 @@ import path from 'node:path';
 import request from 'supertest';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { platformMaturityPlugin } from './plugin';
+import { closeDatabasesOnStop } from './__testUtils__/databases';
 
 jest.setTimeout(120_000);
 
@@ -118,6 +119,7 @@ describe('with the real catalog backend', () => {
           platformMaturityPlugin,
           permissions.factory,
           databaseServiceFactory,
+          ...closeDatabasesOnStop('catalog', 'platform-maturity'),
           // The real scheduler, so that the evaluation runs as the scheduled task it is in
           // production (the test scheduler would fire once at start-up, before the catalog
           // has processed its locations).

@@ -10,6 +10,7 @@ import {
   testEntities,
 } from './__testUtils__/catalog';
 import { platformMaturityPlugin } from './plugin';
+import { closeDatabasesOnStop } from './__testUtils__/databases';
 
 jest.setTimeout(120_000);
 
@@ -72,6 +73,7 @@ interface RunRow {
           slowCatalogFactory,
           permissionsDenyingOutsider('platform-maturity.scorecard.refresh'),
           databaseServiceFactory,
+          ...closeDatabasesOnStop('platform-maturity'),
           schedulerServiceFactory,
           mockServices.rootConfig.factory({
             data: {
