@@ -12,8 +12,9 @@
  *   below); under 10 s,
  * - the summary by owner, as the store's query and through the HTTP route; under 500 ms,
  * - GET /v1/scorecards/component/default/<random entity> at 50 keep-alive connections from a
- *   child process, after a warm-up: p50/p90/p99/max and throughput; p99 under 50 ms. The same
- *   load against a bare Express route (first line) tells what the machine gives at best,
+ *   child process (a minimal HTTP client, see load.ts), after a warm-up: p50/p90/p99/max,
+ *   throughput, and the CPU time per request of the server and of the load; p99 under 50 ms. The
+ *   same load against a bare Express route (first line) tells what the machine gives at best,
  * - peak RSS and V8 heap (sampled every 100 ms) of each phase, and the largest heap in use right
  *   after a full GC (what is really kept), which should not grow with the catalog.
  *

@@ -24,6 +24,12 @@ exports.up = async function up(knex) {
       .primary()
       .notNullable()
       .comment('Lower-case entity ref, as in scorecards');
+    table
+      .text('entity')
+      .notNullable()
+      .comment(
+        "The entity's facts as JSON, as in scorecards, so that the API's scorecard GET reads one row",
+      );
     table.text('scorecard').notNullable().comment('The Scorecard as JSON');
   });
   if (knex.client.config.client === 'pg') {
@@ -38,9 +44,44 @@ exports.up = async function up(knex) {
       );
     }
   }
-  await knex.raw(
-    'insert into scorecard_documents (entity_ref, scorecard) select entity_ref, scorecard from scorecards',
-  );
+  // Page by page in entity_ref order; the facts JSON leaves out what is null, as the store does.
+  const facts = [
+    ['entityRef', 'entity_ref'],
+    ['kind', 'kind'],
+    ['namespace', 'namespace'],
+    ['name', 'name'],
+    ['title', 'title'],
+    ['owner', 'owner'],
+    ['system', 'system'],
+    ['domain', 'domain'],
+    ['lifecycle', 'lifecycle'],
+    ['type', 'type'],
+  ];
+  let after = '';
+  for (;;) {
+    const rows = await knex('scorecards')
+      .where('entity_ref', '>', after)
+      .orderBy('entity_ref')
+      .limit(500)
+      .select(...facts.map(([, column]) => column), 'scorecard');
+    if (rows.length === 0) {
+      break;
+    }
+    await knex('scorecard_documents').insert(
+      rows.map(row => ({
+        entity_ref: row.entity_ref,
+        entity: JSON.stringify(
+          Object.fromEntries(
+            facts
+              .filter(([, column]) => row[column] !== null)
+              .map(([key, column]) => [key, row[column]]),
+          ),
+        ),
+        scorecard: row.scorecard,
+      })),
+    );
+    after = rows[rows.length - 1].entity_ref;
+  }
   await knex.schema.alterTable('scorecards', table => {
     table.dropColumn('scorecard');
   });

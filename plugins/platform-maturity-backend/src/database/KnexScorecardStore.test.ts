@@ -154,22 +154,38 @@ describe('KnexScorecardStore', () => {
       }[];
       // A database written by the first version, which kept the JSON in `scorecards`.
       await knex.migrate.up({ directory, name: initial.file });
-      const stored = card('component:default/old', { score: 75 });
-      await knex('scorecards').insert({
-        entity_ref: 'component:default/old',
-        kind: 'component',
-        namespace: 'default',
-        name: 'old',
-        in_scope: true,
+      const stored = card('component:default/old', {
         score: 75,
-        level: 1,
-        level_name: 'Level 1',
-        ruleset_hash: 'ruleset-1',
-        evidence_digest: 'evidence-1',
-        entity_hash: stored.entityHash,
-        evaluated_at: new Date(T0),
-        scorecard: JSON.stringify(stored.scorecard),
+        facts: { owner: 'group:default/team-a', lifecycle: 'production' },
       });
+      // More rows than the migration copies at a time.
+      const rows = [
+        stored,
+        ...Array.from({ length: 600 }, (_, i) =>
+          card(`component:default/more-${i}`),
+        ),
+      ];
+      for (const batch of [rows.slice(0, 300), rows.slice(300)]) {
+        await knex('scorecards').insert(
+          batch.map(({ entity, scorecard, entityHash }) => ({
+            entity_ref: entity.entityRef,
+            kind: entity.kind,
+            namespace: entity.namespace,
+            name: entity.name,
+            owner: entity.owner ?? null,
+            lifecycle: entity.lifecycle ?? null,
+            in_scope: true,
+            score: scorecard.score,
+            level: 1,
+            level_name: 'Level 1',
+            ruleset_hash: 'ruleset-1',
+            evidence_digest: 'evidence-1',
+            entity_hash: entityHash,
+            evaluated_at: new Date(T0),
+            scorecard: JSON.stringify(scorecard),
+          })),
+        );
+      }
 
       const store = await KnexScorecardStore.create({
         database: mockServices.database({ knex }),
@@ -177,13 +193,23 @@ describe('KnexScorecardStore', () => {
       expect(
         (await store.getScorecard('component:default/old'))?.scorecard,
       ).toEqual(stored.scorecard);
+      expect(
+        JSON.parse(
+          (await store.getScorecardResponseJson('component:default/old'))!,
+        ),
+      ).toEqual({ entity: stored.entity, scorecard: stored.scorecard });
       expect(await knex.schema.hasColumn('scorecards', 'scorecard')).toBe(
         false,
       );
+      expect(
+        Number((await knex('scorecard_documents').count({ n: '*' }))[0].n),
+      ).toBe(601);
 
       await knex.migrate.down({ directory });
       expect(await knex.schema.hasTable('scorecard_documents')).toBe(false);
-      const [row] = await knex('scorecards').select('scorecard');
+      const [row] = await knex('scorecards')
+        .where('entity_ref', 'component:default/old')
+        .select('scorecard');
       expect(JSON.parse(row.scorecard)).toEqual(stored.scorecard);
 
       await knex.migrate.latest({ directory });
@@ -227,6 +253,17 @@ describe('KnexScorecardStore', () => {
       expect(bare?.entity.owner).toBeUndefined();
       expect(
         await store.getScorecard('component:default/nope'),
+      ).toBeUndefined();
+      // What the API sends, made from the stored JSON without parsing it.
+      for (const stored of [full, outOfScope]) {
+        expect(
+          JSON.parse(
+            (await store.getScorecardResponseJson(stored.entity.entityRef))!,
+          ),
+        ).toEqual({ entity: stored.entity, scorecard: stored.scorecard });
+      }
+      expect(
+        await store.getScorecardResponseJson('component:default/nope'),
       ).toBeUndefined();
 
       const { items } = await store.listScorecards({
