@@ -1,20 +1,11 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import {
   metricsServiceMock,
   tracingServiceMock,
 } from '@backstage/backend-test-utils/alpha';
 import request from 'supertest';
-import {
-  catalogFactory,
-  OUTSIDER,
-  permissionsDenyingOutsider,
-} from '../__testUtils__/catalog';
-import { platformMaturityPlugin } from '../plugin';
+import { OUTSIDER, permissionsDenyingOutsider } from '../__testUtils__/catalog';
+import { startBackendAfterFirstRun } from '../__testUtils__/backend';
 import { scaffolderPathOf } from './actions';
 
 jest.setTimeout(60_000);
@@ -29,28 +20,11 @@ describe('platform maturity actions', () => {
   it.each(databases.eachSupportedId())(
     'answers "what does my service miss?" under the API\'s visibility rules on %p',
     async databaseId => {
-      const knex = await databases.init(databaseId);
       const metrics = metricsServiceMock.mock();
       const tracing = tracingServiceMock.mock();
-      const backend = await startTestBackend({
-        features: [
-          platformMaturityPlugin,
-          catalogFactory,
-          permissionsFactory,
-          metrics.factory,
-          tracing.factory,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              platformMaturity: {
-                schedule: {
-                  frequency: { hours: 1 },
-                  timeout: { minutes: 5 },
-                },
-              },
-            },
-          }),
-        ],
+      const backend = await startBackendAfterFirstRun({
+        knex: await databases.init(databaseId),
+        features: [permissionsFactory, metrics.factory, tracing.factory],
       });
       try {
         const { server } = backend;
@@ -64,18 +38,6 @@ describe('platform maturity actions', () => {
             )
             .set('Authorization', auth)
             .send(input);
-
-        // Wait for the scheduled run of start-up to store the scorecards.
-        let run: any;
-        for (let i = 0; i < 100 && run?.status !== 'succeeded'; i++) {
-          await new Promise(resolve => setTimeout(resolve, 200));
-          run = (
-            await request(server)
-              .get(`${api}/v1/runs/latest`)
-              .set('Authorization', user)
-          ).body;
-        }
-        expect(run).toMatchObject({ status: 'succeeded', evaluated: 2 });
 
         const listed = await request(server)
           .get(`${api}/.backstage/actions/v1/actions`)
