@@ -131,6 +131,21 @@ async function lowestContrast(
   });
 }
 
+/**
+ * Asserts that every visible text in an element reaches WCAG AA's 4.5:1 contrast with what is
+ * behind it; returns the luminance of the element's background.
+ */
+async function assertReadable(root: Locator, where: string): Promise<number> {
+  const lowest = await lowestContrast(root);
+  assert.ok(
+    lowest.ratio >= 4.5,
+    `"${lowest.text}" on the ${where} has contrast ${lowest.ratio.toFixed(
+      2,
+    )}:1`,
+  );
+  return lowest.background;
+}
+
 describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
   before(
     async () => {
@@ -166,13 +181,7 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
       await maturity.screenshot({
         path: path.join(SCREENSHOTS, 'card-expanded.png'),
       });
-      const lowest = await lowestContrast(maturity);
-      assert.ok(
-        lowest.ratio >= 4.5,
-        `"${lowest.text}" on the card has contrast ${lowest.ratio.toFixed(
-          2,
-        )}:1`,
-      );
+      await assertReadable(maturity, 'card');
       await fix.click();
 
       await page.waitForURL(/\/create\/templates\/default\/add-capabilities/);
@@ -225,17 +234,10 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
         await maturity.screenshot({
           path: path.join(SCREENSHOTS, 'card-dark.png'),
         });
-        const onCard = await lowestContrast(maturity);
+        const background = await assertReadable(maturity, 'card');
         assert.ok(
-          onCard.background < 0.1,
-          `the card has a dark background (luminance ${onCard.background})`,
-        );
-        // WCAG AA asks 4.5:1 of body text; 3:1 is its floor for large text and icons.
-        assert.ok(
-          onCard.ratio >= 4.5,
-          `"${onCard.text}" on the card has contrast ${onCard.ratio.toFixed(
-            2,
-          )}:1`,
+          background < 0.1,
+          `the card has a dark background (luminance ${background})`,
         );
 
         await open(
@@ -246,11 +248,7 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
           path: path.join(SCREENSHOTS, 'tab-dark.png'),
           fullPage: true,
         });
-        const onTab = await lowestContrast(page.locator('main').first());
-        assert.ok(
-          onTab.ratio >= 4.5,
-          `"${onTab.text}" on the tab has contrast ${onTab.ratio.toFixed(2)}:1`,
-        );
+        await assertReadable(page.locator('main').first(), 'tab');
 
         await open('/platform-maturity');
         await page.getByText('Level distribution').first().waitFor();
@@ -259,13 +257,7 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
           path: path.join(SCREENSHOTS, 'overview-dark.png'),
           fullPage: true,
         });
-        const onOverview = await lowestContrast(page.locator('main').first());
-        assert.ok(
-          onOverview.ratio >= 4.5,
-          `"${
-            onOverview.text
-          }" on the overview has contrast ${onOverview.ratio.toFixed(2)}:1`,
-        );
+        await assertReadable(page.locator('main').first(), 'overview');
       } finally {
         await page.evaluate(() => localStorage.removeItem('theme'));
       }
