@@ -176,35 +176,17 @@ interface FormSearch {
   pattern: RegExp;
   gate?: RegExp;
   /**
-   * With several forms: the joined pattern with each form's pattern in a capturing group, the
-   * number of each form's group, and each form's pattern with the `g` flag, to search on from a
-   * position.
+   * With several forms: each form's pattern, tried in turn on each file. One pattern per form
+   * scans faster than their alternation, in which the regular expression engine can no longer
+   * skip ahead to the characters that each form starts with.
    */
-  joined?: { pattern: RegExp; groups: number[]; patterns: RegExp[] };
+  patterns?: RegExp[];
 }
 
-/** The number of capturing groups in a pattern. */
-function groupCount(pattern: RegExp): number {
-  return new RegExp(`${pattern.source}|`).exec('')!.length - 1;
-}
-
-/** The joined pattern of a search of several forms, with a capturing group for each form. */
-function joinedWithGroups(search: FormSearch): FormSearch['joined'] {
+/** Each form's pattern, with the search's flags. */
+function patternsOf(search: FormSearch): RegExp[] {
   const flags = search.pattern.flags;
-  const groups: number[] = [];
-  let next = 1;
-  for (const form of search.forms) {
-    groups.push(next);
-    next += 1 + groupCount(form.pattern!);
-  }
-  return {
-    pattern: new RegExp(
-      search.forms.map(f => `(${f.pattern!.source})`).join('|'),
-      flags,
-    ),
-    groups,
-    patterns: search.forms.map(f => new RegExp(f.pattern!.source, `${flags}g`)),
-  };
+  return search.forms.map(f => new RegExp(f.pattern!.source, flags));
 }
 
 /** A backreference, which would change meaning in a joined pattern. */
@@ -252,7 +234,7 @@ function planOf(forms: ReadonlyArray<DeploymentForm>) {
     }
     for (const search of searches) {
       if (search.forms.length > 1) {
-        search.joined = joinedWithGroups(search);
+        search.patterns = patternsOf(search);
       }
     }
     const byPath = forms.filter(f => !f.pattern);
@@ -293,8 +275,8 @@ export function findForm(
     if (search.gate && !repository.search(search.globs, search.gate)) {
       continue;
     }
-    const hit = search.joined
-      ? firstOfForms(repository, search)
+    const hit = search.patterns
+      ? firstOfForms(repository, search, search.patterns)
       : repository.search(search.globs, search.pattern);
     if (hit) {
       const form = 'form' in hit ? hit.form : search.forms[0];
@@ -307,38 +289,27 @@ export function findForm(
 
 /**
  * The first file, among those the search's globs find, in which any of its forms' patterns match,
- * and the first of the forms that match in that file, with its first match: one scan of each file
- * with the joined pattern, whose groups tell which form matched first. A form before that one
- * cannot match before where it did (the joined pattern would have matched there), so it is only
- * searched for after.
+ * and the first of the forms that match in that file, with its first match.
  */
 function firstOfForms(
   repository: RepositoryView,
   search: FormSearch,
+  patterns: readonly RegExp[],
 ): { form: DeploymentForm; match: FileMatch } | undefined {
-  const { pattern, groups, patterns } = search.joined!;
   for (const path of repository.find(search.globs)) {
     const content = repository.read(path);
-    const found = content === undefined ? null : pattern.exec(content);
-    if (!found) {
+    if (content === undefined) {
       continue;
     }
-    let first = groups.findIndex(group => found[group] !== undefined);
-    let match: RegExpExecArray = found;
-    for (let i = 0; i < first; i++) {
-      const later = patterns[i];
-      later.lastIndex = found.index + 1;
-      const other = later.exec(content!);
-      if (other) {
-        first = i;
-        match = other;
-        break;
+    for (let i = 0; i < patterns.length; i++) {
+      const match = patterns[i].exec(content);
+      if (match) {
+        return {
+          form: search.forms[i],
+          match: fileMatchAt(path, content, match),
+        };
       }
     }
-    return {
-      form: search.forms[first],
-      match: fileMatchAt(path, content!, match),
-    };
   }
   return undefined;
 }

@@ -6,9 +6,8 @@ import type {
   RepositorySnapshot,
   Scorecard,
   ScorecardNotice,
-  Waiver,
 } from '../types';
-import type { CheckOutcome } from './checkTypes';
+import type { CheckContext, CheckOutcome } from './checkTypes';
 import { GlobList, globList } from './globs';
 import { Hasher, sortStrings } from './hash';
 import { RepositoryAccess } from './repository';
@@ -181,9 +180,17 @@ export function evaluate(
 
   const waivers = inScope
     ? collectWaivers(ruleset, entity, entityRef, now, notices)
-    : new Map<string, Waiver>();
+    : undefined;
 
   const results: CheckResult[] = [];
+  // One context for every check, its fields set again before each one, which a check cannot
+  // keep past its synchronous call.
+  const checkContext: CheckContext = {
+    entity,
+    repository: undefined,
+    catalog,
+    now,
+  };
   for (let i = 0; inScope && i < checks.length; i++) {
     const { definition, implementation } = checks[i];
     let outcome: CheckOutcome;
@@ -191,14 +198,11 @@ export function evaluate(
       outcome = NOT_APPLICABLE;
     } else {
       try {
-        outcome = normaliseOutcome(
-          implementation.evaluate({
-            entity,
-            repository: repository?.viewFor(plan.reads[i]),
-            catalog,
-            now,
-          }),
-        );
+        checkContext.entity = entity;
+        checkContext.repository = repository?.viewFor(plan.reads[i]);
+        checkContext.catalog = catalog;
+        checkContext.now = now;
+        outcome = normaliseOutcome(implementation.evaluate(checkContext));
       } catch (error) {
         const message = `The check could not run: ${
           (error as Error)?.message ?? String(error)
@@ -218,7 +222,7 @@ export function evaluate(
       message: outcome.message,
       evidence: outcome.evidence ?? [],
     };
-    const waiver = waivers.get(definition.id);
+    const waiver = waivers?.get(definition.id);
     if (waiver) {
       if (result.status === 'fail' || result.status === 'unknown') {
         result.status = 'waived';

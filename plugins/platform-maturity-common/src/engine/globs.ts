@@ -95,19 +95,49 @@ function testFor(glob: string): (path: string) => boolean {
         ? path.lastIndexOf('/') < path.length - end.length
         : !path.includes('/'));
   }
-  // Anything else runs picomatch's regular expression, behind a cheap test of the literal text
-  // every match must start with or contain.
+  // Files directly in a directory, such as `.github/workflows/*.yml`.
+  const inDirectory = /^([\w.-]+(?:\/[\w.-]+)*)\/\*([\w.-]+)$/.exec(glob);
+  if (
+    inDirectory &&
+    inDirectory[2] !== '.' &&
+    inDirectory[2] !== '..' &&
+    !/(?:^|\/)\.{1,2}(?:\/|$)/.test(inDirectory[1])
+  ) {
+    const dir = `${inDirectory[1]}/`;
+    const end = inDirectory[2];
+    return path =>
+      path.startsWith(dir) &&
+      path.endsWith(end) &&
+      path.length >= dir.length + end.length &&
+      path.indexOf('/', dir.length) === -1;
+  }
+  // Anything else runs picomatch's regular expression, behind cheap tests of the literal text
+  // every match must start with or contain: every run of it, since the longest (often the
+  // extension) rules out fewer paths than a directory's name.
   const regex = picomatch.makeRe(glob, { dot: true });
   const magicAt = glob.search(MAGIC);
   const prefix = glob.slice(0, magicAt);
   if (prefix.length > 0) {
     return path => path.startsWith(prefix) && regex.test(path);
   }
-  const literal = requiredLiteral(glob);
-  if (literal) {
+  const runs = requiredRuns(glob).filter(run => run.length > 1);
+  if (runs.length === 1) {
+    const literal = runs[0];
     return path => path.includes(literal) && regex.test(path);
   }
+  if (runs.length > 1) {
+    return path => containsAll(path, runs) && regex.test(path);
+  }
   return path => regex.test(path);
+}
+
+function containsAll(path: string, runs: readonly string[]): boolean {
+  for (let i = 0; i < runs.length; i++) {
+    if (!path.includes(runs[i])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CAPABILITY_IDS } from '../capabilities';
 import type {
+  CapabilityId,
   CapabilityScore,
   CheckResult,
   LevelDefinition,
@@ -95,28 +96,49 @@ export function computeLevel(
   capabilities: readonly CapabilityScore[],
   score: number | null,
 ): { level: LevelResult; nextLevel?: NextLevel } {
-  const satisfied = new Set(
-    capabilities
-      .filter(c => c.status === 'complete' || c.status === 'not-applicable')
-      .map(c => c.capability),
-  );
   let reached = levels[0];
-  for (const rung of levels.slice(1)) {
-    const missingCapabilities = rung.requires.filter(c => !satisfied.has(c));
+  for (let r = 1; r < levels.length; r++) {
+    const rung = levels[r];
+    const missingCapabilities: CapabilityId[] = [];
+    for (const capability of rung.requires) {
+      if (!isSatisfied(capabilities, capability)) {
+        missingCapabilities.push(capability);
+      }
+    }
     const scoreShort =
       rung.minScore !== undefined && (score ?? 0) < rung.minScore;
     if (missingCapabilities.length > 0 || scoreShort) {
+      // Two literals rather than a conditional spread; the keys are in the same order either way.
+      const nextLevel: NextLevel = scoreShort
+        ? {
+            level: rung.level,
+            name: rung.name,
+            missingCapabilities,
+            minScore: rung.minScore,
+          }
+        : { level: rung.level, name: rung.name, missingCapabilities };
       return {
         level: { level: reached.level, name: reached.name },
-        nextLevel: {
-          level: rung.level,
-          name: rung.name,
-          missingCapabilities,
-          ...(scoreShort ? { minScore: rung.minScore } : {}),
-        },
+        nextLevel,
       };
     }
     reached = rung;
   }
   return { level: { level: reached.level, name: reached.name } };
+}
+
+/** Whether a capability counts towards a level: complete, or not applicable. */
+function isSatisfied(
+  capabilities: readonly CapabilityScore[],
+  capability: CapabilityId,
+): boolean {
+  for (const c of capabilities) {
+    if (
+      c.capability === capability &&
+      (c.status === 'complete' || c.status === 'not-applicable')
+    ) {
+      return true;
+    }
+  }
+  return false;
 }

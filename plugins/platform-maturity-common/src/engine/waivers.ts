@@ -11,6 +11,7 @@ import type { ScorecardNotice, Waiver } from '../types';
 export const WAIVERS_ANNOTATION = 'paved.dev/waivers';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+const NO_WAIVERS: ReadonlyMap<string, Waiver> = new Map();
 
 /** The moment a waiver stops counting; a date without a time lasts to the end of that day (UTC). */
 export function waiverExpiry(until: string): number {
@@ -84,9 +85,13 @@ export function collectWaivers(
   entityRef: string,
   now: Date,
   notices: ScorecardNotice[],
-): Map<string, Waiver> {
-  const candidates: Waiver[] = [];
+): ReadonlyMap<string, Waiver> {
   const raw = entity.metadata?.annotations?.[WAIVERS_ANNOTATION];
+  if (raw === undefined && ruleset.waivers.length === 0) {
+    // The common case, without a map per entity.
+    return NO_WAIVERS;
+  }
+  const candidates: Waiver[] = [];
   if (typeof raw === 'string' && ruleset.allowEntityWaivers) {
     const knownChecks = new Set(ruleset.checks.map(c => c.definition.id));
     candidates.push(...parseEntityWaivers(raw, entity, knownChecks, notices));
