@@ -138,6 +138,9 @@ const EMPTY_RESOURCES = /^[ \t]*resources:[ \t]*\{[ \t]*\}/m;
 const CLOUD_RUN_SIZING =
   /\bgcloud\s+(?:beta\s+)?run\s+deploy\b(?:[^\n]{0,400}\\\r?\n){0,20}[^\n]{0,400}?\s--(?:memory|cpu)\b|^[ \t]*flags:[^\n]*--(?:memory|cpu)\b/m;
 
+/** The flag every {@link CLOUD_RUN_SIZING} match ends with: pipelines rarely have it. */
+const CLOUD_RUN_SIZING_FLAG = /--(?:memory|cpu)\b/;
+
 const FLY_VM_SIZE =
   /^\[\[vm\]\][ \t]*\r?\n(?:[^[\n][^\n]*\n|\r?\n){0,8}?[ \t]*(?:memory|memory_mb|cpus|size)[ \t]*=/m;
 
@@ -184,6 +187,7 @@ const SIZING_FORMS: DeploymentForm[] = [
     name: 'Cloud Run sized in the deploy step',
     globs: CI_GLOBS,
     pattern: CLOUD_RUN_SIZING,
+    gate: CLOUD_RUN_SIZING_FLAG,
   },
 ];
 

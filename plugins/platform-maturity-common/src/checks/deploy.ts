@@ -231,6 +231,9 @@ const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
 const LATEST_IMAGE_TAG =
   /(?:\s-t[ \t]+|--tag[ \t=]+|--destination[ \t=]+|\bdocker\s+push[ \t]+|^[ \t]*(?:-[ \t]+)?(?:tags:[ \t]*)?["']?)[^\s"']*:latest\b/m;
 
+/** The text every {@link LATEST_IMAGE_TAG} match ends with, searched for first. */
+const LATEST_TAG = /:latest\b/;
+
 /** Scripts besides the pipeline that may hold rollback commands. */
 const SCRIPT_GLOBS = [
   'Makefile',
@@ -399,7 +402,9 @@ export const deployChecks: CheckImplementation[] = [
           found.evidence,
         ]);
       }
-      const latest = repository.search(CI_GLOBS, LATEST_IMAGE_TAG);
+      const latest =
+        repository.search(CI_GLOBS, LATEST_TAG) &&
+        repository.search(CI_GLOBS, LATEST_IMAGE_TAG);
       if (latest) {
         return fail(
           `Images are only tagged \`latest\` (${latest.path}: \`${latest.text}\`), so a release cannot be told apart from the next or deployed again; tag images with the version or commit SHA.`,
