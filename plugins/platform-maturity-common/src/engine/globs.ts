@@ -28,6 +28,8 @@ export interface CompiledGlob {
 const MAGIC = /[*?[\]{}()!+@]/;
 const MAGIC_CHARS = '*?[]{}()!+@';
 const EXTGLOB_OR_CLASS = /[[\]()!+@]/;
+/** A path that may have a `.` or `..` directory, or a line break. */
+const UNUSUAL_PATH = /\.\/|[\n\r\u2028\u2029]/;
 const byString = new Map<string, CompiledGlob[]>();
 const byList = new WeakMap<readonly string[], CompiledGlob[]>();
 
@@ -121,6 +123,27 @@ function testFor(glob: string): (path: string) => boolean {
     return path => path.startsWith(prefix) && regex.test(path);
   }
   const runs = requiredRuns(glob).filter(run => run.length > 1);
+  // `**/charts/**/*.yaml`: a match has `charts/` at the start of a directory, which `chart/`,
+  // `templates/charts.md` and `charts-old/` do not, although they contain the literal.
+  const dirAnyDepth = /^\*\*\/([\w.-]+)\/\*\*\/(?!\*\*)[^/]/.exec(glob);
+  if (dirAnyDepth && !/^\.{1,2}$/.test(dirAnyDepth[1])) {
+    const atStart = `${dirAnyDepth[1]}/`;
+    const inside = `/${atStart}`;
+    const extension = /^\*\*\/[\w.-]+\/\*\*\/\*(\.[\w-]+)$/.exec(glob)?.[1];
+    if (extension) {
+      // `**/charts/**/*.yaml` exactly, as picomatch has it, for paths without `.` or `..`
+      // directories and line breaks (which its `**` does not cross): the rest run the regex.
+      return path =>
+        (path.startsWith(atStart) || path.includes(inside)) &&
+        path.endsWith(extension) &&
+        path.lastIndexOf('/') < path.length - extension.length &&
+        (!UNUSUAL_PATH.test(path) || regex.test(path));
+    }
+    return path =>
+      (path.startsWith(atStart) || path.includes(inside)) &&
+      containsAll(path, runs) &&
+      regex.test(path);
+  }
   if (runs.length === 1) {
     const literal = runs[0];
     return path => path.includes(literal) && regex.test(path);
