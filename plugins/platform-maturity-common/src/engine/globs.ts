@@ -23,7 +23,20 @@ export interface CompiledGlob {
   literal: string | undefined;
   /** The {@link charMask} of the literal text a matching path contains: its mask has these bits. */
   mask: number;
+  /**
+   * How {@link testGlob} tests a path: the commonest shapes inline (`text` is the glob or the end
+   * every match has), the rest by calling `test`.
+   */
+  kind: number;
+  text: string;
 }
+
+/** How {@link testGlob} tests a glob: by calling its `test`, or inline for the commonest shapes. */
+const CALL = 0;
+/** A glob without wildcards: the path is `text`. */
+const EQUALS = 1;
+/** `**\/*.ext` and the like: a basename ending in `text`. */
+const ENDS_ANY_DEPTH = 2;
 
 const MAGIC = /[*?[\]{}()!+@]/;
 const MAGIC_CHARS = '*?[]{}()!+@';
@@ -68,6 +81,17 @@ function basenameOf(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** For `*.ext` and `**\/*.ext` (any literal end but `.` and `..`), the end every match has. */
+function literalEnd(glob: string): string | undefined {
+  const suffix = /^(?:\*\*\/)?\*([^/]+)$/.exec(glob);
+  return suffix &&
+    !MAGIC.test(suffix[1]) &&
+    suffix[1] !== '.' &&
+    suffix[1] !== '..'
+    ? suffix[1]
+    : undefined;
+}
+
 /**
  * The fastest exact test for the glob. The common shapes get string tests that agree with
  * picomatch (`dot: true`); anything else uses picomatch itself.
@@ -82,14 +106,8 @@ function testFor(glob: string): (path: string) => boolean {
     const slashName = `/${name}`;
     return path => path === name || path.endsWith(slashName);
   }
-  const suffix = /^(?:\*\*\/)?\*([^/]+)$/.exec(glob);
-  if (
-    suffix &&
-    !MAGIC.test(suffix[1]) &&
-    suffix[1] !== '.' &&
-    suffix[1] !== '..'
-  ) {
-    const end = suffix[1];
+  const end = literalEnd(glob);
+  if (end !== undefined) {
     const anyDepth = glob.startsWith('**/');
     return path =>
       path.endsWith(end) &&
@@ -106,11 +124,11 @@ function testFor(glob: string): (path: string) => boolean {
     !/(?:^|\/)\.{1,2}(?:\/|$)/.test(inDirectory[1])
   ) {
     const dir = `${inDirectory[1]}/`;
-    const end = inDirectory[2];
+    const fileEnd = inDirectory[2];
     return path =>
       path.startsWith(dir) &&
-      path.endsWith(end) &&
-      path.length >= dir.length + end.length &&
+      path.endsWith(fileEnd) &&
+      path.length >= dir.length + fileEnd.length &&
       path.indexOf('/', dir.length) === -1;
   }
   // Anything else runs picomatch's regular expression, behind cheap tests of the literal text
@@ -210,7 +228,16 @@ function compileOne(glob: string): CompiledGlob {
     extensions: undefined,
     literal: requiredLiteral(glob),
     mask: charMask(runs.join('')),
+    kind: CALL,
+    text: glob,
   };
+  const end = literalEnd(glob);
+  if (!MAGIC.test(glob)) {
+    compiled.kind = EQUALS;
+  } else if (end !== undefined && glob.startsWith('**/')) {
+    compiled.kind = ENDS_ANY_DEPTH;
+    compiled.text = end;
+  }
   const base = basenameOf(glob);
   if (!MAGIC.test(base)) {
     compiled.basenames = [hashOf(base)];
@@ -521,6 +548,24 @@ function sortHits() {
 }
 
 /**
+ * Whether the path matches the glob: `glob.test(path)`, with the commonest shapes tested here
+ * rather than through a call of one of many closures, which V8 cannot inline.
+ */
+export function testGlob(glob: CompiledGlob, path: string): boolean {
+  switch (glob.kind) {
+    case EQUALS:
+      return path === glob.text;
+    case ENDS_ANY_DEPTH:
+      return (
+        path.endsWith(glob.text) &&
+        path.lastIndexOf('/') < path.length - glob.text.length
+      );
+    default:
+      return glob.test(path);
+  }
+}
+
+/**
  * Whether the path, whose {@link charMask} is given, matches any of the globs: the same as
  * {@link matchesAny}, with most globs ruled out by the characters they need.
  */
@@ -531,7 +576,7 @@ export function testAny(
 ): boolean {
   for (let i = 0; i < globs.length; i++) {
     const glob = globs[i];
-    if ((mask & glob.mask) === glob.mask && glob.test(path)) {
+    if ((mask & glob.mask) === glob.mask && testGlob(glob, path)) {
       return true;
     }
   }
@@ -694,7 +739,7 @@ export class PathIndex {
       if (
         (buffer[masks + i] & mask) === mask &&
         (literal === undefined || paths[i].includes(literal)) &&
-        glob.test(paths[i])
+        testGlob(glob, paths[i])
       ) {
         hits[hitCount++] = i;
       }
