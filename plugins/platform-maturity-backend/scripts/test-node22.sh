@@ -22,9 +22,11 @@ if [ "$(cat "$target/.paved-built" 2>/dev/null)" != "$stamp" ]; then
   mkdir -p "$(dirname "$target")" test-results
   cp -a node_modules/better-sqlite3 "$target"
   rm -rf "$target/build"
-  # npm sets npm_config_node_gyp to its own node-gyp when it runs a script.
+  # npm sets npm_config_node_gyp to its own node-gyp when it runs a script, and may set
+  # npm_config_nodedir to the installing Node.js's headers, which node-gyp would prefer to
+  # --nodedir: point it at Node.js 22's.
   gyp=${npm_config_node_gyp:-$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js}
-  if ! (cd "$target" && "$node22" "$gyp" rebuild --release --nodedir="$nodedir") \
+  if ! (cd "$target" && npm_config_nodedir="$nodedir" "$node22" "$gyp" rebuild --release --nodedir="$nodedir") \
     >test-results/node22-better-sqlite3.log 2>&1; then
     tail -n 40 test-results/node22-better-sqlite3.log
     echo "Building better-sqlite3 for Node.js 22 failed; see test-results/node22-better-sqlite3.log" >&2
