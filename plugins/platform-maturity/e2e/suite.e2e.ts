@@ -131,6 +131,37 @@ async function lowestContrast(
   });
 }
 
+/** Opens search-indexer's page and returns its maturity card once the level shows. */
+async function openSearchIndexerCard(): Promise<Locator> {
+  // search-indexer ships but has no OpenTelemetry (its instrumentation check fails).
+  await open('/catalog/default/component/search-indexer');
+  const maturity = card();
+  await maturity.getByText('Ships').first().waitFor();
+  return maturity;
+}
+
+/** Expands the card's instrumentation capability and returns its first Fix link, once shown. */
+async function expandInstrumentation(maturity: Locator): Promise<Locator> {
+  await maturity
+    .getByRole('button', { name: /Instrument, monitor & debug/ })
+    .first()
+    .click();
+  const fix = maturity.getByRole('link', { name: /^Fix: / }).first();
+  await fix.waitFor();
+  return fix;
+}
+
+/** Opens the overview page, waits for its charts and table, and saves a full-page screenshot. */
+async function openOverview(screenshot: string) {
+  await open('/platform-maturity');
+  await page.getByText('Level distribution').first().waitFor();
+  await entityLink('search-indexer').waitFor();
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, screenshot),
+    fullPage: true,
+  });
+}
+
 /**
  * Asserts that every visible text in an element reaches WCAG AA's 4.5:1 contrast with what is
  * behind it; returns the luminance of the element's background.
@@ -165,19 +196,10 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
   it(
     'shows the card on an entity page, expands a capability and follows Fix into add-capabilities',
     withScreenshot('card', async () => {
-      // search-indexer ships but has no OpenTelemetry (its instrumentation check fails).
-      await open('/catalog/default/component/search-indexer');
-      const maturity = card();
-      await maturity.waitFor();
-      await maturity.getByText('Ships').first().waitFor();
+      const maturity = await openSearchIndexerCard();
       await maturity.screenshot({ path: path.join(SCREENSHOTS, 'card.png') });
 
-      await maturity
-        .getByRole('button', { name: /Instrument, monitor & debug/ })
-        .first()
-        .click();
-      const fix = maturity.getByRole('link', { name: /^Fix: / }).first();
-      await fix.waitFor();
+      const fix = await expandInstrumentation(maturity);
       await maturity.screenshot({
         path: path.join(SCREENSHOTS, 'card-expanded.png'),
       });
@@ -203,13 +225,7 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
   it(
     'loads the overview page with the level distribution and the entity table',
     withScreenshot('overview', async () => {
-      await open('/platform-maturity');
-      await page.getByText('Level distribution').first().waitFor();
-      await entityLink('search-indexer').waitFor();
-      await page.screenshot({
-        path: path.join(SCREENSHOTS, 'overview.png'),
-        fullPage: true,
-      });
+      await openOverview('overview.png');
     }),
   );
 
@@ -220,17 +236,8 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
       // The app keeps the chosen theme in local storage, as its theme switcher does.
       await page.evaluate(() => localStorage.setItem('theme', 'dark'));
       try {
-        await open('/catalog/default/component/search-indexer');
-        const maturity = card();
-        await maturity.getByText('Ships').first().waitFor();
-        await maturity
-          .getByRole('button', { name: /Instrument, monitor & debug/ })
-          .first()
-          .click();
-        await maturity
-          .getByRole('link', { name: /^Fix: / })
-          .first()
-          .waitFor();
+        const maturity = await openSearchIndexerCard();
+        await expandInstrumentation(maturity);
         await maturity.screenshot({
           path: path.join(SCREENSHOTS, 'card-dark.png'),
         });
@@ -250,13 +257,7 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
         });
         await assertReadable(page.locator('main').first(), 'tab');
 
-        await open('/platform-maturity');
-        await page.getByText('Level distribution').first().waitFor();
-        await entityLink('search-indexer').waitFor();
-        await page.screenshot({
-          path: path.join(SCREENSHOTS, 'overview-dark.png'),
-          fullPage: true,
-        });
+        await openOverview('overview-dark.png');
         await assertReadable(page.locator('main').first(), 'overview');
       } finally {
         await page.evaluate(() => localStorage.removeItem('theme'));
