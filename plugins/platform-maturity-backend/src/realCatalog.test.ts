@@ -5,7 +5,6 @@ import {
 } from '@backstage/backend-test-utils';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import knexFactory from 'knex';
 import type { JsonObject } from '@backstage/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import fs from 'node:fs';
@@ -14,7 +13,10 @@ import path from 'node:path';
 import request from 'supertest';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { platformMaturityPlugin } from './plugin';
-import { closeDatabasesOnStop } from './__testUtils__/databases';
+import {
+  closeDatabasesOnStop,
+  dropPrefixedDatabases,
+} from './__testUtils__/databases';
 
 jest.setTimeout(120_000);
 
@@ -41,21 +43,6 @@ const databaseConfigs: Array<[string, JsonObject]> = [
       ]
     : []),
 ];
-
-async function dropPrefixedDatabases(prefix: string) {
-  const admin = knexFactory({ client: 'pg', connection: POSTGRES });
-  try {
-    const { rows } = await admin.raw(
-      'select datname from pg_database where datname like ?',
-      [`${prefix}%`],
-    );
-    for (const { datname } of rows) {
-      await admin.raw('drop database if exists ?? with (force)', [datname]);
-    }
-  } finally {
-    await admin.destroy();
-  }
-}
 
 const OUTSIDER = 'user:default/outsider';
 
@@ -199,7 +186,7 @@ describe('with the real catalog backend', () => {
       } finally {
         await backend.stop();
         if (database.prefix) {
-          await dropPrefixedDatabases(database.prefix as string);
+          await dropPrefixedDatabases(POSTGRES!, database.prefix as string);
         }
       }
     },

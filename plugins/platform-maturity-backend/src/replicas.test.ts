@@ -10,7 +10,10 @@ import {
   testEntities,
 } from './__testUtils__/catalog';
 import { platformMaturityPlugin } from './plugin';
-import { closeDatabasesOnStop } from './__testUtils__/databases';
+import {
+  closeDatabasesOnStop,
+  dropPrefixedDatabases,
+} from './__testUtils__/databases';
 
 jest.setTimeout(120_000);
 
@@ -55,14 +58,8 @@ interface RunRow {
   });
 
   afterAll(async () => {
-    const { rows } = await admin.raw(
-      'select datname from pg_database where datname like ?',
-      [`${prefix}%`],
-    );
-    for (const { datname } of rows) {
-      await admin.raw('drop database if exists ?? with (force)', [datname]);
-    }
     await admin.destroy();
+    await dropPrefixedDatabases(POSTGRES!, prefix);
   });
 
   it('runs each scheduled evaluation on one replica at a time', async () => {

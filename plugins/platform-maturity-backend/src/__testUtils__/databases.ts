@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import knexFactory from 'knex';
 
 /**
  * Backend modules that close the database clients of the given plugins when a test backend stops.
@@ -31,4 +32,26 @@ export function closeDatabasesOnStop(...pluginIds: string[]) {
       },
     }),
   );
+}
+
+/**
+ * Drops the PostgreSQL databases whose names start with `prefix` (those that Backstage's database
+ * service created for a test backend configured with that prefix).
+ */
+export async function dropPrefixedDatabases(
+  connection: string,
+  prefix: string,
+) {
+  const admin = knexFactory({ client: 'pg', connection });
+  try {
+    const { rows } = await admin.raw(
+      'select datname from pg_database where datname like ?',
+      [`${prefix}%`],
+    );
+    for (const { datname } of rows) {
+      await admin.raw('drop database if exists ?? with (force)', [datname]);
+    }
+  } finally {
+    await admin.destroy();
+  }
 }
