@@ -7,6 +7,7 @@ import {
   metricsServiceRef,
   tracingServiceRef,
 } from '@backstage/backend-plugin-api/alpha';
+import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
   CheckImplementation,
@@ -82,6 +83,7 @@ export const platformMaturityPlugin = createBackendPlugin({
             timeoutMs: settings.repository.timeoutMs,
             maxFileSize: settings.repository.maxFileSize,
             allowedLocalRoots: settings.repository.allowedLocalRoots,
+            integrations: ScmIntegrations.fromConfig(deps.config),
           }),
         });
 

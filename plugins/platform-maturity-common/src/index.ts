@@ -11,6 +11,7 @@ export * from './levels';
 export * from './permissions';
 export * from './api';
 export { BUILTIN_CHECKS } from './checks';
+export { isPipelineFile } from './checks/ci';
 export {
   DEFAULT_APPLIES_TO,
   DEFAULT_REMEDIATION_TEMPLATE,

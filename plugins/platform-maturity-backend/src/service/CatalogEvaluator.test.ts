@@ -221,6 +221,74 @@ describe('CatalogEvaluator', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'scores a component in a monorepo with the pipelines at its root, on %p',
+    async databaseId => {
+      const { store, reads, make } = await setUp(databaseId);
+      const root = 'https://github.com/acme/mono/tree/main/';
+      const own = `${root}services/checkout/`;
+      repositories[root] = {
+        '.github/workflows/ci.yml':
+          'jobs:\n  test:\n    steps:\n      - run: npm test\n',
+        'services/billing/Jenkinsfile': 'sh "make deploy"',
+        'services/checkout/src/checkout.test.ts': '',
+      };
+      repositories[own] = { 'src/checkout.test.ts': '', 'package.json': '{}' };
+      const checkout = component(
+        'checkout',
+        {},
+        { 'backstage.io/source-location': `url:${own}` },
+      );
+      const evaluator = make({}, [...catalogEntities.slice(0, 2), checkout]);
+      const resultOf = async (checkId: string) =>
+        (
+          await store.getScorecard('component:default/checkout')
+        )?.scorecard.results.find(r => r.checkId === checkId);
+
+      try {
+        expect(await evaluator.runAll()).toMatchObject({ evaluated: 1 });
+        // The root's workflow is the component's pipeline; another component's Jenkinsfile is not.
+        expect(await resultOf('build.pipeline')).toMatchObject({
+          status: 'pass',
+          message: 'GitHub Actions pipeline: .github/workflows/ci.yml.',
+        });
+        expect(await resultOf('build.tests')).toMatchObject({
+          status: 'pass',
+          evidence: [
+            expect.objectContaining({ ref: '.github/workflows/ci.yml' }),
+            expect.objectContaining({ ref: 'src/checkout.test.ts' }),
+          ],
+        });
+
+        // Unchanged: both trees answer "not modified" to their own ETags.
+        reads.length = 0;
+        expect(await evaluator.runAll()).toMatchObject({
+          evaluated: 0,
+          skipped: 1,
+        });
+        expect(reads.sort()).toEqual([root, own]);
+
+        // A changed root pipeline re-scores the component, with its own files read again.
+        repositories[root]['.github/workflows/ci.yml'] =
+          'jobs:\n  build:\n    steps:\n      - run: make image\n';
+        reads.length = 0;
+        expect(await evaluator.runAll()).toMatchObject({
+          evaluated: 1,
+          skipped: 0,
+        });
+        expect(reads.sort()).toEqual([root, own, own]);
+        expect(await resultOf('build.tests')).toMatchObject({
+          status: 'fail',
+          message:
+            'The repository has tests (src/checkout.test.ts), but no CI pipeline runs them.',
+        });
+      } finally {
+        delete repositories[root];
+        delete repositories[own];
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'stops an aborted run, records it as failed and removes nothing, on %p',
     async databaseId => {
       const { store, make } = await setUp(databaseId);

@@ -23,8 +23,10 @@ import type {
 } from '../database/ScorecardStore';
 import {
   RepositoryEvidence,
+  RepositoryLocation,
   RepositoryReadResult,
   repositoryLocationOf,
+  withRootPipelines,
 } from './RepositoryEvidence';
 import {
   createRunInstrumentation,
@@ -37,6 +39,32 @@ const PAGE_SIZE = 200;
  * memory stays flat however large the catalog (a snapshot lists every path of its repository).
  */
 const SHARED_READS = 2 * PAGE_SIZE;
+/**
+ * The ETags of a component's own tree and of its repository's root pipelines, from the ETag that
+ * {@link CatalogEvaluator} stored for a component in a sub-directory: a JSON pair. Anything else
+ * (an ETag stored before the component was found to be in a sub-directory) gives none, so both
+ * trees are read.
+ */
+function splitEtag(
+  etag: string | undefined,
+): [string | undefined, string | undefined] {
+  if (etag?.startsWith('[')) {
+    try {
+      const pair: unknown = JSON.parse(etag);
+      if (
+        Array.isArray(pair) &&
+        pair.length === 2 &&
+        pair.every(part => typeof part === 'string')
+      ) {
+        return [pair[0], pair[1]];
+      }
+    } catch {
+      // Not a pair: read both trees.
+    }
+  }
+  return [undefined, undefined];
+}
+
 /** Entities marked as seen per store call (one transaction), rather than one call per page. */
 const SEEN_BATCH = 2000;
 /** Kinds that checks look up: owners (groups, users), systems and data-store resources. */
@@ -342,18 +370,11 @@ export class CatalogEvaluator {
     };
     if (location) {
       // Only an unchanged entity can use the ETag: otherwise the files are needed anyway.
-      const etag = unchanged ? previous?.repositoryEtag : undefined;
-      const key = `${location.type}:${location.target}:${etag ?? ''}`;
-      let read = reads.get(key);
-      if (!read) {
-        read = this.repositories.read(location, this.ruleset, etag);
-        reads.set(key, read);
-        if (reads.size > SHARED_READS) {
-          // Maps iterate in insertion order: the oldest read goes; whoever awaits it keeps it.
-          reads.delete(reads.keys().next().value!);
-        }
-      }
-      result = await read;
+      result = await this.readRepository(
+        location,
+        unchanged ? previous?.repositoryEtag : undefined,
+        reads,
+      );
     }
     if (unchanged && result.type === 'not-modified') {
       return 'skipped';
@@ -374,6 +395,83 @@ export class CatalogEvaluator {
       repositoryEtag: result.type === 'snapshot' ? result.etag : undefined,
     };
     return stored;
+  }
+
+  /**
+   * Reads an entity's repository, sharing reads among the entities of one repository. For a
+   * location in a sub-directory of a repository (a monorepo) it adds the pipelines at the
+   * repository's root, and the ETag it gives holds both trees' ETags.
+   */
+  private async readRepository(
+    location: RepositoryLocation,
+    etag: string | undefined,
+    reads: Map<string, Promise<RepositoryReadResult>>,
+  ): Promise<RepositoryReadResult> {
+    const root = await this.repositories.rootOf(location);
+    if (!root) {
+      return this.sharedRead(reads, 'tree', location, etag, () =>
+        this.repositories.read(location, this.ruleset, etag),
+      );
+    }
+    const [ownEtag, rootEtag] = splitEtag(etag);
+    const readOwn = (tag?: string) =>
+      this.sharedRead(reads, 'tree', location, tag, () =>
+        this.repositories.read(location, this.ruleset, tag),
+      );
+    const readRoot = (tag?: string) =>
+      this.sharedRead(reads, 'root-pipelines', root, tag, () =>
+        this.repositories.readRootPipelines(root, tag),
+      );
+    let [own, atRoot] = await Promise.all([
+      readOwn(ownEtag),
+      readRoot(rootEtag),
+    ]);
+    if (own.type === 'not-modified' && atRoot.type === 'not-modified') {
+      return { type: 'not-modified', etag: etag! };
+    }
+    // One tree changed: the other's files are needed too.
+    if (own.type === 'not-modified') {
+      own = await readOwn();
+    }
+    if (atRoot.type === 'not-modified') {
+      atRoot = await readRoot();
+    }
+    if (own.type !== 'snapshot') {
+      return own;
+    }
+    if (atRoot.type !== 'snapshot') {
+      // The component's own files still score; only the root's pipelines are missing.
+      return own;
+    }
+    return {
+      type: 'snapshot',
+      snapshot: withRootPipelines(own.snapshot, atRoot.snapshot),
+      etag:
+        own.etag !== undefined && atRoot.etag !== undefined
+          ? JSON.stringify([own.etag, atRoot.etag])
+          : undefined,
+    };
+  }
+
+  /** A read of the run's recent reads with the same kind, location and ETag, or a new one. */
+  private sharedRead(
+    reads: Map<string, Promise<RepositoryReadResult>>,
+    kind: string,
+    location: RepositoryLocation,
+    etag: string | undefined,
+    start: () => Promise<RepositoryReadResult>,
+  ): Promise<RepositoryReadResult> {
+    const key = `${kind}:${location.type}:${location.target}:${etag ?? ''}`;
+    let read = reads.get(key);
+    if (!read) {
+      read = start();
+      reads.set(key, read);
+      if (reads.size > SHARED_READS) {
+        // Maps iterate in insertion order: the oldest read goes; whoever awaits it keeps it.
+        reads.delete(reads.keys().next().value!);
+      }
+    }
+    return read;
   }
 
   /** Groups, users and systems, for "the owner exists" and the domain of an entity's system. */

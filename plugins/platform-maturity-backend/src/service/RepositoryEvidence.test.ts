@@ -136,3 +136,166 @@ describe('RepositoryEvidence for local directories', () => {
     expect(result.type).toBe('failed');
   });
 });
+
+describe('RepositoryEvidence for a component in a monorepo', () => {
+  function reader(allowedLocalRoots: string[] = []) {
+    return new RepositoryEvidence({
+      urlReader: mockServices.urlReader.mock(),
+      logger: mockServices.logger.mock(),
+      timeoutMs: 1000,
+      maxFileSize: 1000,
+      allowedLocalRoots,
+    });
+  }
+
+  it.each([
+    [
+      'https://github.com/acme/mono/tree/main/services/orders/',
+      'https://github.com/acme/mono/tree/main/',
+    ],
+    [
+      'https://gitlab.com/acme/mono/-/tree/main/services/orders',
+      'https://gitlab.com/acme/mono/-/tree/main/',
+    ],
+    [
+      'https://bitbucket.org/acme/mono/src/main/services/orders/',
+      'https://bitbucket.org/acme/mono/src/main/',
+    ],
+  ])('finds the repository root of %s', async (target, root) => {
+    await expect(reader().rootOf({ type: 'url', target })).resolves.toEqual({
+      type: 'url',
+      target: root,
+    });
+  });
+
+  it.each([
+    'https://github.com/acme/orders/tree/main/',
+    'https://github.com/acme/orders/blob/main/',
+    'not a url',
+  ])('has no separate root for %s', async target => {
+    await expect(
+      reader().rootOf({ type: 'url', target }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('reads only the pipelines at the root of a repository URL', async () => {
+    const tree: Record<string, string> = {
+      '.github/workflows/ci.yml': 'run: npm test',
+      '.github/dependabot.yml': 'version: 2',
+      Jenkinsfile: 'sh "make test"',
+      'services/billing/Jenkinsfile': 'sh "go test"',
+      'services/orders/package.json': '{}',
+    };
+    const urlReader = mockServices.urlReader.mock({
+      readTree: async (_url, options) => {
+        const kept = Object.keys(tree).filter(p =>
+          options?.filter ? options.filter(p, { size: 10 }) : true,
+        );
+        return {
+          etag: 'root-1',
+          files: async () =>
+            kept.map(p => ({
+              path: p,
+              content: async () => Buffer.from(tree[p]),
+            })),
+          archive: async () => {
+            throw new Error('not used');
+          },
+          dir: async () => {
+            throw new Error('not used');
+          },
+        };
+      },
+    });
+    const evidence = new RepositoryEvidence({
+      urlReader,
+      logger: mockServices.logger.mock(),
+      timeoutMs: 1000,
+      maxFileSize: 1000,
+      allowedLocalRoots: [],
+    });
+    const result = await evidence.readRootPipelines({
+      type: 'url',
+      target: 'https://github.com/acme/mono/tree/main/',
+    });
+    if (result.type !== 'snapshot') {
+      throw new Error(`expected a snapshot, got ${result.type}`);
+    }
+    expect(result.etag).toBe('root-1');
+    expect(result.snapshot.paths).toEqual([
+      '.github/workflows/ci.yml',
+      'Jenkinsfile',
+    ]);
+    expect(result.snapshot.read('.github/workflows/ci.yml')).toBe(
+      'run: npm test',
+    );
+  });
+
+  describe('on disk', () => {
+    let base: string;
+
+    beforeEach(() => {
+      base = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-monorepo-'));
+      const files: Record<string, string> = {
+        'mono/.git/HEAD': 'ref: refs/heads/main',
+        'mono/.github/workflows/ci.yml': 'run: npm test',
+        'mono/.venv/lib/Jenkinsfile': 'not a pipeline of the repository',
+        'mono/Jenkinsfile': 'sh "make test"',
+        'mono/services/billing/Jenkinsfile': 'sh "go test"',
+        'mono/services/orders/package.json': '{}',
+        'plain/orders/package.json': '{}',
+      };
+      for (const [file, content] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(base, file)), { recursive: true });
+        fs.writeFileSync(path.join(base, file), content);
+      }
+    });
+
+    afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
+
+    it('finds the Git work tree around a directory, inside the allowed roots', async () => {
+      const evidence = reader([base]);
+      const realBase = fs.realpathSync(base);
+      await expect(
+        evidence.rootOf({
+          type: 'file',
+          target: path.join(base, 'mono/services/orders'),
+        }),
+      ).resolves.toEqual({ type: 'file', target: path.join(realBase, 'mono') });
+      await expect(
+        evidence.rootOf({ type: 'file', target: path.join(base, 'mono') }),
+      ).resolves.toBeUndefined();
+      await expect(
+        evidence.rootOf({
+          type: 'file',
+          target: path.join(base, 'plain/orders'),
+        }),
+      ).resolves.toBeUndefined();
+      // The work tree's root is outside the allowed root: it is not looked for there.
+      await expect(
+        reader([path.join(base, 'mono/services')]).rootOf({
+          type: 'file',
+          target: path.join(base, 'mono/services/orders'),
+        }),
+      ).resolves.toBeUndefined();
+    });
+
+    it("reads the root's pipelines, not other components' or skipped directories' files", async () => {
+      const result = await reader([base]).readRootPipelines({
+        type: 'file',
+        target: path.join(base, 'mono'),
+      });
+      if (result.type !== 'snapshot') {
+        throw new Error(`expected a snapshot, got ${result.type}`);
+      }
+      expect([...result.snapshot.paths].sort()).toEqual([
+        '.github/workflows/ci.yml',
+        'Jenkinsfile',
+      ]);
+      expect(result.snapshot.read('Jenkinsfile')).toBe('sh "make test"');
+      expect(result.snapshot.read('.github/workflows/ci.yml')).toBe(
+        'run: npm test',
+      );
+    });
+  });
+});

@@ -3,12 +3,22 @@ import type {
   UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import { Entity, getEntitySourceLocation } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
 import { NotModifiedError, stringifyError } from '@backstage/errors';
-import type {
+import {
+  ScmIntegrationRegistry,
+  ScmIntegrations,
+} from '@backstage/integration';
+import {
+  isPipelineFile,
   RepositorySnapshot,
   Ruleset,
 } from '@paved/plugin-platform-maturity-common';
-import { readDirectorySnapshot } from '@paved/plugin-platform-maturity-node';
+import {
+  readDirectorySnapshot,
+  SKIPPED_DIRECTORIES,
+} from '@paved/plugin-platform-maturity-node';
+import gitUrlParse from 'git-url-parse';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -56,9 +66,41 @@ export function repositoryLocationOf(
 }
 
 /**
+ * Whether a path at the root of a repository is one of its pipelines: a pipeline file at the root
+ * itself or in one of the root's hidden directories (`.github/workflows`, `.gitlab/ci`,
+ * `.circleci` and the like), not in another component's directory of the monorepo.
+ */
+function isRootPipeline(filePath: string): boolean {
+  return (
+    (!filePath.includes('/') || filePath.startsWith('.')) &&
+    isPipelineFile(filePath)
+  );
+}
+
+/**
+ * The snapshot of a component's directory with the pipelines of its repository's root added
+ * under their paths from the root, where the directory has no file of the same path.
+ */
+export function withRootPipelines(
+  own: RepositorySnapshot,
+  root: RepositorySnapshot,
+): RepositorySnapshot {
+  const ownPaths = new Set(own.paths);
+  const added = root.paths.filter(p => !ownPaths.has(p));
+  if (added.length === 0) {
+    return own;
+  }
+  return {
+    paths: [...own.paths, ...added],
+    read: p => (ownPaths.has(p) ? own.read(p) : root.read(p)),
+  };
+}
+
+/**
  * Reads repository evidence: URL locations through the `UrlReaderService` (tree reads filtered to
  * the files the ruleset reads, with ETags, a timeout per read), and `file:` locations from disk,
- * only inside the allowed roots.
+ * only inside the allowed roots. For a location in a sub-directory of a repository (a monorepo),
+ * it finds the repository's root and reads the pipelines there.
  */
 export class RepositoryEvidence {
   private readonly urlReader: UrlReaderService;
@@ -66,6 +108,7 @@ export class RepositoryEvidence {
   private readonly timeoutMs: number;
   private readonly maxFileSize: number;
   private readonly allowedLocalRoots: string[];
+  private readonly integrations: ScmIntegrationRegistry;
 
   constructor(options: {
     urlReader: UrlReaderService;
@@ -73,12 +116,110 @@ export class RepositoryEvidence {
     timeoutMs: number;
     maxFileSize: number;
     allowedLocalRoots: string[];
+    /** Tells a repository's root from a URL; default: the public hosts' integrations. */
+    integrations?: ScmIntegrationRegistry;
   }) {
     this.urlReader = options.urlReader;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs;
     this.maxFileSize = options.maxFileSize;
     this.allowedLocalRoots = options.allowedLocalRoots;
+    this.integrations =
+      options.integrations ?? ScmIntegrations.fromConfig(new ConfigReader({}));
+  }
+
+  /**
+   * The root of the repository when the location is one of its sub-directories, as in a monorepo
+   * whose components each have a directory; undefined when the location is the root, or when no
+   * root can be told (a URL that no integration parses, a directory outside a Git work tree).
+   */
+  async rootOf(
+    location: RepositoryLocation,
+  ): Promise<RepositoryLocation | undefined> {
+    if (location.type === 'file') {
+      return this.localRootOf(location.target);
+    }
+    try {
+      // The path of the location inside its repository, as the integrations parse it.
+      if (!gitUrlParse(location.target).filepath.replace(/^\/+|\/+$/g, '')) {
+        return undefined;
+      }
+      return {
+        type: 'url',
+        target: this.integrations.resolveUrl({
+          url: '/',
+          base: location.target,
+        }),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Reads the pipelines at a repository's root (see `isRootPipeline`); with an `etag`, answers
+   * `not-modified` when the repository has not changed.
+   */
+  async readRootPipelines(
+    root: RepositoryLocation,
+    etag?: string,
+  ): Promise<RepositoryReadResult> {
+    if (root.type === 'url') {
+      return this.readUrl(root.target, isRootPipeline, () => true, etag);
+    }
+    try {
+      const entries = await fs.promises.readdir(root.target, {
+        withFileTypes: true,
+      });
+      const parts: RepositorySnapshot[] = [];
+      for (const entry of entries) {
+        if (entry.isFile() && isRootPipeline(entry.name)) {
+          const file = path.join(root.target, entry.name);
+          const stat = await fs.promises.stat(file);
+          const content =
+            stat.size <= this.maxFileSize
+              ? await fs.promises.readFile(file, 'utf8')
+              : undefined;
+          parts.push({ paths: [entry.name], read: () => content });
+        } else if (
+          entry.isDirectory() &&
+          entry.name.startsWith('.') &&
+          !SKIPPED_DIRECTORIES.includes(entry.name)
+        ) {
+          const directory = await readDirectorySnapshot(
+            path.join(root.target, entry.name),
+            { maxFileSize: this.maxFileSize },
+          );
+          const prefix = `${entry.name}/`;
+          const paths = directory.paths
+            .map(p => `${prefix}${p}`)
+            .filter(isRootPipeline);
+          parts.push({
+            paths,
+            read: p => directory.read(p.slice(prefix.length)),
+          });
+        }
+      }
+      const owners = new Map<string, RepositorySnapshot>();
+      for (const part of parts) {
+        for (const p of part.paths) {
+          owners.set(p, part);
+        }
+      }
+      return {
+        type: 'snapshot',
+        snapshot: {
+          paths: [...owners.keys()],
+          read: p => owners.get(p)?.read(p),
+        },
+      };
+    } catch (error) {
+      const reason = `Could not read the pipelines of ${
+        root.target
+      }: ${stringifyError(error)}`;
+      this.logger.warn(reason);
+      return { type: 'failed', reason };
+    }
   }
 
   /** Reads the repository; with an `etag`, answers `not-modified` when it has not changed. */
@@ -90,17 +231,35 @@ export class RepositoryEvidence {
     if (location.type === 'file') {
       return this.readLocal(location.target);
     }
+    return this.readUrl(
+      location.target,
+      () => true,
+      filePath => ruleset.needsContent(filePath),
+      etag,
+    );
+  }
+
+  /**
+   * Reads a tree through the URL readers: the paths that `lists` keeps, and the content of those
+   * that `reads` keeps too.
+   */
+  private async readUrl(
+    target: string,
+    lists: (filePath: string) => boolean,
+    reads: (filePath: string) => boolean,
+    etag?: string,
+  ): Promise<RepositoryReadResult> {
     const paths: string[] = [];
     try {
-      const response = await this.urlReader.readTree(location.target, {
+      const response = await this.urlReader.readTree(target, {
         etag,
         signal: AbortSignal.timeout(this.timeoutMs),
         filter: (filePath, info) => {
+          if (!lists(filePath)) {
+            return false;
+          }
           paths.push(filePath);
-          return (
-            ruleset.needsContent(filePath) &&
-            (info?.size ?? 0) <= this.maxFileSize
-          );
+          return reads(filePath) && (info?.size ?? 0) <= this.maxFileSize;
         },
       });
       const contents = new Map<string, string>();
@@ -122,12 +281,43 @@ export class RepositoryEvidence {
       ) {
         return { type: 'not-modified', etag: etag! };
       }
-      const reason = `Could not read ${location.target}: ${stringifyError(
-        error,
-      )}`;
+      const reason = `Could not read ${target}: ${stringifyError(error)}`;
       this.logger.warn(reason);
       return { type: 'failed', reason };
     }
+  }
+
+  /** The Git work tree's root above a local directory, inside the allowed roots. */
+  private async localRootOf(
+    target: string,
+  ): Promise<RepositoryLocation | undefined> {
+    let real: string;
+    try {
+      real = await fs.promises.realpath(target);
+    } catch {
+      return undefined;
+    }
+    const roots = this.realRoots();
+    for (let dir = real; isInside(dir, roots); dir = path.dirname(dir)) {
+      if (fs.existsSync(path.join(dir, '.git'))) {
+        return dir === real ? undefined : { type: 'file', target: dir };
+      }
+      if (path.dirname(dir) === dir) {
+        break;
+      }
+    }
+    return undefined;
+  }
+
+  /** The allowed roots, as real paths. */
+  private realRoots(): string[] {
+    return this.allowedLocalRoots.flatMap(configured => {
+      try {
+        return [fs.realpathSync(configured)];
+      } catch {
+        return [];
+      }
+    });
   }
 
   private async readLocal(target: string): Promise<RepositoryReadResult> {
@@ -150,14 +340,7 @@ export class RepositoryEvidence {
       return { type: 'failed', reason };
     }
     // ... then the real paths, so that neither a link in the root nor in the target misleads.
-    const realRoots = this.allowedLocalRoots.flatMap(configured => {
-      try {
-        return [fs.realpathSync(configured)];
-      } catch {
-        return [];
-      }
-    });
-    if (!isInside(real, realRoots)) {
+    if (!isInside(real, this.realRoots())) {
       return refuse();
     }
     try {

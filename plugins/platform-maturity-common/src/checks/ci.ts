@@ -1,3 +1,5 @@
+import { pathMatcher } from '../engine/globs';
+
 /**
  * The CI systems whose pipeline-as-code files the build checks recognise, and where those files
  * live. Shared by the build and deploy checks, which read pipeline files for test, artifact,
@@ -48,3 +50,17 @@ export const CI_SYSTEMS: ReadonlyArray<{ name: string; globs: string[] }> = [
 
 /** Every pipeline file glob. */
 export const CI_GLOBS: readonly string[] = CI_SYSTEMS.flatMap(s => s.globs);
+
+let pipelineMatcher: ((path: string) => boolean) | undefined;
+
+/**
+ * Whether a repository path (relative, `/`-separated) is a pipeline file of one of the CI systems
+ * that the build checks recognise. The backend uses it to find the pipelines at the root of a
+ * monorepo whose component lives in a sub-directory.
+ *
+ * @public
+ */
+export function isPipelineFile(path: string): boolean {
+  pipelineMatcher ??= pathMatcher(CI_GLOBS);
+  return pipelineMatcher(path);
+}
