@@ -407,17 +407,15 @@ export class CatalogEvaluator {
     etag: string | undefined,
     reads: Map<string, Promise<RepositoryReadResult>>,
   ): Promise<RepositoryReadResult> {
-    const root = await this.repositories.rootOf(location);
-    if (!root) {
-      return this.sharedRead(reads, 'tree', location, etag, () =>
-        this.repositories.read(location, this.ruleset, etag),
-      );
-    }
-    const [ownEtag, rootEtag] = splitEtag(etag);
     const readOwn = (tag?: string) =>
       this.sharedRead(reads, 'tree', location, tag, () =>
         this.repositories.read(location, this.ruleset, tag),
       );
+    const root = await this.repositories.rootOf(location);
+    if (!root) {
+      return readOwn(etag);
+    }
+    const [ownEtag, rootEtag] = splitEtag(etag);
     const readRoot = (tag?: string) =>
       this.sharedRead(reads, 'root-pipelines', root, tag, () =>
         this.repositories.readRootPipelines(root, tag),

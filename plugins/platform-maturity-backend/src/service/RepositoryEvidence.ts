@@ -171,46 +171,48 @@ export class RepositoryEvidence {
       const entries = await fs.promises.readdir(root.target, {
         withFileTypes: true,
       });
-      const parts: RepositorySnapshot[] = [];
+      // The root's own files (its walk skips every entry that is not a file), then the files of
+      // each hidden directory, each read as any local repository is.
+      const parts = [
+        {
+          prefix: '',
+          snapshot: await readDirectorySnapshot(root.target, {
+            maxFileSize: this.maxFileSize,
+            skipDirectories: entries.filter(e => !e.isFile()).map(e => e.name),
+          }),
+        },
+      ];
       for (const entry of entries) {
-        if (entry.isFile() && isRootPipeline(entry.name)) {
-          const file = path.join(root.target, entry.name);
-          const stat = await fs.promises.stat(file);
-          const content =
-            stat.size <= this.maxFileSize
-              ? await fs.promises.readFile(file, 'utf8')
-              : undefined;
-          parts.push({ paths: [entry.name], read: () => content });
-        } else if (
+        if (
           entry.isDirectory() &&
           entry.name.startsWith('.') &&
           !SKIPPED_DIRECTORIES.includes(entry.name)
         ) {
-          const directory = await readDirectorySnapshot(
-            path.join(root.target, entry.name),
-            { maxFileSize: this.maxFileSize },
-          );
-          const prefix = `${entry.name}/`;
-          const paths = directory.paths
-            .map(p => `${prefix}${p}`)
-            .filter(isRootPipeline);
           parts.push({
-            paths,
-            read: p => directory.read(p.slice(prefix.length)),
+            prefix: `${entry.name}/`,
+            snapshot: await readDirectorySnapshot(
+              path.join(root.target, entry.name),
+              { maxFileSize: this.maxFileSize },
+            ),
           });
         }
       }
-      const owners = new Map<string, RepositorySnapshot>();
+      const owners = new Map<string, (typeof parts)[number]>();
       for (const part of parts) {
-        for (const p of part.paths) {
-          owners.set(p, part);
+        for (const p of part.snapshot.paths) {
+          if (isRootPipeline(part.prefix + p)) {
+            owners.set(part.prefix + p, part);
+          }
         }
       }
       return {
         type: 'snapshot',
         snapshot: {
           paths: [...owners.keys()],
-          read: p => owners.get(p)?.read(p),
+          read: p => {
+            const part = owners.get(p);
+            return part?.snapshot.read(p.slice(part.prefix.length));
+          },
         },
       };
     } catch (error) {
@@ -299,7 +301,11 @@ export class RepositoryEvidence {
     }
     const roots = this.realRoots();
     for (let dir = real; isInside(dir, roots); dir = path.dirname(dir)) {
-      if (fs.existsSync(path.join(dir, '.git'))) {
+      const isWorkTree = await fs.promises.stat(path.join(dir, '.git')).then(
+        () => true,
+        () => false,
+      );
+      if (isWorkTree) {
         return dir === real ? undefined : { type: 'file', target: dir };
       }
       if (path.dirname(dir) === dir) {
