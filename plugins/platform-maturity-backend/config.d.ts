@@ -10,26 +10,38 @@ export interface Config {
     /**
      * When the catalog is evaluated. Default: every 30 minutes, timeout 25 minutes, first run 15
      * seconds after start. The task is always global (replicas sharing a database run each tick
-     * once between them), so `scope: local` is refused.
+     * once between them), so `scope: local` is refused, as are keys other than `frequency`,
+     * `timeout`, `initialDelay` and `scope`. Durations are objects (`{ minutes: 30 }`), ISO 8601
+     * (`PT30M`) or strings (`30 minutes`), with no negative part: `frequency` positive and at most
+     * 365 days, or `{ cron: '...' }` (parsed by the scheduler's `cron` package; it must fire), or
+     * `{ trigger: 'manual' }`; `timeout` positive and at most 24 days (a Node.js timer's limit);
+     * `initialDelay` zero or more and at most 365 days.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     /** Reading entities' repositories. */
     repository?: {
-      /** Repositories read at the same time. Default 4, at most 64. */
+      /** Repositories read at the same time. Default 4, from 1 to 64. */
       concurrency?: number;
-      /** Timeout of one repository read, in seconds. Default 60. */
+      /** Timeout of one repository read, in seconds. Default 60, at most 3600 (one hour). */
       timeoutSeconds?: number;
       /** Files larger than this many bytes are never read. Default 262144 (256 KiB). */
       maxFileSize?: number;
       /**
+       * Files listed of one repository, from 1 to 1,000,000. Default 100000. A repository with more
+       * is only partly read: checks that find nothing among the files listed are `unknown`, never
+       * `fail`, and the scorecard says so.
+       */
+      maxFiles?: number;
+      /**
        * Absolute directories from which entities registered from local files (`file:` locations)
-       * may be read. Default: none; anything outside is refused and reported.
+       * may be read. Default: none; anything outside is refused and reported. The filesystem root
+       * (`/`) is refused.
        */
       allowedLocalRoots?: string[];
     };
     /** Score history. */
     history?: {
-      /** Days the history of an entity gone from the catalog is kept. Default 365. */
+      /** Days the history of an entity gone from the catalog is kept. Default 365, from 1 to 3650. */
       retentionDays?: number;
     };
   };

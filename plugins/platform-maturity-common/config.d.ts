@@ -7,7 +7,9 @@ export interface Config {
     /**
      * Per-capability check settings, keyed `<capability>.<check name>`, for example
      * `checks.build.tests.weight`. A key that is not a built-in check declares a new check
-     * without code: it needs a `title` and an `entity` predicate and/or `files` globs.
+     * without code: it needs a `title` and an `entity` predicate and/or `files` globs. Check
+     * names are lower-case letters and digits joined by `-` or `_`, at most 64 characters, and
+     * not `constructor` or `prototype`.
      */
     checks?: {
       [capability: string]: {
@@ -29,13 +31,21 @@ export interface Config {
           remediation?: {
             templateRef?: string;
             values?: object;
+            /** An absolute http(s) URL. */
             docsUrl?: string;
           };
           /** New checks only: the entity must match this filter predicate. */
           entity?: object;
-          /** New checks only: a repository file must match one of these globs. */
+          /**
+           * New checks only: a repository file must match one of these globs. Each may expand
+           * (brace groups, `@(a|b)`) into at most 256 globs and be at most 1,024 characters.
+           */
           files?: string[];
-          /** New checks only: a matching file's content must match this regular expression. */
+          /**
+           * New checks only: a matching file's content must match this regular expression (with
+           * the `m` flag), at most 1,000 characters. A pattern that can backtrack catastrophically
+           * (exponential, or polynomial of degree 3 or more, such as `(a+)+$`) is refused.
+           */
           content?: string;
         };
       };
@@ -46,6 +56,7 @@ export interface Config {
      * nothing. Default: L0 Unpaved, L1 Builds, L2 Ships, L3 Operable, L4 Self-serve.
      */
     levels?: Array<{
+      /** The level's number: a whole number from 0 to 1000. */
       level: number;
       name: string;
       description?: string;
@@ -69,7 +80,10 @@ export interface Config {
     remediation?: {
       /** Template that Fix links open. Default `template:default/add-capabilities`. */
       templateRef?: string;
-      /** Base URL of the per-check docs; the check id (without dots) is the anchor. */
+      /**
+       * Base URL of the per-check docs, an absolute http(s) URL; the check id (without dots) is
+       * the anchor.
+       */
       docsBaseUrl?: string;
     };
   };

@@ -15,6 +15,8 @@
  *   child process (a minimal HTTP client, see load.ts), after a warm-up: p50/p90/p99/max,
  *   throughput, and the CPU time per request of the server and of the load; p99 under 50 ms. The
  *   same load against a bare Express route (first line) tells what the machine gives at best,
+ * - for each run, the event loop's delay (max and p99, `monitorEventLoopDelay`): how long the run
+ *   held the loop at a time, which a request waits for at worst; target under 50 ms,
  * - peak RSS and V8 heap (sampled every 100 ms) of each phase, and the largest heap in use right
  *   after a full GC (what is really kept), which should not grow with the catalog.
  *
@@ -59,7 +61,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
+import {
+  constants,
+  monitorEventLoopDelay,
+  PerformanceObserver,
+} from 'node:perf_hooks';
 import { KnexScorecardStore } from '../src/database/KnexScorecardStore';
 import { platformMaturityPlugin } from '../src/plugin';
 import { LoadResult, runLoad } from './load';
@@ -262,9 +268,13 @@ async function bench(label: string, knex: Knex, total: number) {
       clock.reset();
       memory.reset();
       const cpuBefore = process.cpuUsage();
+      // How long the run held the event loop at a time: what a request waits for at worst.
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
       const { ms } = await timed(async () => {
         await task!.fn(new AbortController().signal as any);
       });
+      loopDelay.disable();
       const cpu = process.cpuUsage(cpuBefore);
       const run = await store.getLatestRun();
       return `${seconds(ms)} (CPU ${seconds(
@@ -273,7 +283,9 @@ async function bench(label: string, knex: Knex, total: number) {
         run?.evaluated
       }, skipped ${run?.skipped}, failed ${run?.failed}, ${
         run?.status
-      }), ${memory}${
+      }), event loop delay max ${(loopDelay.max / 1e6).toFixed(1)} ms, p99 ${(
+        loopDelay.percentile(99) / 1e6
+      ).toFixed(1)} ms, ${memory}${
         process.env.PAVED_BENCH_QUERIES ? clock.statements() : ''
       }`;
     };

@@ -1,14 +1,14 @@
-import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
+import type { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import type { HumanDuration } from '@backstage/types';
+import { CronTime } from 'cron';
 import {
   CheckImplementation,
   compileRuleset,
   Ruleset,
   RulesetConfigError,
 } from '@paved/plugin-platform-maturity-common';
+import { DEFAULT_MAX_FILES } from '@paved/plugin-platform-maturity-node';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -20,6 +20,8 @@ export interface PlatformMaturityBackendConfig {
     concurrency: number;
     timeoutMs: number;
     maxFileSize: number;
+    /** Files listed of one repository; past it, the snapshot is marked truncated. */
+    maxFiles: number;
     /** Absolute directories from which `file:` source locations may be read. */
     allowedLocalRoots: string[];
   };
@@ -32,6 +34,43 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The most files listed of one repository: every path is held in memory while it is scored. */
+const MAX_REPOSITORY_FILES = 1_000_000;
+
+/**
+ * The largest value of each schedule duration. The scheduler times a run's `timeout` with a
+ * Node.js timer, which fires at once when given more than 2^31 - 1 ms (24.8 days), and adds the
+ * frequency and initial delay to timestamps in the database.
+ */
+const MAX_DURATION_DAYS = { frequency: 365, timeout: 24, initialDelay: 365 };
+
+/** Milliseconds per unit of a duration, with the scheduler's (luxon's) casual year and month. */
+const UNIT_MS: Record<keyof HumanDuration, number> = {
+  years: 365 * DAY_MS,
+  months: 30 * DAY_MS,
+  weeks: 7 * DAY_MS,
+  days: DAY_MS,
+  hours: 60 * 60 * 1000,
+  minutes: 60 * 1000,
+  seconds: 1000,
+  milliseconds: 1,
+};
+
+/** A repository read is timed by a Node.js timer too; an hour is far above any real read. */
+const MAX_READ_TIMEOUT_SECONDS = 3600;
+const MAX_RETENTION_DAYS = 3650;
+
+const required = z.custom(value => value !== undefined, {
+  error: 'is required',
+});
+
+const globalScope = z.literal('global', {
+  error:
+    "must be 'global': replicas sharing a database evaluate the catalog once per tick between them",
+});
+
 /** Every key of `platformMaturity`; the ruleset keys are validated by `compileRuleset`. */
 const backendSchema = z.strictObject({
   checks: z.unknown().optional(),
@@ -39,7 +78,18 @@ const backendSchema = z.strictObject({
   waivers: z.unknown().optional(),
   allowEntityWaivers: z.unknown().optional(),
   remediation: z.unknown().optional(),
-  schedule: z.unknown().optional(),
+  // The durations are read by readSchedule, with the scheduler's own parser.
+  schedule: z
+    .strictObject(
+      {
+        frequency: required,
+        timeout: required,
+        initialDelay: z.unknown().optional(),
+        scope: globalScope.optional(),
+      },
+      { error: 'must be an object with frequency and timeout' },
+    )
+    .optional(),
   repository: z
     .object({
       concurrency: z
@@ -51,11 +101,24 @@ const backendSchema = z.strictObject({
       timeoutSeconds: z
         .number({ error: 'must be a number of seconds' })
         .positive('must be a positive number of seconds')
+        .max(
+          MAX_READ_TIMEOUT_SECONDS,
+          `must be at most ${MAX_READ_TIMEOUT_SECONDS} (one hour)`,
+        )
         .optional(),
       maxFileSize: z
         .number({ error: 'must be a number of bytes' })
         .int('must be a whole number of bytes')
         .positive('must be a positive number of bytes')
+        .optional(),
+      maxFiles: z
+        .number({ error: 'must be a whole number of files' })
+        .int('must be a whole number of files')
+        .min(1, 'must be at least 1')
+        .max(
+          MAX_REPOSITORY_FILES,
+          `must be at most ${MAX_REPOSITORY_FILES.toLocaleString('en-US')}`,
+        )
         .optional(),
       allowedLocalRoots: z
         .array(
@@ -64,6 +127,11 @@ const backendSchema = z.strictObject({
             .refine(
               p => path.isAbsolute(p),
               'must be an absolute directory path',
+            )
+            .refine(p => !p.includes('\0'), 'must not contain NUL characters')
+            .refine(
+              p => path.resolve(p) !== path.parse(path.resolve(p)).root,
+              'must not be the filesystem root: that would allow reading any file on the server',
             ),
           { error: 'must be a list of absolute directory paths' },
         )
@@ -77,6 +145,10 @@ const backendSchema = z.strictObject({
         .number({ error: 'must be a number of days' })
         .int('must be a whole number of days')
         .min(1, 'must be at least 1 day')
+        .max(
+          MAX_RETENTION_DAYS,
+          `must be at most ${MAX_RETENTION_DAYS} days (ten years)`,
+        )
         .optional(),
     })
     .strict()
@@ -97,42 +169,149 @@ export function readBackendConfig(
   const parsed = backendSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const unknownKey = issue.code === 'unrecognized_keys';
     throw new RulesetConfigError(
-      ['platformMaturity', ...issue.path.map(String)].join('.'),
-      issue.message,
+      [
+        'platformMaturity',
+        ...issue.path.map(String),
+        ...(unknownKey ? [issue.keys[0]] : []),
+      ].join('.'),
+      unknownKey ? 'is an unknown key' : issue.message,
     );
-  }
-  let schedule = DEFAULT_SCHEDULE;
-  if (root?.has('schedule')) {
-    try {
-      schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
-        root.getConfig('schedule'),
-      );
-    } catch (error) {
-      throw new RulesetConfigError(
-        'platformMaturity.schedule',
-        (error as Error).message,
-      );
-    }
-    if (schedule.scope === 'local') {
-      throw new RulesetConfigError(
-        'platformMaturity.schedule.scope',
-        "must be 'global': replicas sharing a database evaluate the catalog once per tick between them",
-      );
-    }
   }
   const repository = parsed.data.repository ?? {};
   return {
     ruleset,
-    schedule,
+    schedule: root?.has('schedule')
+      ? readSchedule(root.getConfig('schedule'))
+      : DEFAULT_SCHEDULE,
     repository: {
       concurrency: repository.concurrency ?? 4,
       timeoutMs: (repository.timeoutSeconds ?? 60) * 1000,
       maxFileSize: repository.maxFileSize ?? 256 * 1024,
+      maxFiles: repository.maxFiles ?? DEFAULT_MAX_FILES,
       allowedLocalRoots: (repository.allowedLocalRoots ?? []).map(p =>
         path.resolve(p),
       ),
     },
     history: { retentionDays: parsed.data.history?.retentionDays ?? 365 },
   };
+}
+
+/**
+ * `platformMaturity.schedule`, whose keys the schema has checked: each duration in any form the
+ * scheduler reads (ISO 8601, `ms` strings, objects), positive and within its maximum, and a cron
+ * expression parsed by the `cron` package that the scheduler uses, so that a schedule accepted
+ * here never fails in the scheduler.
+ */
+function readSchedule(config: Config): SchedulerServiceTaskScheduleDefinition {
+  return {
+    frequency: readFrequency(config),
+    timeout: readDuration(config, 'timeout'),
+    ...(config.has('initialDelay')
+      ? { initialDelay: readDuration(config, 'initialDelay') }
+      : {}),
+  };
+}
+
+/** A duration, `{ cron }` or `{ trigger: 'manual' }`, as the scheduler tells them apart. */
+function readFrequency(
+  config: Config,
+): SchedulerServiceTaskScheduleDefinition['frequency'] {
+  const value = config.getOptional('frequency');
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    if ('cron' in value) {
+      return { cron: readCron(config.getConfig('frequency')) };
+    }
+    if ('trigger' in value) {
+      return readManualTrigger(config.getConfig('frequency'));
+    }
+  }
+  return readDuration(config, 'frequency');
+}
+
+function readDuration(
+  config: Config,
+  key: keyof typeof MAX_DURATION_DAYS,
+): HumanDuration {
+  const name = `platformMaturity.schedule.${key}`;
+  const problem =
+    "must be a positive duration such as { minutes: 30 }, 'PT30M' or '30 minutes'";
+  let duration: HumanDuration;
+  try {
+    duration = readDurationFromConfig(config, { key });
+  } catch (error) {
+    throw new RulesetConfigError(
+      name,
+      `${problem} (${(error as Error).message})`,
+    );
+  }
+  const parts = Object.entries(duration) as [keyof HumanDuration, number][];
+  if (parts.some(([, value]) => !Number.isFinite(value) || value < 0)) {
+    throw new RulesetConfigError(name, `${problem}, with no negative part`);
+  }
+  const ms = parts.reduce(
+    (sum, [unit, value]) => sum + value * UNIT_MS[unit],
+    0,
+  );
+  // An initial delay of zero means "start at once"; a zero frequency or timeout means nothing.
+  if (ms <= 0 && key !== 'initialDelay') {
+    throw new RulesetConfigError(name, `${problem}, not zero`);
+  }
+  if (ms > MAX_DURATION_DAYS[key] * DAY_MS) {
+    throw new RulesetConfigError(
+      name,
+      `must be at most ${MAX_DURATION_DAYS[key]} days`,
+    );
+  }
+  return duration;
+}
+
+function readCron(config: Config): string {
+  const unknown = config.keys().find(key => key !== 'cron');
+  if (unknown) {
+    throw new RulesetConfigError(
+      `platformMaturity.schedule.frequency.${unknown}`,
+      'is an unknown key',
+    );
+  }
+  const name = 'platformMaturity.schedule.frequency.cron';
+  const expression = config.getOptional('cron');
+  if (typeof expression !== 'string' || !expression.trim()) {
+    throw new RulesetConfigError(name, 'must be a cron expression');
+  }
+  let cron: CronTime;
+  try {
+    cron = new CronTime(expression);
+  } catch (error) {
+    throw new RulesetConfigError(
+      name,
+      `must be a cron expression (minute hour day-of-month month day-of-week, seconds optional first): ${
+        (error as Error).message
+      }`,
+    );
+  }
+  try {
+    cron.sendAt();
+  } catch {
+    throw new RulesetConfigError(name, 'is a cron expression that never fires');
+  }
+  return expression;
+}
+
+function readManualTrigger(config: Config): { trigger: 'manual' } {
+  const unknown = config.keys().find(key => key !== 'trigger');
+  if (unknown) {
+    throw new RulesetConfigError(
+      `platformMaturity.schedule.frequency.${unknown}`,
+      'is an unknown key',
+    );
+  }
+  if (config.getOptional('trigger') !== 'manual') {
+    throw new RulesetConfigError(
+      'platformMaturity.schedule.frequency.trigger',
+      "must be 'manual'",
+    );
+  }
+  return { trigger: 'manual' };
 }

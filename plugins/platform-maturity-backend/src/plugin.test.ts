@@ -137,7 +137,20 @@ describe('platform maturity backend plugin', () => {
     ],
     [
       { schedule: { frequency: { minutes: 5 }, timeout: 'soon' } },
-      "Invalid configuration at 'platformMaturity.schedule'",
+      "Invalid configuration at 'platformMaturity.schedule.timeout': must be a positive duration",
+    ],
+    [
+      { schedule: { frequency: { minutes: -5 }, timeout: { minutes: 1 } } },
+      "Invalid configuration at 'platformMaturity.schedule.frequency': must be a positive duration",
+    ],
+    [
+      {
+        schedule: {
+          frequency: { cron: '61 * * * *' },
+          timeout: { minutes: 1 },
+        },
+      },
+      "Invalid configuration at 'platformMaturity.schedule.frequency.cron': must be a cron expression",
     ],
     [
       {

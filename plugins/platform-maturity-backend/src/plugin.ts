@@ -7,6 +7,7 @@ import {
   metricsServiceRef,
   tracingServiceRef,
 } from '@backstage/backend-plugin-api/alpha';
+import { stringifyError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -16,6 +17,7 @@ import {
 import { platformMaturityChecksExtensionPoint } from '@paved/plugin-platform-maturity-node';
 import { readBackendConfig } from './config';
 import { KnexScorecardStore } from './database/KnexScorecardStore';
+import { ScorecardAccess } from './service/access';
 import { registerPlatformMaturityActions } from './service/actions';
 import { CatalogEvaluator } from './service/CatalogEvaluator';
 import { createRunInstrumentation } from './service/instrumentation';
@@ -82,6 +84,7 @@ export const platformMaturityPlugin = createBackendPlugin({
             logger: deps.logger,
             timeoutMs: settings.repository.timeoutMs,
             maxFileSize: settings.repository.maxFileSize,
+            maxFiles: settings.repository.maxFiles,
             allowedLocalRoots: settings.repository.allowedLocalRoots,
             integrations: ScmIntegrations.fromConfig(deps.config),
           }),
@@ -91,10 +94,33 @@ export const platformMaturityPlugin = createBackendPlugin({
         // failed, while the database is still open: the scheduler's own signal aborts only when
         // the root services shut down, at the same time as the database connections close.
         const stopping = new AbortController();
-        let running: Promise<unknown> = Promise.resolve();
+        const running = new Set<Promise<unknown>>();
+        const track = (work: Promise<unknown>) => {
+          const settled = work.catch(() => undefined);
+          running.add(settled);
+          settled.finally(() => running.delete(settled));
+        };
         deps.lifecycle.addShutdownHook(async () => {
           stopping.abort();
-          await running;
+          await Promise.all(running);
+        });
+
+        // A run left `running` by a process that died holds the scheduler's lock until the task's
+        // timeout; the evaluator starts a run as soon as the dead run's heartbeat is stale.
+        deps.lifecycle.addStartupHook(() => {
+          const recovery = evaluator.recoverInterruptedRun({
+            signal: stopping.signal,
+          });
+          track(recovery);
+          recovery.catch(error => {
+            if (!stopping.signal.aborted) {
+              deps.logger.error(
+                `Could not recover from an interrupted platform maturity run: ${stringifyError(
+                  error,
+                )}`,
+              );
+            }
+          });
         });
 
         // `scope: 'global'` makes replicas sharing a database run each tick once between them.
@@ -107,16 +133,20 @@ export const platformMaturityPlugin = createBackendPlugin({
             const run = evaluator.runAll({
               signal: AbortSignal.any([signal, stopping.signal]),
             });
-            running = run.catch(() => undefined);
+            track(run);
             await run;
           },
         });
 
+        // One instance, so that the routes and the actions share its cache of visible entities.
+        const access = new ScorecardAccess({
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+        });
         deps.httpRouter.use(
           createRouter({
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            catalog: deps.catalog,
+            access,
             store,
             evaluator,
             ruleset: settings.ruleset,
@@ -125,8 +155,7 @@ export const platformMaturityPlugin = createBackendPlugin({
 
         registerPlatformMaturityActions({
           actionsRegistry: deps.actionsRegistry,
-          catalog: deps.catalog,
-          permissions: deps.permissions,
+          access,
           store,
           ruleset: settings.ruleset,
         });

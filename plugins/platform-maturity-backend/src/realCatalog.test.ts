@@ -50,20 +50,23 @@ const isOutsider = (credentials: unknown) =>
   (credentials as { principal: { userEntityRef?: string } })?.principal
     ?.userEntityRef === OUTSIDER;
 
-/** The outsider may read nothing in the catalog; everyone else everything. */
+/**
+ * The outsider may read scorecards but nothing in the catalog; everyone else may do everything.
+ */
+const decide = async (
+  requests: { permission: { name: string } }[],
+  options?: { credentials?: unknown },
+) =>
+  requests.map(r => ({
+    result:
+      isOutsider(options?.credentials) &&
+      r.permission.name.startsWith('catalog.')
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  })) as any;
 const permissions = mockServices.permissions.mock({
-  authorize: async (requests, options) =>
-    requests.map(() => ({
-      result: isOutsider(options?.credentials)
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-    })) as any,
-  authorizeConditional: async (requests, options) =>
-    requests.map(() => ({
-      result: isOutsider(options?.credentials)
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-    })) as any,
+  authorize: decide,
+  authorizeConditional: decide,
 });
 
 describe('with the real catalog backend', () => {

@@ -24,6 +24,15 @@ function parseLevel(value: string): number {
   return Number(value);
 }
 
+function parseFileCount(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new InvalidArgumentError(
+      'must be a whole number of files, at least 1, such as 250000.',
+    );
+  }
+  return Number(value);
+}
+
 function parseUrl(value: string): string {
   let url: URL;
   try {
@@ -99,6 +108,12 @@ export async function main(
       'entities the owner and Resource lookups see: YAML entity files or JSON from the catalog API (repeatable); without it the owner is not checked',
       collect,
       [],
+    )
+    .addOption(
+      new Option(
+        '--max-files <count>',
+        'list at most this many files of the directory (default 100000); past it the repository is only partly read, and checks that find nothing among the files listed are unknown',
+      ).argParser(parseFileCount),
     )
     .addOption(
       new Option(

@@ -1,10 +1,12 @@
 import type {
   Capability,
   CapabilityId,
+  CapabilityStatus,
   CheckDefinition,
   CheckStatus,
   LevelDefinition,
   Scorecard,
+  ScorecardCoverage,
 } from './types';
 
 /**
@@ -59,6 +61,13 @@ export interface ScorecardListItem extends ScorecardEntityFacts {
   levelName: string | null;
   /** Capability scores, 0–100, `null` when not applicable or unknown. */
   capabilities: Record<CapabilityId, number | null>;
+  /**
+   * Capability statuses, which tell `unknown` (could not check) from `not-applicable`; absent
+   * for a capability of a scorecard stored without them.
+   */
+  capabilityStatuses: Partial<Record<CapabilityId, CapabilityStatus>>;
+  /** How much of the checklist could be checked; `null` when out of scope. */
+  coverage: ScorecardCoverage | null;
   evaluatedAt: string;
 }
 
@@ -97,6 +106,13 @@ export interface SummaryGroup {
   count: number;
   /** Mean score of the scored entities, 0–100, or null. */
   meanScore: number | null;
+  /**
+   * Mean coverage of the scored entities, 0–100 (how much of their checklist could be checked),
+   * or null: a mean score is only as good as this.
+   */
+  meanCoverage: number | null;
+  /** Entities of the group of which some applicable check could not be checked. */
+  partlyChecked: number;
   /** Number of entities per level, keyed by level number. */
   levels: Record<string, number>;
   /**
@@ -161,4 +177,21 @@ export interface EvaluationRun {
   rulesetHash: string;
   /** Why the run failed, when it did. */
   error?: string;
+  /**
+   * Entities the catalog returned that the run could not score, with the reason, by entity ref;
+   * `failed` counts them all, the list holds at most the first 1,000.
+   */
+  unscored: UnscoredEntity[];
+}
+
+/**
+ * An entity that an evaluation run could not score, and why.
+ *
+ * @public
+ */
+export interface UnscoredEntity {
+  /** The entity ref, or as much of one as a malformed entity had. */
+  entityRef: string;
+  /** Why the run could not score it. */
+  reason: string;
 }

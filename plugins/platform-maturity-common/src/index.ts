@@ -23,14 +23,18 @@ export type {
   FileMatch,
   RepositoryView,
 } from './engine/checkTypes';
-export { evaluate } from './engine/evaluate';
+export { DEFAULT_TIME_BUDGET_MS, evaluate } from './engine/evaluate';
+export type { EvaluateOptions } from './engine/evaluate';
 export { WAIVERS_ANNOTATION } from './engine/waivers';
 export {
   computeLevel,
   overallScore,
+  roundScore,
   scoreCapabilities,
+  scoreCoverage,
 } from './engine/scoring';
 export {
+  CHECK_ID_PATTERN,
   compileRuleset,
   DEFAULT_DOCS_BASE_URL,
 } from './ruleset/compileRuleset';

@@ -208,9 +208,34 @@ export interface NextLevel extends LevelResult {
  * @public
  */
 export interface ScorecardNotice {
-  type: 'waiver-expired' | 'waiver-invalid' | 'waiver-unused' | 'check-error';
+  type:
+    | 'waiver-expired'
+    | 'waiver-invalid'
+    | 'waiver-unused'
+    | 'check-error'
+    | 'value-truncated'
+    | 'repository-truncated'
+    | 'repository-unreadable'
+    | 'time-budget';
   message: string;
   checkId?: string;
+}
+
+/**
+ * How much of the applicable checklist could be decided (its evidence read).
+ *
+ * @public
+ */
+export interface ScorecardCoverage {
+  /**
+   * Per applicable capability, the share of its weight that could be decided, and their mean,
+   * 0–100: 100 when every applicable check could be read.
+   */
+  share: number;
+  /** Applicable capabilities whose every check could be decided ("4 of 6 capabilities checked"). */
+  checkedCapabilities: number;
+  /** Capabilities that apply to the entity (not `not-applicable`). */
+  applicableCapabilities: number;
 }
 
 /**
@@ -226,6 +251,11 @@ export interface Scorecard {
   inScope: boolean;
   /** Mean of the applicable capability scores, 0–100; `null` when out of scope. */
   score: number | null;
+  /**
+   * How much of the checklist could be checked; the score is only as good as this. Absent when
+   * out of scope.
+   */
+  coverage?: ScorecardCoverage;
   /** The level reached; `null` when out of scope. */
   level: LevelResult | null;
   /** The next rung of the ladder and what it needs; absent at the top or out of scope. */
@@ -237,6 +267,11 @@ export interface Scorecard {
   rulesetHash: string;
   /** Hash of the evidence the checks looked at (entity and repository files). */
   evidenceDigest: string;
+  /**
+   * Set when the repository was only partly read (more files than the reader's cap): checks that
+   * found nothing among the files read are `unknown`, not `fail`.
+   */
+  partialRepository?: { filesRead: number };
 }
 
 /**
@@ -252,6 +287,11 @@ export interface RepositorySnapshot {
    * The engine calls it only for files that a check declares it reads.
    */
   read(path: string): string | undefined;
+  /**
+   * True when the reader stopped at its cap on the number of files: `paths` lists only the first
+   * files, and a file the checks look for may be among the others.
+   */
+  truncated?: boolean;
 }
 
 /**
@@ -273,6 +313,11 @@ export interface EvaluationContext {
   entity: Entity;
   /** The entity's repository files; absent when they could not be read. */
   repository?: RepositorySnapshot;
+  /**
+   * Why the repository could not be read and who can fix it, when it could not; becomes a
+   * `repository-unreadable` notice.
+   */
+  repositoryProblem?: string;
   /** Absent when no catalog lookup is available. */
   catalog?: CatalogLookup;
   /** The evaluation time, which makes evaluation deterministic. */

@@ -1,6 +1,12 @@
+import { InputError } from '@backstage/errors';
 import type { RepositorySnapshot } from '@paved/plugin-platform-maturity-common';
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  describeFileType,
+  isPathInside,
+  readRegularFileSync,
+} from './regularFile';
 
 /**
  * Directory names that are never evidence of how a service is built or run: version control,
@@ -52,19 +58,39 @@ export interface DirectorySnapshot extends RepositorySnapshot {
   root: string;
   /** True when the walk stopped at `maxFiles`. */
   truncated: boolean;
+  /**
+   * Entries that are never evidence and never read: FIFOs, sockets and devices, and symbolic
+   * links that point outside the directory, nowhere, or into a loop.
+   */
+  skipped: SkippedEntry[];
+}
+
+/**
+ * An entry of a directory that {@link readDirectorySnapshot} left out, and why.
+ *
+ * @public
+ */
+export interface SkippedEntry {
+  /** Path relative to the directory, with `/` separators. */
+  path: string;
+  /**
+   * `not-regular` for a FIFO, socket or device; `link-out` for a symbolic link that points
+   * outside the directory; `link-broken` for one that points nowhere or into a loop.
+   */
+  kind: 'not-regular' | 'link-out' | 'link-broken';
+  /** What the entry is, for example `a FIFO (named pipe), not a regular file`. */
+  reason: string;
 }
 
 const DEFAULT_MAX_FILE_SIZE = 256 * 1024;
-const DEFAULT_MAX_FILES = 100_000;
+/**
+ * How many files {@link readDirectorySnapshot} lists by default before it stops and marks the
+ * snapshot truncated.
+ *
+ * @public
+ */
+export const DEFAULT_MAX_FILES = 100_000;
 const BINARY_SNIFF_BYTES = 8000;
-
-function isInside(root: string, target: string): boolean {
-  const relative = path.relative(root, target);
-  return (
-    relative === '' ||
-    (!relative.startsWith('..') && !path.isAbsolute(relative))
-  );
-}
 
 /**
  * Lists the files of a directory as repository evidence for the scoring engine. Skips version
@@ -80,6 +106,11 @@ export async function readDirectorySnapshot(
 ): Promise<DirectorySnapshot> {
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+  if (!Number.isInteger(maxFiles) || maxFiles < 1) {
+    throw new InputError(
+      `maxFiles must be a whole number of files, at least 1; got ${maxFiles}`,
+    );
+  }
   const skipped = new Set(options.skipDirectories ?? SKIPPED_DIRECTORIES);
   const root = await fs.promises.realpath(directory);
   if (!(await fs.promises.stat(root)).isDirectory()) {
@@ -88,6 +119,7 @@ export async function readDirectorySnapshot(
 
   const files = new Map<string, string>(); // relative path -> real absolute path
   const visited = new Set<string>([root]);
+  const skippedEntries: SkippedEntry[] = [];
   let truncated = false;
 
   async function walk(realDir: string, relativeDir: string): Promise<void> {
@@ -101,22 +133,37 @@ export async function readDirectorySnapshot(
         ? `${relativeDir}/${entry.name}`
         : entry.name;
       let real = path.join(realDir, entry.name);
-      let isDirectory = entry.isDirectory();
-      let isFile = entry.isFile();
+      let stat: fs.Stats | fs.Dirent = entry;
       if (entry.isSymbolicLink()) {
         try {
           real = await fs.promises.realpath(real);
-          const stat = await fs.promises.stat(real);
-          isDirectory = stat.isDirectory();
-          isFile = stat.isFile();
+          stat = await fs.promises.stat(real);
         } catch {
-          continue; // a dangling link
+          skippedEntries.push({
+            path: relative,
+            kind: 'link-broken',
+            reason: 'a symbolic link that points nowhere or into a loop',
+          });
+          continue;
         }
-        if (!isInside(root, real)) {
-          continue; // never follow a link out of the directory
+        if (!isPathInside(root, real)) {
+          skippedEntries.push({
+            path: relative,
+            kind: 'link-out',
+            reason: 'a symbolic link that points outside the directory',
+          });
+          continue;
         }
       }
-      if (isDirectory) {
+      const isDirectory = stat.isDirectory();
+      const isFile = stat.isFile();
+      if (!isDirectory && !isFile) {
+        skippedEntries.push({
+          path: relative,
+          kind: 'not-regular',
+          reason: `${describeFileType(stat)}, not a regular file`,
+        });
+      } else if (isDirectory) {
         if (!skipped.has(entry.name) && !visited.has(real)) {
           visited.add(real);
           await walk(real, relative);
@@ -136,6 +183,7 @@ export async function readDirectorySnapshot(
   return {
     root,
     truncated,
+    skipped: skippedEntries,
     paths: [...files.keys()].sort(),
     read(relativePath: string): string | undefined {
       const real = files.get(relativePath);
@@ -143,14 +191,11 @@ export async function readDirectorySnapshot(
         return undefined;
       }
       try {
-        // The tree may have changed since the walk: re-check that the file is still inside.
-        if (!isInside(root, fs.realpathSync(real))) {
-          return undefined;
-        }
-        if (fs.statSync(real).size > maxFileSize) {
-          return undefined;
-        }
-        const buffer = fs.readFileSync(real);
+        // The tree may have changed since the walk: the file must still be a regular file inside.
+        const buffer = readRegularFileSync(real, {
+          root,
+          maxSize: maxFileSize,
+        });
         if (buffer.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
           return undefined;
         }

@@ -7,3 +7,4 @@
 
 export * from './directorySnapshot';
 export * from './extensions';
+export * from './regularFile';

@@ -9,7 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
   backendGet,
+  E2E_PREFIX,
   FRONTEND_URL,
+  removeCreated,
   SCREENSHOTS,
   startSuite,
   Suite,
@@ -180,6 +182,8 @@ async function assertReadable(root: Locator, where: string): Promise<number> {
 describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
   before(
     async () => {
+      // Left over by a run that was killed before its after hook.
+      removeCreated();
       suite = await startSuite();
       page = await suite.browser.newPage({
         viewport: { width: 1400, height: 1000 },
@@ -189,8 +193,13 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
     { timeout: 20 * 60_000 },
   );
 
+  // Runs whether the tests passed or failed, so that the next `npm test` finds a clean checkout.
   after(async () => {
-    await suite?.stop();
+    try {
+      await suite?.stop();
+    } finally {
+      removeCreated();
+    }
   });
 
   it(
@@ -268,7 +277,7 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
   it(
     'runs typescript-service to completion with the local target; the new entity reaches the top level and is listed',
     withScreenshot('typescript-service', async () => {
-      const name = `e2e-orders-${Date.now().toString(36)}`;
+      const name = `${E2E_PREFIX}orders-${Date.now().toString(36)}`;
       await open('/create/templates/default/typescript-service');
 
       await page.getByLabel(/^Name/).first().fill(name);

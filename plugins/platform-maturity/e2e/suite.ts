@@ -15,6 +15,33 @@ export const SCREENSHOTS = path.join(ROOT, 'screenshots');
 
 const LOG = path.join(ROOT, 'test-results', 'suite.log');
 
+/** Where the local suite publishes the repositories its templates create (`app-config.yaml`). */
+export const LOCAL_REPOSITORIES = path.join(ROOT, '.paved', 'repositories');
+/** What the browser tests create is named with this prefix, so that it can be removed. */
+export const E2E_PREFIX = 'e2e-';
+
+/**
+ * Removes what the browser tests created in the checkout: the repositories their template runs
+ * published (`.paved/repositories/e2e-*`). The catalog and the scorecards live in the in-memory
+ * database of `npm start` and go with it.
+ */
+export function removeCreated(): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(LOCAL_REPOSITORIES);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (name.startsWith(E2E_PREFIX)) {
+      fs.rmSync(path.join(LOCAL_REPOSITORIES, name), {
+        recursive: true,
+        force: true,
+      });
+    }
+  }
+}
+
 async function waitFor(
   what: string,
   probe: () => Promise<boolean>,

@@ -51,15 +51,24 @@ export const catalogFactory = createServiceFactory({
   },
 });
 
-/** Permissions that allow everything, except the named permission to the outsider. */
-export const permissionsDenyingOutsider = (permissionName: string) =>
-  mockServices.permissions.mock({
-    authorize: async (requests, options) =>
-      requests.map(r => ({
-        result:
-          r.permission.name === permissionName &&
-          principalOf(options) === OUTSIDER
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
-      })) as any,
+/**
+ * Permissions that allow everything, except the named permission to the outsider, in both
+ * definitive and conditional queries.
+ */
+export const permissionsDenyingOutsider = (permissionName: string) => {
+  const decide = async (
+    requests: { permission: { name: string } }[],
+    options: unknown,
+  ) =>
+    requests.map(r => ({
+      result:
+        r.permission.name === permissionName &&
+        principalOf(options) === OUTSIDER
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })) as any;
+  return mockServices.permissions.mock({
+    authorize: decide,
+    authorizeConditional: decide,
   }).factory;
+};

@@ -1,6 +1,6 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   CAPABILITY_IDS,
   CapabilityId,
@@ -21,6 +21,7 @@ const TABLES = [
   'scorecard_documents',
   'scorecard_history',
   'evaluation_runs',
+  'evaluation_run_unscored',
 ];
 const T0 = '2026-11-25T12:00:00.000Z';
 
@@ -35,6 +36,10 @@ interface CardOptions {
   score?: number | null;
   level?: number | null;
   capabilities?: Partial<Record<CapabilityId, number | null>>;
+  /** Capabilities that could not be checked (fully, or with nothing failed among the rest). */
+  unknown?: CapabilityId[];
+  /** The coverage share; with it, the counts of capabilities checked and applicable. */
+  coverage?: number;
   statuses?: Record<string, CheckStatus>;
   rulesetHash?: string;
   evidenceDigest?: string;
@@ -53,8 +58,10 @@ function card(entityRef: string, options: CardOptions = {}): StoredScorecard {
     options.statuses ?? (inScope ? { 'build.pipeline': 'pass' } : {});
   const capabilities: CapabilityScore[] = CAPABILITY_IDS.map(id => {
     const capabilityScore = options.capabilities?.[id] ?? null;
+    const unknown = options.unknown?.includes(id) ?? false;
     let status: CapabilityScore['status'] = 'partial';
-    if (capabilityScore === null) status = 'not-applicable';
+    if (unknown) status = 'unknown';
+    else if (capabilityScore === null) status = 'not-applicable';
     else if (capabilityScore === 100) status = 'complete';
     else if (capabilityScore === 0) status = 'missing';
     return {
@@ -63,9 +70,22 @@ function card(entityRef: string, options: CardOptions = {}): StoredScorecard {
       score: capabilityScore,
       passedWeight: capabilityScore ?? 0,
       applicableWeight: capabilityScore === null ? 0 : 100,
-      unknownWeight: 0,
+      unknownWeight: unknown ? 100 : 0,
     };
   });
+  const applicable = capabilities.filter(
+    c => c.applicableWeight + c.unknownWeight > 0,
+  ).length;
+  const coverage =
+    options.coverage === undefined
+      ? {}
+      : {
+          coverage: {
+            share: options.coverage,
+            checkedCapabilities: applicable - (options.unknown?.length ?? 0),
+            applicableCapabilities: applicable,
+          },
+        };
   return {
     entity: { entityRef, kind, namespace, name, ...options.facts },
     scorecard: {
@@ -73,6 +93,7 @@ function card(entityRef: string, options: CardOptions = {}): StoredScorecard {
       evaluatedAt: options.evaluatedAt ?? T0,
       inScope,
       score: inScope ? score : null,
+      ...coverage,
       level:
         inScope && level !== null ? { level, name: `Level ${level}` } : null,
       capabilities,
@@ -122,22 +143,98 @@ describe('KnexScorecardStore', () => {
         database: mockServices.database({ knex }),
         skipMigrations: true,
       });
-      expect(await tablesPresent(knex)).toEqual([false, false, false, false]);
+      expect(await tablesPresent(knex)).toEqual(TABLES.map(() => false));
 
       await KnexScorecardStore.create({
         database: mockServices.database({ knex }),
       });
-      expect(await tablesPresent(knex)).toEqual([true, true, true, true]);
+      expect(await tablesPresent(knex)).toEqual(TABLES.map(() => true));
 
       const directory = resolvePackagePath(
         '@paved/plugin-platform-maturity-backend',
         'migrations',
       );
       await knex.migrate.rollback({ directory }, true);
-      expect(await tablesPresent(knex)).toEqual([false, false, false, false]);
+      expect(await tablesPresent(knex)).toEqual(TABLES.map(() => false));
 
       await knex.migrate.latest({ directory });
-      expect(await tablesPresent(knex)).toEqual([true, true, true, true]);
+      expect(await tablesPresent(knex)).toEqual(TABLES.map(() => true));
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'gives scorecards stored before coverage existed their coverage, and unknown for what could not be checked, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@paved/plugin-platform-maturity-backend',
+        'migrations',
+      );
+      const pending = async () =>
+        ((await knex.migrate.list({ directory }))[1] as { file: string }[]).map(
+          m => m.file,
+        );
+      while (!(await pending())[0].includes('coverage')) {
+        await knex.migrate.up({ directory });
+      }
+      // As the engine wrote it then: build could not be read, as-code "partial" at 100.
+      const old = card('component:default/unread', {
+        score: 100,
+        level: 0,
+        capabilities: { build: null, 'as-code': 100 },
+      });
+      old.scorecard.capabilities = old.scorecard.capabilities.map(c => {
+        if (c.capability === 'build') {
+          return { ...c, status: 'unknown', unknownWeight: 1 };
+        }
+        if (c.capability === 'as-code') {
+          return { ...c, status: 'partial', unknownWeight: 100 };
+        }
+        return c;
+      });
+      await knex('scorecards').insert({
+        entity_ref: old.entity.entityRef,
+        kind: old.entity.kind,
+        namespace: old.entity.namespace,
+        name: old.entity.name,
+        in_scope: true,
+        score: 100,
+        level: 0,
+        level_name: 'Level 0',
+        cap_as_code: 100,
+        ruleset_hash: 'ruleset-1',
+        evidence_digest: 'evidence-1',
+        entity_hash: old.entityHash,
+        evaluated_at: new Date(T0),
+      });
+      await knex('scorecard_documents').insert({
+        entity_ref: old.entity.entityRef,
+        entity: JSON.stringify(old.entity),
+        scorecard: JSON.stringify(old.scorecard),
+      });
+
+      const store = await KnexScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const { scorecard } = (await store.getScorecard(old.entity.entityRef))!;
+      expect(scorecard.coverage).toEqual({
+        share: 25,
+        checkedCapabilities: 0,
+        applicableCapabilities: 2,
+      });
+      expect(
+        scorecard.capabilities.find(c => c.capability === 'as-code')?.status,
+      ).toBe('unknown');
+      const { items } = await store.listScorecards({
+        orderBy: 'name',
+        order: 'asc',
+        limit: 1,
+      });
+      expect(items[0]).toMatchObject({
+        coverage: { share: 25 },
+        capabilities: { build: null, 'as-code': null },
+        capabilityStatuses: { build: 'unknown', 'as-code': 'unknown' },
+      });
     },
   );
 
@@ -205,7 +302,10 @@ describe('KnexScorecardStore', () => {
         Number((await knex('scorecard_documents').count({ n: '*' }))[0].n),
       ).toBe(601);
 
-      await knex.migrate.down({ directory });
+      await knex.migrate.down({
+        directory,
+        name: '20261126000000_scorecard_documents.js',
+      });
       expect(await knex.schema.hasTable('scorecard_documents')).toBe(false);
       const [row] = await knex('scorecards')
         .where('entity_ref', 'component:default/old')
@@ -293,6 +393,15 @@ describe('KnexScorecardStore', () => {
           capacity: null,
           'as-code': null,
         },
+        capabilityStatuses: {
+          build: 'complete',
+          deploy: 'partial',
+          observe: 'not-applicable',
+          data: 'not-applicable',
+          capacity: 'not-applicable',
+          'as-code': 'not-applicable',
+        },
+        coverage: null,
         evaluatedAt: '2026-11-25T12:34:56.789Z',
       });
       expect(items[1]).toMatchObject({
@@ -704,6 +813,7 @@ describe('KnexScorecardStore', () => {
           inScope: !unscored,
           score: unscored ? null : ((i * 7) % 40) + 60,
           level: unscored ? null : i % 4,
+          coverage: unscored ? undefined : [100, 50, 83.3][i % 3],
           evaluatedAt: at(i % 6),
         });
       });
@@ -712,19 +822,23 @@ describe('KnexScorecardStore', () => {
       const orderValue = (
         stored: StoredScorecard,
         orderBy: ScorecardOrderBy,
-      ): string | number => {
+      ): Array<string | number> => {
         const { entity, scorecard } = stored;
         switch (orderBy) {
           case 'entityRef':
-            return entity.entityRef;
+            return [entity.entityRef];
           case 'name':
-            return entity.name;
+            return [entity.name];
           case 'score':
-            return scorecard.score ?? -1;
           case 'level':
-            return scorecard.level?.level ?? -1;
+            // Level, then score, then coverage (see docs/architecture.md).
+            return [
+              scorecard.level?.level ?? -1,
+              scorecard.score ?? -1,
+              scorecard.coverage?.share ?? -1,
+            ];
           default:
-            return scorecard.evaluatedAt;
+            return [scorecard.evaluatedAt];
         }
       };
 
@@ -742,7 +856,8 @@ describe('KnexScorecardStore', () => {
             .sort((x, y) => {
               const a = orderValue(x, orderBy);
               const b = orderValue(y, orderBy);
-              if (a !== b) return (a < b ? -1 : 1) * sign;
+              const k = a.findIndex((value, j) => value !== b[j]);
+              if (k >= 0) return (a[k] < b[k] ? -1 : 1) * sign;
               return (x.entity.entityRef < y.entity.entityRef ? -1 : 1) * sign;
             })
             .map(c => c.entity.entityRef);
@@ -798,6 +913,125 @@ describe('KnexScorecardStore', () => {
       });
       expect(secondPage.totalCount).toBe(12);
       expect(secondPage.items.every(i => i.kind === 'api')).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'ranks by level, then score, then coverage, so that a service that could not be checked never ranks best, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await saveAll(store, [
+        // The repository could not be read: what was checked passed, at level 0.
+        card('component:default/unread', {
+          score: 100,
+          level: 0,
+          capabilities: { build: null, 'as-code': 100 },
+          unknown: ['build', 'as-code'],
+          coverage: 25,
+        }),
+        card('component:default/good', {
+          score: 80,
+          level: 2,
+          capabilities: { build: 100, 'as-code': 60 },
+          coverage: 100,
+        }),
+        card('component:default/tie-checked', {
+          score: 70,
+          level: 1,
+          capabilities: { build: 100, 'as-code': 40 },
+          coverage: 100,
+        }),
+        card('component:default/tie-unchecked', {
+          score: 70,
+          level: 1,
+          capabilities: { build: 100, 'as-code': 40 },
+          coverage: 60,
+        }),
+      ]);
+      for (const orderBy of ['score', 'level'] as const) {
+        // One item per page: every cursor carries level, score and coverage.
+        const refs: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listScorecards({
+            orderBy,
+            order: 'desc',
+            limit: 1,
+            cursor,
+          });
+          refs.push(...page.items.map(i => i.name));
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect({ orderBy, refs }).toEqual({
+          orderBy,
+          refs: ['good', 'tie-checked', 'tie-unchecked', 'unread'],
+        });
+      }
+
+      const { items } = await store.listScorecards({
+        orderBy: 'name',
+        order: 'asc',
+        limit: 1,
+        q: 'unread',
+      });
+      // Could not check and not applicable are told apart; an unknown capability has no score.
+      expect(items[0]).toMatchObject({
+        coverage: {
+          share: 25,
+          checkedCapabilities: 0,
+          applicableCapabilities: 2,
+        },
+        capabilities: { build: null, 'as-code': null, data: null },
+        capabilityStatuses: {
+          build: 'unknown',
+          'as-code': 'unknown',
+          data: 'not-applicable',
+        },
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reports coverage in the rollups, and counts no capability that could not be checked as complete, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const owner = { owner: 'group:default/a' };
+      await saveAll(store, [
+        card('component:default/unread', {
+          facts: owner,
+          score: 100,
+          level: 0,
+          capabilities: { build: null, 'as-code': 100 },
+          unknown: ['build', 'as-code'],
+          coverage: 20,
+        }),
+        card('component:default/read', {
+          facts: owner,
+          score: 70,
+          level: 1,
+          capabilities: { build: 100, 'as-code': 40 },
+          coverage: 100,
+        }),
+      ]);
+      // The unread service's as-code passed what could be read; it is not counted as complete.
+      expect(await store.getSummary('owner')).toEqual([
+        {
+          key: 'group:default/a',
+          count: 2,
+          meanScore: 85,
+          meanCoverage: 60,
+          partlyChecked: 1,
+          levels: { '0': 1, '1': 1 },
+          capabilityCompletion: {
+            build: 100,
+            deploy: null,
+            observe: null,
+            data: null,
+            capacity: null,
+            'as-code': 0,
+          },
+        },
+      ]);
     },
   );
 
@@ -871,6 +1105,8 @@ describe('KnexScorecardStore', () => {
           key: 'group:default/a',
           count: 3,
           meanScore: 56.7,
+          meanCoverage: null,
+          partlyChecked: 0,
           levels: { '1': 2, '2': 1 },
           capabilityCompletion: {
             build: 66.7,
@@ -885,6 +1121,8 @@ describe('KnexScorecardStore', () => {
           key: 'group:default/b',
           count: 1,
           meanScore: 100,
+          meanCoverage: null,
+          partlyChecked: 0,
           levels: { '3': 1 },
           capabilityCompletion: {
             build: 100,
@@ -899,6 +1137,8 @@ describe('KnexScorecardStore', () => {
           key: null,
           count: 1,
           meanScore: 20,
+          meanCoverage: null,
+          partlyChecked: 0,
           levels: { '0': 1 },
           capabilityCompletion: {
             build: 0,
@@ -958,6 +1198,7 @@ describe('KnexScorecardStore', () => {
         failed: 0,
         removed: 0,
         rulesetHash: 'r-1',
+        unscored: [],
       });
       await store.finishRun(first, {
         finishedAt: new Date(at(1)),
@@ -977,6 +1218,7 @@ describe('KnexScorecardStore', () => {
         failed: 1,
         removed: 2,
         rulesetHash: 'r-1',
+        unscored: [],
       });
 
       const second = await store.startRun({
@@ -1012,6 +1254,233 @@ describe('KnexScorecardStore', () => {
       ).rejects.toThrow(NotFoundError);
     },
   );
+  it.each(databases.eachSupportedId())(
+    'leaves one running run when it adds heartbeats, the newest: older ones are dead, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const directory = resolvePackagePath(
+        '@paved/plugin-platform-maturity-backend',
+        'migrations',
+      );
+      await knex.migrate.up({ directory, name: '20261125000000_init.js' });
+      await knex.migrate.up({
+        directory,
+        name: '20261126000000_scorecard_documents.js',
+      });
+      for (const minutes of [0, 10]) {
+        await knex('evaluation_runs').insert({
+          started_at: new Date(at(minutes)),
+          status: 'running',
+          ruleset_hash: 'r',
+        });
+      }
+      const store = await KnexScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await store.getRun(1)).toMatchObject({
+        status: 'failed',
+        error: 'The process running it stopped before it finished',
+      });
+      expect(await store.getRunningRun()).toMatchObject({ id: 2 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'runs one evaluation at a time, and a run whose heartbeat stopped is marked failed by the next, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const seconds = (s: number) => new Date(Date.parse(T0) + s * 1000);
+      const staleAfterMs = 30_000;
+      const first = await store.startRun({
+        startedAt: seconds(0),
+        rulesetHash: 'r',
+        staleAfterMs,
+      });
+      await expect(
+        store.startRun({
+          startedAt: seconds(10),
+          rulesetHash: 'r',
+          staleAfterMs,
+        }),
+      ).rejects.toThrow(ConflictError);
+      expect(await store.heartbeatRun(first, seconds(25))).toBe(true);
+      // 25 seconds after the last heartbeat the holder still counts as alive.
+      await expect(
+        store.startRun({
+          startedAt: seconds(50),
+          rulesetHash: 'r',
+          staleAfterMs,
+        }),
+      ).rejects.toThrow(/run \d+ is in progress/);
+
+      const second = await store.startRun({
+        startedAt: seconds(60),
+        rulesetHash: 'r',
+        staleAfterMs,
+      });
+      expect(second).toBeGreaterThan(first);
+      expect(await store.getRun(first)).toMatchObject({
+        status: 'failed',
+        finishedAt: seconds(60).toISOString(),
+        error: expect.stringMatching(
+          /no heartbeat since 2026-11-25T12:00:25.000Z/,
+        ),
+      });
+      // The dead run, should it come back, has lost its claim and cannot overwrite the record.
+      expect(await store.heartbeatRun(first, seconds(61))).toBe(false);
+      expect(
+        await store.finishRun(first, {
+          finishedAt: seconds(62),
+          status: 'succeeded',
+          evaluated: 1,
+          skipped: 0,
+          failed: 0,
+          removed: 0,
+        }),
+      ).toBe(false);
+      expect(await store.getRun(first)).toMatchObject({ status: 'failed' });
+      expect(await store.getRunningRun()).toMatchObject({
+        id: second,
+        heartbeatAt: seconds(60).toISOString(),
+      });
+
+      // Replicas that find the same stale run at once: only one of them starts a run.
+      const claims = await Promise.allSettled(
+        [1, 2, 3].map(() =>
+          store.startRun({
+            startedAt: seconds(200),
+            rulesetHash: 'r',
+            staleAfterMs,
+          }),
+        ),
+      );
+      expect(claims.filter(c => c.status === 'fulfilled')).toHaveLength(1);
+      expect(
+        claims
+          .filter(c => c.status === 'rejected')
+          .map(c => (c as PromiseRejectedResult).reason.name),
+      ).toEqual(['ConflictError', 'ConflictError']);
+      expect(await store.getRun(second)).toMatchObject({ status: 'failed' });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records the entities a run could not score, with any text they carry, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const run = await store.startRun({
+        startedAt: new Date(at(0)),
+        rulesetHash: 'r',
+      });
+      await store.recordUnscored(run, [
+        { entityRef: 'component:default/b', reason: 'Could not save: boom' },
+        { entityRef: 'component:default/nul\u0000', reason: 'bad\u0000byte' },
+        { entityRef: `component:default/${'x'.repeat(400)}`, reason: 'long' },
+      ]);
+      // The same entity twice in one run keeps its first reason.
+      await store.recordUnscored(run, [
+        { entityRef: 'component:default/b', reason: 'again' },
+      ]);
+      await store.finishRun(run, {
+        finishedAt: new Date(at(1)),
+        status: 'succeeded',
+        evaluated: 0,
+        skipped: 0,
+        failed: 3,
+        removed: 0,
+      });
+      const latest = await store.getLatestRun();
+      expect(latest).toMatchObject({ id: run, failed: 3 });
+      expect(latest?.unscored).toEqual([
+        { entityRef: 'component:default/b', reason: 'Could not save: boom' },
+        {
+          entityRef: 'component:default/nul\ufffd',
+          reason: 'bad\ufffdbyte',
+        },
+        {
+          entityRef: `component:default/${'x'.repeat(237)}`,
+          reason: 'long',
+        },
+      ]);
+
+      // Only the records of recent runs are kept.
+      for (let i = 1; i <= 12; i++) {
+        const next = await store.startRun({
+          startedAt: new Date(at(i * 10)),
+          rulesetHash: 'r',
+        });
+        await store.recordUnscored(next, [
+          { entityRef: 'component:default/b', reason: `run ${i}` },
+        ]);
+        await store.finishRun(next, {
+          finishedAt: new Date(at(i * 10 + 1)),
+          status: 'succeeded',
+          evaluated: 0,
+          skipped: 0,
+          failed: 1,
+          removed: 0,
+        });
+      }
+      expect(await store.getRun(run)).toMatchObject({ unscored: [] });
+      expect((await store.getLatestRun())?.unscored).toEqual([
+        { entityRef: 'component:default/b', reason: 'run 12' },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stores facts of any length and with NUL bytes, and treats refs with NUL bytes as absent, %p',
+    async databaseId => {
+      const { knex, store } = await createStore(databaseId);
+      const long = `${'ü'.repeat(250)}🚀🚀🚀${'l'.repeat(200)}`;
+      const stored = card('component:default/odd', {
+        facts: {
+          title: 'Title with a \u0000 byte',
+          lifecycle: long,
+          owner: `group:default/${'o'.repeat(300)}`,
+          type: 'service\u0000',
+          system: 'system:default/s\u0000',
+        },
+      });
+      await store.saveScorecards([stored], { runId: 1 });
+      const saved = await store.getScorecard('component:default/odd');
+      expect(saved?.entity).toEqual({
+        ...stored.entity,
+        title: 'Title with a \ufffd byte',
+        lifecycle: [...long].slice(0, 255).join(''),
+        owner: `group:default/${'o'.repeat(241)}`,
+        type: 'service\ufffd',
+        system: 'system:default/s\ufffd',
+      });
+      expect(
+        JSON.parse(
+          (await store.getScorecardResponseJson('component:default/odd'))!,
+        ).entity,
+      ).toEqual(saved?.entity);
+      const { items } = await store.listScorecards({
+        lifecycle: [saved!.entity.lifecycle!],
+        orderBy: 'entityRef',
+        order: 'asc',
+        limit: 10,
+      });
+      expect(items.map(i => i.entityRef)).toEqual(['component:default/odd']);
+
+      const refs = ['component:default/odd', 'component:default/odd\u0000'];
+      expect([...(await store.getSkipKeys(refs)).keys()]).toEqual([
+        'component:default/odd',
+      ]);
+      await store.markSeen(refs, 2);
+      expect(
+        (await knex('scorecards').select('last_seen_run')).map(r =>
+          Number(r.last_seen_run),
+        ),
+      ).toEqual([2]);
+      expect(
+        await store.getScorecard('component:default/odd\u0000'),
+      ).toBeUndefined();
+    },
+  );
+
   it.each(databases.eachSupportedId())(
     'saves a page of scorecards in one call, with history only for what changed, on %p',
     async databaseId => {

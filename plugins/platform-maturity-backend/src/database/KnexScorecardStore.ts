@@ -2,10 +2,11 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   CAPABILITY_IDS,
   CapabilityId,
+  CapabilityStatus,
   CheckStatus,
   EvaluationRun,
   HistoryEntry,
@@ -14,14 +15,21 @@ import {
   ScorecardListItem,
   SummaryGroup,
   SummaryGroupBy,
+  UnscoredEntity,
   isCapabilityId,
+  roundScore,
 } from '@paved/plugin-platform-maturity-common';
 import { Knex } from 'knex';
+import { decodeCursor, encodeCursor } from './cursor';
 import {
   ScorecardListQuery,
   ScorecardOrderBy,
   ScorecardStore,
+  ScorecardVisibility,
   SkipKey,
+  STORED_TEXT_LENGTH,
+  storableFacts,
+  storableText,
   StoredScorecard,
 } from './ScorecardStore';
 
@@ -44,26 +52,42 @@ const GROUP_COLUMNS: Record<SummaryGroupBy, string> = {
 };
 
 /**
- * What each list order sorts by: the SQL expression, and its value for a list item, which the
- * cursor carries. SQLite sorts NULL first and PostgreSQL last; coalescing to -1 puts unscored
+ * Level, then score, then coverage: the order of both `level` and `score`, so that a service
+ * whose evidence could not be read (a high score of little that was checked, at a low level)
+ * never ranks above one that reached a higher level, and of equal scores the better checked
+ * ranks higher. SQLite sorts NULL first and PostgreSQL last; coalescing to -1 puts unscored
  * entities below every score on both, and gives the cursor a value to compare with.
+ */
+const LEVEL_SCORE_COVERAGE = {
+  expressions: [
+    'coalesce(level, -1)',
+    'coalesce(score, -1)',
+    'coalesce(coverage, -1)',
+  ],
+  valueOf: (item: ScorecardListItem) => [
+    item.level ?? -1,
+    item.score ?? -1,
+    item.coverage?.share ?? -1,
+  ],
+};
+
+/**
+ * What each list order sorts by: the SQL expressions, and their values for a list item, which
+ * the cursor carries.
  */
 const ORDERS: Record<
   ScorecardOrderBy,
-  { expression: string; valueOf(item: ScorecardListItem): string | number }
+  {
+    expressions: string[];
+    valueOf(item: ScorecardListItem): string | number | number[];
+  }
 > = {
-  entityRef: { expression: 'entity_ref', valueOf: item => item.entityRef },
-  name: { expression: 'name', valueOf: item => item.name },
-  score: {
-    expression: 'coalesce(score, -1)',
-    valueOf: item => item.score ?? -1,
-  },
-  level: {
-    expression: 'coalesce(level, -1)',
-    valueOf: item => item.level ?? -1,
-  },
+  entityRef: { expressions: ['entity_ref'], valueOf: item => item.entityRef },
+  name: { expressions: ['name'], valueOf: item => item.name },
+  score: LEVEL_SCORE_COVERAGE,
+  level: LEVEL_SCORE_COVERAGE,
   evaluatedAt: {
-    expression: 'evaluated_at',
+    expressions: ['evaluated_at'],
     valueOf: item => item.evaluatedAt,
   },
 };
@@ -72,6 +96,14 @@ const ORDERS: Record<
 const CHUNK_SIZE = 500;
 /** Rows per multi-row insert: about 30 columns each, still far below the bind-parameter limits. */
 const WRITE_CHUNK = 200;
+/** How long a `running` run may go without a heartbeat before it counts as dead, by default. */
+const DEFAULT_STALE_AFTER_MS = 30_000;
+/** Runs whose unscored entities are kept; older records are deleted when a run finishes. */
+const UNSCORED_RUNS_KEPT = 10;
+/** Unscored entities a run's record lists. */
+const UNSCORED_LISTED = 1000;
+/** Characters of a reason an unscored entity's record keeps. */
+const REASON_LENGTH = 1000;
 
 type Timestamp = Date | number | string;
 
@@ -96,6 +128,10 @@ interface ScorecardRow {
   cap_data: number | null;
   cap_capacity: number | null;
   cap_as_code: number | null;
+  coverage: number | null;
+  checked_capabilities: number | null;
+  applicable_capabilities: number | null;
+  capability_statuses: string | null;
   ruleset_hash: string;
   evidence_digest: string;
   entity_hash: string;
@@ -137,6 +173,7 @@ interface RunRow {
   removed: number;
   ruleset_hash: string;
   error: string | null;
+  heartbeat_at: Timestamp | null;
 }
 
 /** The columns of an entity's facts. */
@@ -161,14 +198,11 @@ const LIST_COLUMNS = [
   'level_name',
   'evaluated_at',
   ...Object.values(CAPABILITY_COLUMNS),
+  'coverage',
+  'checked_capabilities',
+  'applicable_capabilities',
+  'capability_statuses',
 ];
-
-interface Cursor {
-  orderBy: ScorecardOrderBy;
-  order: 'asc' | 'desc';
-  value: string | number;
-  entityRef: string;
-}
 
 /**
  * The knex implementation of {@link ScorecardStore}, for SQLite and PostgreSQL.
@@ -236,7 +270,7 @@ export class KnexScorecardStore implements ScorecardStore {
 
   async getSkipKeys(entityRefs: string[]): Promise<Map<string, SkipKey>> {
     const keys = new Map<string, SkipKey>();
-    for (const refs of chunks(entityRefs)) {
+    for (const refs of chunks(entityRefs.filter(isStorableRef))) {
       const rows = await this.db<ScorecardRow>('scorecards')
         .whereIn('entity_ref', refs)
         .select('entity_ref', 'entity_hash', 'repository_etag', 'ruleset_hash');
@@ -266,6 +300,16 @@ export class KnexScorecardStore implements ScorecardStore {
     if (list.length === 0) {
       return [];
     }
+    for (const { entity } of list) {
+      if (!isStorableRef(entity.entityRef)) {
+        throw new InputError(
+          `Cannot store the scorecard of '${storableText(
+            entity.entityRef,
+          )}': an entity ref must have at most ${STORED_TEXT_LENGTH} characters and no NUL bytes`,
+        );
+      }
+    }
+    const factsOfList = list.map(stored => storableFacts(stored.entity).facts);
     return this.db.transaction(async tx => {
       // FOR UPDATE (ignored by SQLite, whose writers are serialized anyway) keeps two concurrent
       // saves of one entity from both seeing the old row and both adding a history row.
@@ -293,15 +337,24 @@ export class KnexScorecardStore implements ScorecardStore {
         }
       }
 
-      const latestRows = list.map(stored => {
-        const { entity, scorecard } = stored;
+      const latestRows = list.map((stored, i) => {
+        const { scorecard } = stored;
+        const entity = factsOfList[i];
+        // A capability that could not be checked has no score to list, sort or sum up.
         const capabilityScores = Object.fromEntries(
-          CAPABILITY_IDS.map(id => [
-            CAPABILITY_COLUMNS[id],
-            scorecard.capabilities.find(c => c.capability === id)?.score ??
-              null,
-          ]),
+          CAPABILITY_IDS.map(id => {
+            const capability = scorecard.capabilities.find(
+              c => c.capability === id,
+            );
+            return [
+              CAPABILITY_COLUMNS[id],
+              capability?.status === 'unknown'
+                ? null
+                : capability?.score ?? null,
+            ];
+          }),
         );
+        const coverage = scorecard.coverage;
         return {
           entity_ref: entity.entityRef,
           kind: entity.kind,
@@ -318,6 +371,14 @@ export class KnexScorecardStore implements ScorecardStore {
           level: scorecard.level?.level ?? null,
           level_name: scorecard.level?.name ?? null,
           ...capabilityScores,
+          coverage: coverage?.share ?? null,
+          checked_capabilities: coverage?.checkedCapabilities ?? null,
+          applicable_capabilities: coverage?.applicableCapabilities ?? null,
+          capability_statuses: JSON.stringify(
+            Object.fromEntries(
+              scorecard.capabilities.map(c => [c.capability, c.status]),
+            ),
+          ),
           ruleset_hash: scorecard.rulesetHash,
           evidence_digest: scorecard.evidenceDigest,
           entity_hash: stored.entityHash,
@@ -332,9 +393,9 @@ export class KnexScorecardStore implements ScorecardStore {
       for (const rows of chunks(latestRows, WRITE_CHUNK)) {
         await tx('scorecards').insert(rows).onConflict('entity_ref').merge();
       }
-      const documentRows: DocumentRow[] = list.map(stored => ({
+      const documentRows: DocumentRow[] = list.map((stored, i) => ({
         entity_ref: stored.entity.entityRef,
-        entity: JSON.stringify(stored.entity),
+        entity: JSON.stringify(factsOfList[i]),
         scorecard: JSON.stringify(stored.scorecard),
       }));
       for (const rows of chunks(documentRows, WRITE_CHUNK)) {
@@ -376,12 +437,13 @@ export class KnexScorecardStore implements ScorecardStore {
   }
 
   async markSeen(entityRefs: string[], runId: number): Promise<void> {
-    if (entityRefs.length === 0) {
+    const storable = entityRefs.filter(isStorableRef);
+    if (storable.length === 0) {
       return;
     }
     // One transaction: on SQLite each commit waits for the disk.
     await this.db.transaction(async tx => {
-      for (const refs of chunks(entityRefs)) {
+      for (const refs of chunks(storable)) {
         await tx('scorecards')
           .whereIn('entity_ref', refs)
           .update({ last_seen_run: runId });
@@ -443,30 +505,33 @@ export class KnexScorecardStore implements ScorecardStore {
     if (!sortOrder) {
       throw new InputError(`Invalid orderBy '${query.orderBy}'`);
     }
-    const { expression } = sortOrder;
+    const { expressions } = sortOrder;
     const direction = query.order === 'desc' ? 'desc' : 'asc';
 
     const page = this.filtered(query).select(LIST_COLUMNS);
     if (query.cursor) {
+      // An `evaluatedAt` cursor decodes to a Date: timestamps compare as timestamps.
       const cursor = decodeCursor(query.cursor, query.orderBy, direction);
-      // Timestamps are compared as timestamps, not as the ISO strings the cursor carries.
-      const value =
-        query.orderBy === 'evaluatedAt' ? new Date(cursor.value) : cursor.value;
       const after = direction === 'asc' ? '>' : '<';
-      page.where(position =>
-        position
-          .whereRaw(`${expression} ${after} ?`, [value])
-          .orWhere(tie =>
-            tie
-              .whereRaw(`${expression} = ?`, [value])
-              .andWhere('entity_ref', after, cursor.entityRef),
-          ),
+      const values = Array.isArray(cursor.value)
+        ? cursor.value
+        : [cursor.value];
+      // A row-value comparison: the sort keys and the entity ref, compared in order.
+      page.whereRaw(
+        `(${expressions.join(', ')}, entity_ref) ${after} (${values
+          .map(() => '?')
+          .join(', ')}, ?)`,
+        [...values, cursor.entityRef],
       );
     }
     // One extra row tells whether there is a next page.
     const [rows, countRows] = await Promise.all([
       page
-        .orderByRaw(`${expression} ${direction}, entity_ref ${direction}`)
+        .orderByRaw(
+          `${expressions
+            .map(e => `${e} ${direction}`)
+            .join(', ')}, entity_ref ${direction}`,
+        )
         .limit(query.limit + 1) as Promise<ScorecardRow[]>,
       this.filtered(query).count({ count: '*' }),
     ]);
@@ -489,7 +554,10 @@ export class KnexScorecardStore implements ScorecardStore {
     };
   }
 
-  async getSummary(groupBy: SummaryGroupBy): Promise<SummaryGroup[]> {
+  async getSummary(
+    groupBy: SummaryGroupBy,
+    visibility: ScorecardVisibility = {},
+  ): Promise<SummaryGroup[]> {
     const column = GROUP_COLUMNS[groupBy];
     if (!column) {
       throw new InputError(`Invalid groupBy '${groupBy}'`);
@@ -510,10 +578,18 @@ export class KnexScorecardStore implements ScorecardStore {
     const rows = (await this.db
       .from(table)
       .where('in_scope', true)
+      .modify(qb => this.whereVisible(qb, visibility))
       .select({ group_key: column, level: 'level' })
       .count({ count: '*' })
       .count({ scores: 'score' })
       .sum({ score_sum: 'score' })
+      .count({ coverages: 'coverage' })
+      .sum({ coverage_sum: 'coverage' })
+      .select(
+        this.db.raw(
+          'sum(case when coverage < 100 then 1 else 0 end) as partly_checked',
+        ),
+      )
       .select(capabilityCounts)
       .groupBy(column, 'level')
       .orderByRaw('case when ?? is null then 1 else 0 end, ??', [
@@ -528,6 +604,9 @@ export class KnexScorecardStore implements ScorecardStore {
         count: number;
         scores: number;
         scoreSum: number;
+        coverages: number;
+        coverageSum: number;
+        partlyChecked: number;
         levels: Record<string, number>;
         done: number[];
         scored: number[];
@@ -541,6 +620,9 @@ export class KnexScorecardStore implements ScorecardStore {
           count: 0,
           scores: 0,
           scoreSum: 0,
+          coverages: 0,
+          coverageSum: 0,
+          partlyChecked: 0,
           levels: {},
           done: CAPABILITY_IDS.map(() => 0),
           scored: CAPABILITY_IDS.map(() => 0),
@@ -550,6 +632,9 @@ export class KnexScorecardStore implements ScorecardStore {
       group.count += Number(row.count);
       group.scores += Number(row.scores);
       group.scoreSum += Number(row.score_sum ?? 0);
+      group.coverages += Number(row.coverages);
+      group.coverageSum += Number(row.coverage_sum ?? 0);
+      group.partlyChecked += Number(row.partly_checked ?? 0);
       if (row.level !== null) {
         group.levels[String(row.level)] = Number(row.count);
       }
@@ -562,13 +647,18 @@ export class KnexScorecardStore implements ScorecardStore {
       key,
       count: group.count,
       meanScore:
-        group.scores > 0 ? rounded(group.scoreSum / group.scores) : null,
+        group.scores > 0 ? roundScore(group.scoreSum / group.scores) : null,
+      meanCoverage:
+        group.coverages > 0
+          ? roundScore(group.coverageSum / group.coverages)
+          : null,
+      partlyChecked: group.partlyChecked,
       levels: group.levels,
       capabilityCompletion: Object.fromEntries(
         CAPABILITY_IDS.map((id, i) => [
           id,
           group.scored[i] > 0
-            ? rounded((100 * group.done[i]) / group.scored[i])
+            ? roundScore((100 * group.done[i]) / group.scored[i])
             : null,
         ]),
       ) as Record<CapabilityId, number | null>,
@@ -619,19 +709,71 @@ export class KnexScorecardStore implements ScorecardStore {
   async startRun(options: {
     startedAt: Date;
     rulesetHash: string;
+    staleAfterMs?: number;
   }): Promise<number> {
-    const [row] = await this.db('evaluation_runs')
-      .insert({
-        started_at: options.startedAt,
-        status: 'running',
-        evaluated: 0,
-        skipped: 0,
-        failed: 0,
-        removed: 0,
-        ruleset_hash: options.rulesetHash,
-      })
-      .returning('id');
-    return Number(row.id);
+    const { startedAt } = options;
+    const staleBefore =
+      startedAt.getTime() - (options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
+    try {
+      return await this.db.transaction(async tx => {
+        const holder: Pick<RunRow, 'id' | 'started_at' | 'heartbeat_at'> =
+          await tx('evaluation_runs')
+            .where('status', 'running')
+            .first('id', 'started_at', 'heartbeat_at');
+        if (holder) {
+          const beat = new Date(holder.heartbeat_at ?? holder.started_at);
+          if (beat.getTime() >= staleBefore) {
+            throw new ConflictError(
+              `Evaluation run ${
+                holder.id
+              } is in progress (last heartbeat at ${beat.toISOString()})`,
+            );
+          }
+          // Conditional, so that of two processes that found the same stale run only one marks it;
+          // on PostgreSQL the other waits for the row and then finds it no longer running.
+          const marked = await tx('evaluation_runs')
+            .where({ id: holder.id, status: 'running' })
+            .update({
+              status: 'failed',
+              finished_at: startedAt,
+              error: `The process running it stopped: no heartbeat since ${beat.toISOString()}`,
+            });
+          if (marked === 0) {
+            throw new ConflictError(
+              `Evaluation run ${holder.id} was just taken over by another process`,
+            );
+          }
+        }
+        const [row] = await tx('evaluation_runs')
+          .insert({
+            started_at: startedAt,
+            heartbeat_at: startedAt,
+            status: 'running',
+            evaluated: 0,
+            skipped: 0,
+            failed: 0,
+            removed: 0,
+            ruleset_hash: options.rulesetHash,
+          })
+          .returning('id');
+        return Number(row.id);
+      });
+    } catch (error) {
+      // The unique index over running rows: another process started a run at the same moment.
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          'Another evaluation run was started at the same time',
+        );
+      }
+      throw error;
+    }
+  }
+
+  async heartbeatRun(runId: number, at: Date): Promise<boolean> {
+    const updated = await this.db('evaluation_runs')
+      .where({ id: runId, status: 'running' })
+      .update({ heartbeat_at: at });
+    return updated > 0;
   }
 
   async finishRun(
@@ -645,30 +787,180 @@ export class KnexScorecardStore implements ScorecardStore {
       removed: number;
       error?: string;
     },
+  ): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const updated = await tx('evaluation_runs')
+        .where({ id: runId, status: 'running' })
+        .update({
+          finished_at: result.finishedAt,
+          status: result.status,
+          evaluated: result.evaluated,
+          skipped: result.skipped,
+          failed: result.failed,
+          removed: result.removed,
+          error: result.error ?? null,
+        });
+      if (updated === 0) {
+        const exists = await tx('evaluation_runs')
+          .where('id', runId)
+          .first('id');
+        if (!exists) {
+          throw new NotFoundError(`No evaluation run ${runId}`);
+        }
+        return false;
+      }
+      await tx('evaluation_run_unscored')
+        .whereNotIn(
+          'run_id',
+          tx('evaluation_runs')
+            .select('id')
+            .orderBy('id', 'desc')
+            .limit(UNSCORED_RUNS_KEPT),
+        )
+        .delete();
+      return true;
+    });
+  }
+
+  async recordUnscored(
+    runId: number,
+    entities: UnscoredEntity[],
   ): Promise<void> {
-    const updated = await this.db('evaluation_runs')
-      .where('id', runId)
-      .update({
-        finished_at: result.finishedAt,
-        status: result.status,
-        evaluated: result.evaluated,
-        skipped: result.skipped,
-        failed: result.failed,
-        removed: result.removed,
-        error: result.error ?? null,
-      });
-    if (updated === 0) {
-      throw new NotFoundError(`No evaluation run ${runId}`);
+    const rows = entities.map(entity => ({
+      run_id: runId,
+      entity_ref: storableText(entity.entityRef, STORED_TEXT_LENGTH),
+      reason: storableText(entity.reason, REASON_LENGTH),
+    }));
+    for (const batch of chunks(rows, WRITE_CHUNK)) {
+      await this.db('evaluation_run_unscored')
+        .insert(batch)
+        .onConflict(['run_id', 'entity_ref'])
+        .ignore();
     }
   }
 
-  async getLatestRun(): Promise<EvaluationRun | undefined> {
+  async getRunningRun(): Promise<
+    { id: number; startedAt: string; heartbeatAt: string } | undefined
+  > {
+    const row: Pick<RunRow, 'id' | 'started_at' | 'heartbeat_at'> | undefined =
+      await this.db('evaluation_runs')
+        .where('status', 'running')
+        .first('id', 'started_at', 'heartbeat_at');
+    if (!row) {
+      return undefined;
+    }
+    return {
+      id: Number(row.id),
+      startedAt: toIsoString(row.started_at),
+      heartbeatAt: toIsoString(row.heartbeat_at ?? row.started_at),
+    };
+  }
+
+  async getRun(runId: number): Promise<EvaluationRun | undefined> {
+    const row = await this.db<RunRow>('evaluation_runs')
+      .where('id', runId)
+      .first();
+    return row ? this.runOf(row) : undefined;
+  }
+
+  async getLatestRun(
+    visibility: ScorecardVisibility = {},
+  ): Promise<EvaluationRun | undefined> {
     const row = await this.db<RunRow>('evaluation_runs')
       .orderBy('id', 'desc')
       .first();
     if (!row) {
       return undefined;
     }
+    return visibility.visibleEntityRefs === undefined
+      ? this.runOf(row)
+      : this.visibleRunOf(row, visibility);
+  }
+
+  /**
+   * A run as a caller who sees only some entities may see it: the run's own counts are over the
+   * whole catalog, so they are counted again over the visible scorecards the run saw (those
+   * evaluated since it started, the others skipped) and its visible unscored entities.
+   */
+  private async visibleRunOf(
+    row: RunRow,
+    visibility: ScorecardVisibility,
+  ): Promise<EvaluationRun> {
+    const startedAt = new Date(row.started_at);
+    const [seen, unscoredCount, unscoredRows] = await Promise.all([
+      this.whereVisible(this.db('scorecards'), visibility)
+        .where('last_seen_run', row.id)
+        .first(
+          this.db.raw('count(*) as seen'),
+          this.db.raw(
+            'sum(case when evaluated_at >= ? then 1 else 0 end) as evaluated',
+            [startedAt],
+          ),
+        ),
+      this.whereVisible(this.db('evaluation_run_unscored'), visibility)
+        .where('run_id', row.id)
+        .count({ count: '*' }),
+      this.whereVisible(this.db('evaluation_run_unscored'), visibility)
+        .where('run_id', row.id)
+        .orderBy('entity_ref')
+        .limit(UNSCORED_LISTED)
+        .select('entity_ref', 'reason') as Promise<
+        { entity_ref: string; reason: string }[]
+      >,
+    ]);
+    // Aggregates come back as numbers or, for PostgreSQL's bigint, as strings.
+    const evaluated = Number(seen?.evaluated ?? 0);
+    return {
+      id: Number(row.id),
+      startedAt: toIsoString(row.started_at),
+      finishedAt:
+        row.finished_at === null ? null : toIsoString(row.finished_at),
+      status: row.status,
+      evaluated,
+      skipped: Number(seen?.seen ?? 0) - evaluated,
+      failed: Number(unscoredCount[0].count),
+      removed: 0,
+      rulesetHash: row.ruleset_hash,
+      // A run's error can name any entity of the catalog.
+      ...(row.error !== null
+        ? { error: "The run failed; the reason is in the backend's logs" }
+        : {}),
+      unscored: unscoredRows.map(r => ({
+        entityRef: r.entity_ref,
+        reason: r.reason,
+      })),
+    };
+  }
+
+  /**
+   * Restricts a query to the visible entity refs, bound as one JSON parameter so that any number
+   * of refs stays within the bind-parameter limits of both databases.
+   */
+  private whereVisible(
+    qb: Knex.QueryBuilder,
+    visibility: ScorecardVisibility,
+  ): Knex.QueryBuilder {
+    const { visibleEntityRefs } = visibility;
+    if (visibleEntityRefs === undefined) {
+      return qb;
+    }
+    const refs = JSON.stringify(visibleEntityRefs);
+    return isSqlite(this.db)
+      ? qb.whereRaw('entity_ref in (select value from json_each(?))', [refs])
+      : qb.whereRaw(
+          'entity_ref in (select json_array_elements_text(?::json))',
+          [refs],
+        );
+  }
+
+  private async runOf(row: RunRow): Promise<EvaluationRun> {
+    const unscored: UnscoredEntity[] = (
+      await this.db('evaluation_run_unscored')
+        .where('run_id', row.id)
+        .orderBy('entity_ref')
+        .limit(UNSCORED_LISTED)
+        .select('entity_ref', 'reason')
+    ).map(r => ({ entityRef: r.entity_ref, reason: r.reason }));
     return {
       id: Number(row.id),
       startedAt: toIsoString(row.started_at),
@@ -681,6 +973,7 @@ export class KnexScorecardStore implements ScorecardStore {
       removed: row.removed,
       rulesetHash: row.ruleset_hash,
       ...(row.error !== null ? { error: row.error } : {}),
+      unscored,
     };
   }
 
@@ -695,6 +988,9 @@ export class KnexScorecardStore implements ScorecardStore {
         Pick<DocumentRow, 'scorecard'>)
     | undefined
   > {
+    if (!isStorableRef(entityRef)) {
+      return undefined;
+    }
     return this.db('scorecards')
       .join(
         'scorecard_documents',
@@ -712,7 +1008,7 @@ export class KnexScorecardStore implements ScorecardStore {
 
   /** The scorecards matching the list filters, for both the page and the total count. */
   private filtered(query: ScorecardListQuery): Knex.QueryBuilder {
-    const qb = this.db('scorecards');
+    const qb = this.whereVisible(this.db('scorecards'), query);
     if (query.owner?.length) {
       qb.whereIn('owner', query.owner);
     }
@@ -763,6 +1059,19 @@ function isSqlite(knex: Knex): boolean {
   return ['sqlite3', 'better-sqlite3'].includes(knex.client.config.client);
 }
 
+/** A ref the store can hold as it is; no stored scorecard has any other. */
+function isStorableRef(entityRef: string): boolean {
+  return (
+    entityRef.length <= STORED_TEXT_LENGTH && !entityRef.includes('\u0000')
+  );
+}
+
+/** A unique-constraint violation, as PostgreSQL and better-sqlite3 report it. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
 function* chunks<T>(items: T[], size = CHUNK_SIZE): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) {
     yield items.slice(i, i + size);
@@ -775,10 +1084,6 @@ function toIsoString(value: Timestamp): string {
 }
 
 /** Scores and percentages to one decimal. */
-function rounded(value: number): number {
-  return Math.round(value * 10) / 10;
-}
-
 function factsOf(
   row: Pick<
     ScorecardRow,
@@ -820,44 +1125,23 @@ function listItemOf(row: ScorecardRow): ScorecardListItem {
         row[CAPABILITY_COLUMNS[id] as keyof ScorecardRow] as number | null,
       ]),
     ) as Record<CapabilityId, number | null>,
+    capabilityStatuses: row.capability_statuses
+      ? (JSON.parse(row.capability_statuses) as Partial<
+          Record<CapabilityId, CapabilityStatus>
+        >)
+      : {},
+    coverage:
+      row.coverage === null ||
+      row.checked_capabilities === null ||
+      row.applicable_capabilities === null
+        ? null
+        : {
+            share: row.coverage,
+            checkedCapabilities: row.checked_capabilities,
+            applicableCapabilities: row.applicable_capabilities,
+          },
     evaluatedAt: toIsoString(row.evaluated_at),
   };
-}
-
-function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-/** The cursor names its order so that it is never applied to a list sorted another way. */
-function decodeCursor(
-  encoded: string,
-  orderBy: ScorecardOrderBy,
-  order: 'asc' | 'desc',
-): Cursor {
-  let cursor: Partial<Cursor> | undefined;
-  try {
-    cursor = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    cursor = undefined;
-  }
-  const valueType =
-    orderBy === 'score' || orderBy === 'level' ? 'number' : 'string';
-  if (
-    typeof cursor !== 'object' ||
-    cursor === null ||
-    typeof cursor.entityRef !== 'string' ||
-    typeof cursor.value !== valueType ||
-    (orderBy === 'evaluatedAt' &&
-      Number.isNaN(Date.parse(cursor.value as string)))
-  ) {
-    throw new InputError('Invalid cursor, start again without a cursor');
-  }
-  if (cursor.orderBy !== orderBy || cursor.order !== order) {
-    throw new InputError(
-      `Invalid cursor for orderBy '${orderBy}' and order '${order}', it was made for a different order`,
-    );
-  }
-  return cursor as Cursor;
 }
 
 function statusesOf(scorecard: Scorecard): Record<string, CheckStatus> {

@@ -6,6 +6,7 @@ import type {
   ScorecardListItem,
   SummaryGroup,
   SummaryGroupBy,
+  UnscoredEntity,
 } from '@paved/plugin-platform-maturity-common';
 
 /** What is stored for an entity after an evaluation. */
@@ -56,6 +57,19 @@ export interface ScorecardListQuery {
   /** Opaque cursor from a previous page. */
   cursor?: string;
   limit: number;
+  /** Only the scorecards of these entity refs, when given (see {@link ScorecardVisibility}). */
+  visibleEntityRefs?: readonly string[];
+}
+
+/**
+ * The scorecards a caller may see: those of `visibleEntityRefs` (entity refs as
+ * `stringifyEntityRef` writes them), or every one when it is undefined. Applied in SQL, so that
+ * totals and counts include nothing else.
+ *
+ * @internal
+ */
+export interface ScorecardVisibility {
+  visibleEntityRefs?: readonly string[];
 }
 
 /** Persistence of scorecards, history and evaluation runs. */
@@ -100,10 +114,31 @@ export interface ScorecardStore {
     nextCursor?: string;
   }>;
   /** Rollups computed in SQL over the latest in-scope scorecards, optionally filtered to one kind. */
-  getSummary(groupBy: SummaryGroupBy): Promise<SummaryGroup[]>;
+  getSummary(
+    groupBy: SummaryGroupBy,
+    visibility?: ScorecardVisibility,
+  ): Promise<SummaryGroup[]>;
   /** History of an entity, oldest first, optionally since a time. */
   getHistory(entityRef: string, since?: Date): Promise<HistoryEntry[]>;
-  startRun(options: { startedAt: Date; rulesetHash: string }): Promise<number>;
+  /**
+   * Starts a run and returns its id, unless another run is in progress: at most one run is
+   * `running` at a time, whichever process or replica starts it. A `running` run whose heartbeat
+   * is older than `staleAfterMs` (default 30 seconds) before `startedAt` belongs to a process that
+   * died; it is marked failed with the reason in the same transaction. Throws `ConflictError` when
+   * a live run holds the claim, or when another process claimed it first.
+   */
+  startRun(options: {
+    startedAt: Date;
+    rulesetHash: string;
+    staleAfterMs?: number;
+  }): Promise<number>;
+  /** Renews a run's heartbeat; false when the run is no longer `running` (it lost its claim). */
+  heartbeatRun(runId: number, at: Date): Promise<boolean>;
+  /**
+   * Records the outcome of a run; false, recording nothing, when the run is no longer `running`
+   * (another process found it stale and marked it failed). Keeps the unscored entities of the
+   * ten latest runs only.
+   */
   finishRun(
     runId: number,
     result: {
@@ -115,6 +150,75 @@ export interface ScorecardStore {
       removed: number;
       error?: string;
     },
-  ): Promise<void>;
-  getLatestRun(): Promise<EvaluationRun | undefined>;
+  ): Promise<boolean>;
+  /**
+   * Records entities a run could not score; an entity already recorded for the run keeps its
+   * first reason. Refs and reasons are stored as text columns can hold them (see
+   * {@link storableText}).
+   */
+  recordUnscored(runId: number, entities: UnscoredEntity[]): Promise<void>;
+  /** The run in progress, if any, with its latest heartbeat. */
+  getRunningRun(): Promise<
+    { id: number; startedAt: string; heartbeatAt: string } | undefined
+  >;
+  getRun(runId: number): Promise<EvaluationRun | undefined>;
+  /**
+   * The latest run. With `visibleEntityRefs`, its counts and unscored entities are those of the
+   * visible entities only (evaluated and skipped: visible scorecards the run saw; removed: none,
+   * as a removed entity is no longer in the catalog), and the error of a failed run, which may
+   * name any entity, is replaced by a general one.
+   */
+  getLatestRun(
+    visibility?: ScorecardVisibility,
+  ): Promise<EvaluationRun | undefined>;
+}
+
+/** Characters the indexed text columns of the store hold (PostgreSQL `varchar(255)`). */
+export const STORED_TEXT_LENGTH = 255;
+
+/**
+ * A value as a text column can hold it: NUL bytes, which PostgreSQL text refuses, become U+FFFD,
+ * and with `maxLength`, the value is cut to that many characters (code points, as PostgreSQL
+ * counts them).
+ */
+export function storableText(value: string, maxLength?: number): string {
+  const text = value.includes('\u0000')
+    ? value.replaceAll('\u0000', '\ufffd')
+    : value;
+  if (maxLength === undefined || text.length <= maxLength) {
+    return text;
+  }
+  const codePoints = [...text];
+  return codePoints.length <= maxLength
+    ? text
+    : codePoints.slice(0, maxLength).join('');
+}
+
+/**
+ * An entity's facts as the store keeps them: each through {@link storableText}, the indexed ones
+ * cut to {@link STORED_TEXT_LENGTH}; `truncated` names the facts that were cut. The entity ref is
+ * left as it is: a ref the store cannot hold is refused, not changed into another entity's.
+ */
+export function storableFacts(facts: ScorecardEntityFacts): {
+  facts: ScorecardEntityFacts;
+  truncated: (keyof ScorecardEntityFacts)[];
+} {
+  const truncated: (keyof ScorecardEntityFacts)[] = [];
+  const result: ScorecardEntityFacts = { ...facts };
+  for (const key of Object.keys(facts) as (keyof ScorecardEntityFacts)[]) {
+    const value = facts[key];
+    if (key === 'entityRef' || typeof value !== 'string') {
+      continue;
+    }
+    // The title is the one unindexed text column, so it holds any length.
+    const stored = storableText(
+      value,
+      key === 'title' ? undefined : STORED_TEXT_LENGTH,
+    );
+    if (stored.length < value.length) {
+      truncated.push(key);
+    }
+    result[key] = stored;
+  }
+  return { facts: result, truncated };
 }

@@ -115,7 +115,11 @@ describe('CatalogEvaluator', () => {
     });
     const { reader, reads } = fakeUrlReader();
     const logger = mockServices.logger.mock();
-    const make = (config: unknown = {}, entities = catalogEntities) =>
+    const make = (
+      config: unknown = {},
+      entities = catalogEntities,
+      options: Partial<ConstructorParameters<typeof CatalogEvaluator>[0]> = {},
+    ) =>
       new CatalogEvaluator({
         catalog: catalogServiceMock({ entities: [...entities] }),
         auth: mockServices.auth(),
@@ -131,6 +135,7 @@ describe('CatalogEvaluator', () => {
           maxFileSize: 100_000,
           allowedLocalRoots: [],
         }),
+        ...options,
       });
     return { store, reads, logger, make };
   }
@@ -171,6 +176,22 @@ describe('CatalogEvaluator', () => {
       expect(logger.warn).toHaveBeenCalledWith(
         expect.stringContaining('connection refused'),
       );
+      // The card says why, and who can fix it; the score says how little it covers.
+      expect(unreadable?.scorecard.notices).toContainEqual({
+        type: 'repository-unreadable',
+        message: expect.stringMatching(
+          /^The backend cannot read https:\/\/git\.example\.com\/acme\/unreadable\/tree\/main\/: there is no integration \(and so no credentials\) for git\.example\.com\. Who can fix it: your Backstage admins/,
+        ),
+      });
+      expect(unreadable?.scorecard.coverage?.share).toBeLessThan(100);
+      expect(orders?.scorecard.coverage?.share).toBe(100);
+      const odd = await store.getScorecard('component:default/odd');
+      expect(odd?.scorecard.notices).toContainEqual({
+        type: 'repository-unreadable',
+        message: expect.stringContaining(
+          "the entity has no source location. Who can fix it: the entity's owner",
+        ),
+      });
 
       // Unchanged entities and repositories are skipped (orders and legacy by their ETags, odd
       // has no repository); the unreadable repository is tried again.
@@ -285,6 +306,182 @@ describe('CatalogEvaluator', () => {
         delete repositories[root];
         delete repositories[own];
       }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'scores or records with a reason every entity the catalog returns, however malformed, on %p',
+    async databaseId => {
+      const { store, make } = await setUp(databaseId);
+      const junk = (metadata: unknown, rest: Record<string, unknown> = {}) =>
+        ({
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata,
+          spec: { type: 'service' },
+          ...rest,
+        } as unknown as Entity);
+      const longLifecycle = `${'long-'.repeat(60)}end`;
+      const entities = [
+        ...catalogEntities,
+        component('long-lifecycle', { lifecycle: longLifecycle }),
+        component(
+          'nul-annotation',
+          { lifecycle: 'production\u0000' },
+          { 'pagerduty.com/service-id': 'P\u00001' },
+        ),
+      ];
+      // Shapes only a provider that skips the catalog's validation can hand over, appended to the
+      // catalog's answer (the in-memory catalog cannot filter them).
+      const catalog = catalogServiceMock({ entities });
+      const streamEntities = catalog.streamEntities.bind(catalog);
+      catalog.streamEntities = async function* withJunk(request, options) {
+        yield* streamEntities(request, options);
+        if (!request?.fields) {
+          yield [
+            junk({ name: 'number-namespace', namespace: 5 }),
+            junk({ namespace: 'default', uid: 'u-1' }),
+            junk({ name: 'array-spec' }, { spec: ['not', 'an', 'object'] }),
+            junk({ name: 'nul\u0000name' }),
+            junk(null),
+          ];
+        }
+      };
+      const stats = await make({}, entities, { catalog }).runAll();
+      expect(stats).toEqual({
+        evaluated: 6,
+        skipped: 0,
+        failed: 5,
+        removed: 0,
+      });
+
+      const long = await store.getScorecard('component:default/long-lifecycle');
+      expect(long?.entity.lifecycle).toBe(longLifecycle.slice(0, 255));
+      expect(long?.scorecard.notices).toContainEqual({
+        type: 'value-truncated',
+        message: expect.stringContaining('lifecycle'),
+      });
+      const nul = await store.getScorecard('component:default/nul-annotation');
+      expect(nul?.entity.lifecycle).toBe('production\ufffd');
+      expect(nul?.scorecard.inScope).toBe(true);
+
+      const run = await store.getLatestRun();
+      expect(run).toMatchObject({ status: 'succeeded', failed: 5 });
+      // The entity whose spec is an array is recorded too: the ruleset's scope cannot be
+      // decided for it.
+      const byRef = (a: { entityRef: string }, b: { entityRef: string }) =>
+        a.entityRef < b.entityRef ? -1 : 1;
+      expect(run?.unscored.sort(byRef)).toEqual(
+        [
+          {
+            entityRef:
+              "component:<invalid namespace>/number-namespace (#7 in the catalog's answer)",
+            reason: expect.stringMatching(
+              /^Not a valid entity: metadata.namespace: /,
+            ),
+          },
+          {
+            entityRef: 'component:default/<no name> (uid u-1)',
+            reason: expect.stringMatching(
+              /^Not a valid entity: metadata.name: /,
+            ),
+          },
+          {
+            entityRef:
+              "component:default/<no name> (#11 in the catalog's answer)",
+            reason: expect.stringMatching(/^Not a valid entity: metadata: /),
+          },
+          {
+            entityRef:
+              "component:default/array-spec (#9 in the catalog's answer)",
+            reason: expect.stringMatching(/^Not a valid entity: spec: /),
+          },
+          {
+            entityRef:
+              "component:default/nul\ufffdname (#10 in the catalog's answer)",
+            reason:
+              'Not a valid entity: its ref has more than 255 characters or a NUL byte',
+          },
+        ].sort(byRef),
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts no run while another is alive, takes over a dead one, and stops a run that lost its claim, on %p',
+    async databaseId => {
+      const { store, make } = await setUp(databaseId);
+      const alive = await store.startRun({
+        startedAt: new Date(),
+        rulesetHash: 'r',
+      });
+      expect(await make().runAll()).toBeUndefined();
+      expect(await store.getRun(alive)).toMatchObject({ status: 'running' });
+
+      // Its heartbeat stopped a minute ago: the next run marks it failed and runs.
+      await store.heartbeatRun(alive, new Date(Date.now() - 60_000));
+      expect(await make().runAll()).toMatchObject({ evaluated: 4 });
+      expect(await store.getRun(alive)).toMatchObject({
+        status: 'failed',
+        error: expect.stringMatching(
+          /^The process running it stopped: no heartbeat since /,
+        ),
+      });
+
+      // A run whose heartbeat finds it marked failed by another process stops, and its record
+      // stays the other process's.
+      const heartbeatRun = jest
+        .spyOn(store, 'heartbeatRun')
+        .mockResolvedValue(false);
+      try {
+        await expect(make().runAll()).rejects.toThrow(
+          /was marked failed by another process/,
+        );
+      } finally {
+        heartbeatRun.mockRestore();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "after a crash, starts a run as soon as the dead run's heartbeat is stale, and leaves a live run alone, on %p",
+    async databaseId => {
+      const { store, make } = await setUp(databaseId);
+      const heartbeat = { intervalMs: 20, staleAfterMs: 200 };
+      expect(
+        await make({}, catalogEntities, { heartbeat }).recoverInterruptedRun(),
+      ).toBeUndefined();
+
+      // A run left `running` by a process that was killed just now.
+      const dead = await store.startRun({
+        startedAt: new Date(),
+        rulesetHash: 'r',
+      });
+      expect(
+        await make({}, catalogEntities, { heartbeat }).recoverInterruptedRun(),
+      ).toMatchObject({ evaluated: 4 });
+      expect(await store.getRun(dead)).toMatchObject({ status: 'failed' });
+      expect(await store.getLatestRun()).toMatchObject({ status: 'succeeded' });
+
+      // A live run renews its heartbeat: nothing is started.
+      const live = await store.startRun({
+        startedAt: new Date(),
+        rulesetHash: 'r',
+      });
+      const renewing = setInterval(
+        () => void store.heartbeatRun(live, new Date()),
+        5,
+      );
+      try {
+        expect(
+          await make({}, catalogEntities, {
+            heartbeat,
+          }).recoverInterruptedRun(),
+        ).toBeUndefined();
+      } finally {
+        clearInterval(renewing);
+      }
+      expect(await store.getRun(live)).toMatchObject({ status: 'running' });
     },
   );
 

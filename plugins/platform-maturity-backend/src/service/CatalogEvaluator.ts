@@ -8,17 +8,25 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { stringifyError } from '@backstage/errors';
+import { ConflictError, isError, stringifyError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CatalogLookup,
   evaluate,
   Ruleset,
   ScorecardEntityFacts,
+  UnscoredEntity,
 } from '@paved/plugin-platform-maturity-common';
 import { createHash } from 'node:crypto';
-import type {
+import {
+  setImmediate as nextTurn,
+  setTimeout as sleep,
+} from 'node:timers/promises';
+import { z } from 'zod';
+import {
   ScorecardStore,
+  STORED_TEXT_LENGTH,
+  storableFacts,
   StoredScorecard,
 } from '../database/ScorecardStore';
 import {
@@ -67,16 +75,83 @@ function splitEtag(
 
 /** Entities marked as seen per store call (one transaction), rather than one call per page. */
 const SEEN_BATCH = 2000;
+/** Unscored entities a run records with their reason; `failed` counts them all. */
+const UNSCORED_RECORDED = 1000;
+/** How often a run renews its heartbeat, and after how long without one it counts as dead. */
+const DEFAULT_HEARTBEAT = { intervalMs: 10_000, staleAfterMs: 30_000 };
 /** Kinds that checks look up: owners (groups, users), systems and data-store resources. */
 const LOOKUP_KINDS = ['group', 'user', 'system', 'resource'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Counts of one evaluation run. */
+/** Counts of one evaluation run; `failed` counts the entities that could not be scored. */
 export interface RunStats {
   evaluated: number;
   skipped: number;
   failed: number;
   removed: number;
+}
+
+/**
+ * What the evaluator needs of an entity before anything else touches it: a catalog provider that
+ * skips validation can hand over anything, and one such entity must cost only itself.
+ */
+const entityShape = z.object({
+  kind: z.string().min(1),
+  metadata: z.object({
+    name: z.string().min(1),
+    namespace: z.string().min(1).optional(),
+  }),
+  spec: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The entity's ref, after checking that it is an entity whose ref the store can hold. */
+function validEntityRef(entity: Entity): string {
+  const parsed = entityShape.safeParse(entity);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `${issue.path.join('.') || 'the entity'}: ${issue.message}`,
+    );
+  }
+  const entityRef = stringifyEntityRef(entity);
+  if (entityRef.length > STORED_TEXT_LENGTH || entityRef.includes('\u0000')) {
+    throw new Error(
+      `its ref has more than ${STORED_TEXT_LENGTH} characters or a NUL byte`,
+    );
+  }
+  return entityRef;
+}
+
+/**
+ * Names a malformed entity in the run's record: as much of its ref as it has, and its uid (or,
+ * without one, its position in the catalog's answer) so that two such entities are told apart,
+ * within the record's {@link STORED_TEXT_LENGTH} characters.
+ */
+function describeEntity(entity: unknown, position: number): string {
+  let ref: string;
+  let suffix = ` (#${position} in the catalog's answer)`;
+  try {
+    const { kind, metadata } = (entity ?? {}) as {
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown; uid?: unknown };
+    };
+    const part = (value: unknown, missing: string) =>
+      typeof value === 'string' && value
+        ? value.toLocaleLowerCase('en-US')
+        : missing;
+    ref = `${part(kind, '<no kind>')}:${
+      metadata?.namespace === undefined
+        ? 'default'
+        : part(metadata.namespace, '<invalid namespace>')
+    }/${part(metadata?.name, '<no name>')}`;
+    if (typeof metadata?.uid === 'string') {
+      suffix = ` (uid ${metadata.uid.slice(0, 100)})`;
+    }
+  } catch {
+    ref = '<unreadable entity>';
+  }
+  const room = STORED_TEXT_LENGTH - suffix.length;
+  return `${ref.length > room ? `${ref.slice(0, room - 1)}…` : ref}${suffix}`;
 }
 
 /** The content hash that decides whether an entity changed since its last evaluation. */
@@ -93,6 +168,7 @@ function factsOf(
 ): ScorecardEntityFacts {
   const spec = (entity.spec ?? {}) as Record<string, unknown>;
   const namespace = entity.metadata.namespace ?? 'default';
+  const title = entity.metadata.title;
   const ref = (value: unknown, defaultKind: string) => {
     if (typeof value !== 'string' || !value) return undefined;
     try {
@@ -112,7 +188,7 @@ function factsOf(
     kind: entity.kind.toLowerCase(),
     namespace: namespace.toLowerCase(),
     name: entity.metadata.name,
-    title: entity.metadata.title,
+    title: typeof title === 'string' ? title : undefined,
     owner: ref(spec.owner, 'group'),
     system,
     domain,
@@ -154,6 +230,7 @@ export class CatalogEvaluator {
   private readonly concurrency: number;
   private readonly historyRetentionDays: number;
   private readonly instrumentation: RunInstrumentation;
+  private readonly heartbeat: { intervalMs: number; staleAfterMs: number };
 
   constructor(options: {
     catalog: CatalogService;
@@ -166,6 +243,11 @@ export class CatalogEvaluator {
     historyRetentionDays: number;
     /** Metrics and a span per run; defaults to the OpenTelemetry API. */
     instrumentation?: RunInstrumentation;
+    /**
+     * How often a run renews its heartbeat (default 10 seconds), and after how long without one a
+     * `running` run counts as dead (default 30 seconds).
+     */
+    heartbeat?: { intervalMs: number; staleAfterMs: number };
   }) {
     this.catalog = options.catalog;
     this.auth = options.auth;
@@ -177,25 +259,73 @@ export class CatalogEvaluator {
     this.historyRetentionDays = options.historyRetentionDays;
     this.instrumentation =
       options.instrumentation ?? createRunInstrumentation({});
+    this.heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
   }
 
   /**
    * Evaluates the whole catalog once and records the run. When `signal` aborts (the scheduler's
    * timeout, or the backend shutting down), the run stops before its next page and is recorded as
-   * failed, without removing anything.
+   * failed, without removing anything. Returns undefined, doing nothing, when another run is in
+   * progress (see the store's `startRun`); a run whose process died is marked failed first.
    */
   async runAll(
     options: { signal?: AbortSignal; now?: () => Date } = {},
-  ): Promise<RunStats> {
+  ): Promise<RunStats | undefined> {
     const { signal, now = () => new Date() } = options;
-    return this.instrumentation.measureRun(async (stats, span) => {
-      const runId = await this.store.startRun({
+    let runId: number;
+    try {
+      runId = await this.store.startRun({
         startedAt: now(),
         rulesetHash: this.ruleset.rulesetHash,
+        staleAfterMs: this.heartbeat.staleAfterMs,
       });
+    } catch (error) {
+      if (isError(error) && error.name === ConflictError.name) {
+        this.logger.info(`Platform maturity run not started: ${error.message}`);
+        return undefined;
+      }
+      throw error;
+    }
+    return this.instrumentation.measureRun(async (stats, span) => {
       span.setAttribute('platform_maturity.run.id', runId);
       return this.evaluateCatalog(runId, stats, now, signal);
     });
+  }
+
+  /**
+   * At start-up: when a run is recorded as `running` and its heartbeat stops, its process died (a
+   * crash, a SIGKILL), and the scheduler would wait for its lock to time out before the next run.
+   * Watches the run until its heartbeat is stale, then starts a run at once, which marks the dead
+   * one failed; when several replicas do this, the store lets one of them start. Returns without
+   * running when there is no such run, or when its heartbeat moves (its process is alive).
+   */
+  async recoverInterruptedRun(
+    options: { signal?: AbortSignal; now?: () => Date } = {},
+  ): Promise<RunStats | undefined> {
+    const { signal, now = () => new Date() } = options;
+    const first = await this.store.getRunningRun();
+    if (!first) {
+      return undefined;
+    }
+    for (;;) {
+      const running = await this.store.getRunningRun();
+      if (
+        running?.id !== first.id ||
+        running.heartbeatAt !== first.heartbeatAt
+      ) {
+        return undefined;
+      }
+      if (
+        Date.parse(running.heartbeatAt) <
+        now().getTime() - this.heartbeat.staleAfterMs
+      ) {
+        this.logger.info(
+          `Platform maturity run ${running.id} stopped without finishing (no heartbeat since ${running.heartbeatAt}); starting a run now`,
+        );
+        return this.runAll(options);
+      }
+      await sleep(this.heartbeat.intervalMs, undefined, { signal });
+    }
   }
 
   /** The body of a run; `stats` is filled in as it goes, so that a failed run is measured too. */
@@ -206,19 +336,60 @@ export class CatalogEvaluator {
     signal: AbortSignal | undefined,
   ): Promise<RunStats> {
     let saving: Promise<void> = Promise.resolve();
+    // Aborts when the heartbeat finds that another process marked this run failed (it found the
+    // heartbeat stale): the run must stop writing as its own.
+    const claim = new AbortController();
+    const beat = async () => {
+      try {
+        if (!(await this.store.heartbeatRun(runId, now()))) {
+          claim.abort(
+            new ConflictError(
+              `Evaluation run ${runId} was marked failed by another process that found its heartbeat stale`,
+            ),
+          );
+        }
+      } catch (error) {
+        this.logger.warn(
+          `Could not renew the heartbeat of platform maturity run ${runId}: ${stringifyError(
+            error,
+          )}`,
+        );
+      }
+    };
+    const heartbeat = setInterval(beat, this.heartbeat.intervalMs);
+    heartbeat.unref();
+    const stop = signal
+      ? AbortSignal.any([signal, claim.signal])
+      : claim.signal;
     try {
       const credentials = await this.auth.getOwnServiceCredentials();
       const lookup = await this.loadLookup(credentials);
       // Entities that share a repository read it once, when they come close together in the run.
       const reads = new Map<string, Promise<RepositoryReadResult>>();
+      // Position of an entity in the catalog's answer, to name a malformed one in the record.
+      let position = 0;
       const filter = this.ruleset.kinds
         ? { kind: [...this.ruleset.kinds] }
         : undefined;
       // Skipped and failed entities, to be marked as seen so that the run does not remove them.
       const seen: string[] = [];
+      // Entities that could not be scored, to be recorded with the reason.
+      const unscored: UnscoredEntity[] = [];
+      let recorded = 0;
+      const notScored = (entityRef: string, reason: string) => {
+        stats.failed++;
+        if (recorded + unscored.length < UNSCORED_RECORDED) {
+          unscored.push({ entityRef, reason });
+        }
+        this.logger.warn(`Could not score ${entityRef}: ${reason}`);
+      };
       const markSeen = async (all: boolean) => {
         if (seen.length >= SEEN_BATCH || (all && seen.length > 0)) {
           await this.store.markSeen(seen.splice(0), runId);
+        }
+        if (unscored.length > 0) {
+          recorded += unscored.length;
+          await this.store.recordUnscored(runId, unscored.splice(0));
         }
       };
       // While a page is being saved, the next one is read and evaluated; pages are saved in order.
@@ -226,14 +397,30 @@ export class CatalogEvaluator {
         { filter, pageSize: PAGE_SIZE },
         { credentials },
       )) {
-        signal?.throwIfAborted();
-        const entities = page.filter(e => this.ruleset.isInScope(e));
+        stop.throwIfAborted();
+        await beat();
+        // Everything that can throw on a malformed entity happens inside a per-entity guard.
+        const entities: { entity: Entity; entityRef: string }[] = [];
+        for (const entity of page) {
+          position++;
+          try {
+            const entityRef = validEntityRef(entity);
+            if (this.ruleset.isInScope(entity)) {
+              entities.push({ entity, entityRef });
+            }
+          } catch (error) {
+            notScored(
+              describeEntity(entity, position),
+              `Not a valid entity: ${isError(error) ? error.message : error}`,
+            );
+          }
+        }
         const skipKeys = await this.store.getSkipKeys(
-          entities.map(e => stringifyEntityRef(e)),
+          entities.map(e => e.entityRef),
         );
         const evaluated: StoredScorecard[] = [];
-        await forEachBounded(entities, this.concurrency, async entity => {
-          const entityRef = stringifyEntityRef(entity);
+        await forEachBounded(entities, this.concurrency, async item => {
+          const { entity, entityRef } = item;
           try {
             const outcome = await this.evaluateEntity(entity, lookup, {
               previous: skipKeys.get(entityRef),
@@ -247,16 +434,19 @@ export class CatalogEvaluator {
               evaluated.push(outcome);
             }
           } catch (error) {
-            stats.failed++;
             seen.push(entityRef);
-            this.logger.warn(
-              `Could not evaluate ${entityRef}: ${stringifyError(error)}`,
+            notScored(
+              entityRef,
+              `Could not evaluate: ${stringifyError(error)}`,
             );
           }
         });
         await saving;
         saving = this.savePage(evaluated, runId, stats).then(async failed => {
-          seen.push(...failed);
+          for (const { entityRef, reason } of failed) {
+            seen.push(entityRef);
+            notScored(entityRef, reason);
+          }
           await markSeen(false);
         });
         // Handled here so that a failed save is not an unhandled rejection while the next page is
@@ -264,44 +454,58 @@ export class CatalogEvaluator {
         saving.catch(() => undefined);
       }
       await saving;
-      signal?.throwIfAborted();
+      stop.throwIfAborted();
       await markSeen(true);
       stats.removed = await this.store.removeUnseen(runId);
       await this.store.pruneHistory(
         new Date(now().getTime() - this.historyRetentionDays * DAY_MS),
       );
-      await this.store.finishRun(runId, {
+      await this.finish(runId, {
         ...stats,
         finishedAt: now(),
         status: 'succeeded',
       });
       this.logger.info(
-        `Platform maturity run ${runId}: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} failed, ${stats.removed} removed`,
+        `Platform maturity run ${runId}: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} not scored, ${stats.removed} removed`,
       );
       return stats;
     } catch (error) {
       // A page still being saved counts in the run's figures.
       await saving.catch(() => undefined);
-      await this.store.finishRun(runId, {
+      await this.finish(runId, {
         ...stats,
         finishedAt: now(),
         status: 'failed',
         error: stringifyError(error),
       });
       throw error;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Records the end of a run, unless another process already marked it failed. */
+  private async finish(
+    runId: number,
+    result: Parameters<ScorecardStore['finishRun']>[1],
+  ): Promise<void> {
+    if (!(await this.store.finishRun(runId, result))) {
+      this.logger.warn(
+        `Platform maturity run ${runId} ended (${result.status}) after another process had marked it failed; its record stays failed`,
+      );
     }
   }
 
   /**
    * Saves a page of scorecards in one transaction; when that fails, one by one, so that a single
-   * bad row costs only its own entity. Returns the refs of the entities that could not be saved.
+   * bad row costs only its own entity. Returns the entities that could not be saved, and why.
    */
   private async savePage(
     page: StoredScorecard[],
     runId: number,
     stats: RunStats,
-  ): Promise<string[]> {
-    const failed: string[] = [];
+  ): Promise<UnscoredEntity[]> {
+    const failed: UnscoredEntity[] = [];
     try {
       await this.store.saveScorecards(page, { runId });
       stats.evaluated += page.length;
@@ -318,13 +522,10 @@ export class CatalogEvaluator {
         await this.store.saveScorecard(stored, { runId });
         stats.evaluated++;
       } catch (error) {
-        stats.failed++;
-        failed.push(stored.entity.entityRef);
-        this.logger.warn(
-          `Could not save the scorecard of ${
-            stored.entity.entityRef
-          }: ${stringifyError(error)}`,
-        );
+        failed.push({
+          entityRef: stored.entity.entityRef,
+          reason: `Could not save the scorecard: ${stringifyError(error)}`,
+        });
       }
     }
     return failed;
@@ -366,7 +567,8 @@ export class CatalogEvaluator {
     const location = repositoryLocationOf(entity);
     let result: RepositoryReadResult = {
       type: 'none',
-      reason: 'The entity has no source location.',
+      reason:
+        "The backend cannot read the entity's repository: the entity has no source location. Who can fix it: the entity's owner, by adding the backstage.io/source-location annotation.",
     };
     if (location) {
       // Only an unchanged entity can use the ETag: otherwise the files are needed anyway.
@@ -382,14 +584,30 @@ export class CatalogEvaluator {
     if (unchanged && !location) {
       return 'skipped';
     }
+    // One entity per turn of the event loop: evaluation is synchronous, and requests and timers
+    // wait for nothing longer than one entity's checks (see docs/architecture.md, "Engine").
+    await nextTurn();
     const scorecard = evaluate(this.ruleset, {
       entity,
       repository: result.type === 'snapshot' ? result.snapshot : undefined,
+      repositoryProblem:
+        result.type === 'failed' || result.type === 'none'
+          ? result.reason
+          : undefined,
       catalog: lookup.catalog,
       now,
     });
+    const { facts, truncated } = storableFacts(factsOf(entity, lookup.systems));
+    if (truncated.length > 0) {
+      scorecard.notices.push({
+        type: 'value-truncated',
+        message: `Stored shortened to ${STORED_TEXT_LENGTH} characters, so lists, filters and summaries show the shortened value: ${truncated.join(
+          ', ',
+        )}.`,
+      });
+    }
     const stored: StoredScorecard = {
-      entity: factsOf(entity, lookup.systems),
+      entity: facts,
       scorecard,
       entityHash,
       repositoryEtag: result.type === 'snapshot' ? result.etag : undefined,

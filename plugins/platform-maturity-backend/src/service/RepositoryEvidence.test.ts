@@ -118,8 +118,8 @@ describe('RepositoryEvidence for local directories', () => {
     );
     expect(result).toEqual({
       type: 'failed',
-      reason: expect.stringContaining(
-        'outside platformMaturity.repository.allowedLocalRoots',
+      reason: expect.stringMatching(
+        /^The backend cannot read file:.*: it is outside platformMaturity\.repository\.allowedLocalRoots.*Who can fix it: your Backstage admins/,
       ),
     });
     expect(logger.warn).toHaveBeenCalledWith(
@@ -298,4 +298,54 @@ describe('RepositoryEvidence for a component in a monorepo', () => {
       );
     });
   });
+});
+
+describe('RepositoryEvidence when a URL cannot be read', () => {
+  const failingWith = (error: Error) =>
+    new RepositoryEvidence({
+      urlReader: mockServices.urlReader.mock({
+        readTree: async () => {
+          throw error;
+        },
+      }),
+      logger: mockServices.logger.mock(),
+      timeoutMs: 1000,
+      maxFileSize: 1000,
+      allowedLocalRoots: [],
+    });
+  const named = (name: string, message: string) =>
+    Object.assign(new Error(message), { name });
+
+  it.each([
+    [
+      'a host without an integration',
+      'https://git.internal.example/acme/orders',
+      named('NotAllowedError', 'Reading is not allowed'),
+      /there is no integration \(and so no credentials\) for git\.internal\.example\. Who can fix it: your Backstage admins, by configuring an integration for git\.internal\.example/,
+    ],
+    [
+      'refused credentials',
+      'https://github.com/acme/orders/tree/main/',
+      named('Error', 'Request failed with 401 Unauthorized'),
+      /github\.com refused the integration's credentials\. Who can fix it: your Backstage admins, by checking the credentials of the integration for github\.com/,
+    ],
+    [
+      'a location that does not exist',
+      'https://github.com/acme/gone/tree/main/',
+      named('NotFoundError', 'Not found'),
+      /it was not found on github\.com\. Who can fix it: the entity's owner, by correcting its backstage\.io\/source-location/,
+    ],
+  ])(
+    'says why for %s, and who can fix it',
+    async (_, target, error, reason) => {
+      const result = await failingWith(error).read(
+        { type: 'url', target },
+        ruleset,
+      );
+      expect(result).toEqual({
+        type: 'failed',
+        reason: expect.stringMatching(reason),
+      });
+    },
+  );
 });

@@ -15,6 +15,7 @@ import {
   Ruleset,
 } from '@paved/plugin-platform-maturity-common';
 import {
+  DEFAULT_MAX_FILES,
   readDirectorySnapshot,
   SKIPPED_DIRECTORIES,
 } from '@paved/plugin-platform-maturity-node';
@@ -87,12 +88,14 @@ export function withRootPipelines(
 ): RepositorySnapshot {
   const ownPaths = new Set(own.paths);
   const added = root.paths.filter(p => !ownPaths.has(p));
-  if (added.length === 0) {
+  if (added.length === 0 && !root.truncated) {
     return own;
   }
   return {
     paths: [...own.paths, ...added],
     read: p => (ownPaths.has(p) ? own.read(p) : root.read(p)),
+    // A pipeline missing from a partly read root may be among the files not read.
+    truncated: own.truncated === true || root.truncated === true,
   };
 }
 
@@ -107,6 +110,7 @@ export class RepositoryEvidence {
   private readonly logger: LoggerService;
   private readonly timeoutMs: number;
   private readonly maxFileSize: number;
+  private readonly maxFiles: number;
   private readonly allowedLocalRoots: string[];
   private readonly integrations: ScmIntegrationRegistry;
 
@@ -115,6 +119,8 @@ export class RepositoryEvidence {
     logger: LoggerService;
     timeoutMs: number;
     maxFileSize: number;
+    /** Files listed of one repository before its snapshot is marked truncated; default 100,000. */
+    maxFiles?: number;
     allowedLocalRoots: string[];
     /** Tells a repository's root from a URL; default: the public hosts' integrations. */
     integrations?: ScmIntegrationRegistry;
@@ -123,6 +129,7 @@ export class RepositoryEvidence {
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs;
     this.maxFileSize = options.maxFileSize;
+    this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
     this.allowedLocalRoots = options.allowedLocalRoots;
     this.integrations =
       options.integrations ?? ScmIntegrations.fromConfig(new ConfigReader({}));
@@ -178,6 +185,7 @@ export class RepositoryEvidence {
           prefix: '',
           snapshot: await readDirectorySnapshot(root.target, {
             maxFileSize: this.maxFileSize,
+            maxFiles: this.maxFiles,
             skipDirectories: entries.filter(e => !e.isFile()).map(e => e.name),
           }),
         },
@@ -192,7 +200,7 @@ export class RepositoryEvidence {
             prefix: `${entry.name}/`,
             snapshot: await readDirectorySnapshot(
               path.join(root.target, entry.name),
-              { maxFileSize: this.maxFileSize },
+              { maxFileSize: this.maxFileSize, maxFiles: this.maxFiles },
             ),
           });
         }
@@ -213,6 +221,7 @@ export class RepositoryEvidence {
             const part = owners.get(p);
             return part?.snapshot.read(p.slice(part.prefix.length));
           },
+          truncated: parts.some(part => part.snapshot.truncated),
         },
       };
     } catch (error) {
@@ -252,12 +261,19 @@ export class RepositoryEvidence {
     etag?: string,
   ): Promise<RepositoryReadResult> {
     const paths: string[] = [];
+    let truncated = false;
     try {
       const response = await this.urlReader.readTree(target, {
         etag,
         signal: AbortSignal.timeout(this.timeoutMs),
         filter: (filePath, info) => {
           if (!lists(filePath)) {
+            return false;
+          }
+          // The same cap as a local directory's, whatever the source: the rest of the tree is
+          // neither listed nor read, and the snapshot says so.
+          if (paths.length >= this.maxFiles) {
+            truncated = true;
             return false;
           }
           paths.push(filePath);
@@ -274,7 +290,7 @@ export class RepositoryEvidence {
       return {
         type: 'snapshot',
         etag: response.etag,
-        snapshot: { paths, read: p => contents.get(p) },
+        snapshot: { paths, read: p => contents.get(p), truncated },
       };
     } catch (error) {
       if (
@@ -283,10 +299,39 @@ export class RepositoryEvidence {
       ) {
         return { type: 'not-modified', etag: etag! };
       }
-      const reason = `Could not read ${target}: ${stringifyError(error)}`;
-      this.logger.warn(reason);
-      return { type: 'failed', reason };
+      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
+      return { type: 'failed', reason: this.urlProblem(target, error) };
     }
+  }
+
+  /**
+   * Why a URL could not be read, and who can fix it: the host's integration is the Backstage
+   * admins' to configure; a location that does not exist is the entity owner's to correct.
+   */
+  private urlProblem(target: string, error: unknown): string {
+    const cannot = `The backend cannot read ${target}`;
+    let host = target;
+    try {
+      host = new URL(target).host;
+    } catch {
+      return `${cannot}: it is not a URL. Who can fix it: the entity's owner, by correcting its backstage.io/source-location.`;
+    }
+    const name = (error as Error)?.name;
+    const detail = stringifyError(error);
+    if (!this.integrations.byUrl(target)) {
+      return `${cannot}: there is no integration (and so no credentials) for ${host}. Who can fix it: your Backstage admins, by configuring an integration for ${host}. (${detail})`;
+    }
+    if (
+      name === 'NotAllowedError' ||
+      name === 'AuthenticationError' ||
+      /\b(401|403)\b/.test(detail)
+    ) {
+      return `${cannot}: ${host} refused the integration's credentials. Who can fix it: your Backstage admins, by checking the credentials of the integration for ${host}. (${detail})`;
+    }
+    if (name === 'NotFoundError' || /\b404\b/.test(detail)) {
+      return `${cannot}: it was not found on ${host}. Who can fix it: the entity's owner, by correcting its backstage.io/source-location. (${detail})`;
+    }
+    return `${cannot}: ${detail}. The next run tries again; if it keeps failing, ask your Backstage admins.`;
   }
 
   /** The Git work tree's root above a local directory, inside the allowed roots. */
@@ -328,9 +373,13 @@ export class RepositoryEvidence {
 
   private async readLocal(target: string): Promise<RepositoryReadResult> {
     const refuse = (): RepositoryReadResult => {
-      const reason = `Refused to read ${target}: it is outside platformMaturity.repository.allowedLocalRoots`;
-      this.logger.warn(reason);
-      return { type: 'failed', reason };
+      this.logger.warn(
+        `Refused to read ${target}: it is outside platformMaturity.repository.allowedLocalRoots`,
+      );
+      return {
+        type: 'failed',
+        reason: `The backend cannot read file:${target}: it is outside platformMaturity.repository.allowedLocalRoots, the only directories it may read. Who can fix it: your Backstage admins, by adding its directory there.`,
+      };
     };
     // First the path as written, so that nothing outside the roots is even looked at (and the
     // answer does not tell whether such a path exists) ...
@@ -341,9 +390,8 @@ export class RepositoryEvidence {
     try {
       real = await fs.promises.realpath(target);
     } catch (error) {
-      const reason = `Could not read ${target}: ${stringifyError(error)}`;
-      this.logger.warn(reason);
-      return { type: 'failed', reason };
+      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
+      return { type: 'failed', reason: localProblem(target, error) };
     }
     // ... then the real paths, so that neither a link in the root nor in the target misleads.
     if (!isInside(real, this.realRoots())) {
@@ -352,14 +400,34 @@ export class RepositoryEvidence {
     try {
       const snapshot = await readDirectorySnapshot(real, {
         maxFileSize: this.maxFileSize,
+        maxFiles: this.maxFiles,
       });
+      if (snapshot.skipped.length > 0) {
+        // Checks see these as absent; the log says why a file that is there did not count.
+        this.logger.warn(
+          `Left out of the evidence of ${target}: ${snapshot.skipped
+            .slice(0, 10)
+            .map(s => `${s.path} (${s.reason})`)
+            .join(', ')}${
+            snapshot.skipped.length > 10
+              ? ` and ${snapshot.skipped.length - 10} more`
+              : ''
+          }`,
+        );
+      }
       return { type: 'snapshot', snapshot };
     } catch (error) {
-      const reason = `Could not read ${target}: ${stringifyError(error)}`;
-      this.logger.warn(reason);
-      return { type: 'failed', reason };
+      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
+      return { type: 'failed', reason: localProblem(target, error) };
     }
   }
+}
+
+/** Why a local directory inside the allowed roots could not be read, and who can fix it. */
+function localProblem(target: string, error: unknown): string {
+  return `The backend cannot read file:${target}: ${stringifyError(
+    error,
+  )}. Who can fix it: the entity's owner, if the location is wrong; your Backstage admins, if the backend may not read the directory.`;
 }
 
 function isInside(candidate: string, roots: readonly string[]): boolean {

@@ -66,6 +66,12 @@ describe('platform maturity actions', () => {
         });
         expect(card.body.output.capabilities).toHaveLength(6);
         expect(card.body.output.checkCounts.fail).toBeGreaterThan(0);
+        // An assistant reports the score with how much of it could be checked.
+        expect(card.body.output.coverage).toEqual({
+          share: expect.any(Number),
+          checkedCapabilities: expect.any(Number),
+          applicableCapabilities: expect.any(Number),
+        });
 
         const failing = await invoke('list-failing-checks', {
           entityRef: 'component:default/orders',
@@ -101,26 +107,18 @@ describe('platform maturity actions', () => {
           capabilities: ['observe'],
         });
 
-        // Never leak existence: hidden and unknown entities fail the same way, for every action.
+        // Every action needs platform-maturity.scorecard.read, before any entity is looked up
+        // (hidden entities are covered in authorization.reliability.test.ts).
         for (const action of ['get-scorecard', 'list-failing-checks']) {
-          const hidden = await invoke(
-            action,
-            { entityRef: 'component:default/secret' },
-            outsider,
-          );
-          const unknown = await invoke(
-            action,
-            { entityRef: 'component:default/nope' },
-            outsider,
-          );
-          expect(hidden.status).toBe(404);
-          expect(unknown.status).toBe(404);
-          expect(hidden.body.error.message).toBe(
-            'No scorecard for component:default/secret',
-          );
-          expect(unknown.body.error.message).toBe(
-            'No scorecard for component:default/nope',
-          );
+          for (const entityRef of [
+            'component:default/orders',
+            'component:default/secret',
+            'component:default/nope',
+          ]) {
+            expect((await invoke(action, { entityRef }, outsider)).status).toBe(
+              403,
+            );
+          }
         }
         expect(
           (await invoke('get-scorecard', { entityRef: 'secret' })).status,
@@ -131,6 +129,8 @@ describe('platform maturity actions', () => {
         expect(summary.body.output.groups[0]).toMatchObject({
           key: 'group:default/team-a',
           count: 2,
+          meanCoverage: expect.any(Number),
+          partlyChecked: expect.any(Number),
         });
         expect((await invoke('get-summary', {})).body.output.groupBy).toBe(
           'owner',

@@ -1,7 +1,4 @@
-import type {
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { z } from 'zod/v3';
 import {
@@ -10,20 +7,14 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { JsonObject } from '@backstage/types';
 import {
-  platformMaturityScorecardReadPermission,
   Remediation,
   Ruleset,
   Scorecard,
 } from '@paved/plugin-platform-maturity-common';
 import type { ScorecardStore } from '../database/ScorecardStore';
-import {
-  authorizeOrThrow,
-  ENTITY_REF_PART,
-  visibleEntityOrThrow,
-} from './access';
+import { ENTITY_REF_PART, ScorecardAccess } from './access';
 
 const GROUP_BY = ['owner', 'system', 'domain', 'lifecycle', 'kind'] as const;
 
@@ -40,8 +31,7 @@ const entityRefInput = (zod: typeof z) =>
 /** What the actions need; the same store, ruleset and services as the REST API. */
 export interface PlatformMaturityActionsOptions {
   actionsRegistry: ActionsRegistryService;
-  catalog: CatalogService;
-  permissions: PermissionsService;
+  access: ScorecardAccess;
   store: ScorecardStore;
   ruleset: Ruleset;
 }
@@ -102,15 +92,15 @@ export function scaffolderPathOf(
 
 /**
  * Registers the read-only actions of the plugin in Backstage's actions registry, so that MCP
- * clients and AI assistants can ask what a service misses. They apply the same visibility rules as
- * the REST API: entities are read from the catalog with the caller's credentials (an entity the
- * caller may not see is "not found", exactly like an unknown one) and the summary needs
- * `platform-maturity.scorecard.read`.
+ * clients and AI assistants can ask what a service misses. They apply the REST API's rules through
+ * the same {@link ScorecardAccess}: each needs `platform-maturity.scorecard.read`, an entity the
+ * caller may not see in the catalog is "not found" exactly like an unknown one, and the summary
+ * counts only the entities the caller may see.
  */
 export function registerPlatformMaturityActions(
   options: PlatformMaturityActionsOptions,
 ): void {
-  const { actionsRegistry, catalog, permissions, store, ruleset } = options;
+  const { actionsRegistry, access, store, ruleset } = options;
   const definitions = new Map(
     ruleset.checks.map(c => [c.definition.id, c.definition]),
   );
@@ -120,11 +110,7 @@ export function registerPlatformMaturityActions(
     entityRef: string,
     credentials: BackstageCredentials,
   ): Promise<{ entityRef: string; title?: string; scorecard: Scorecard }> {
-    const entity = await visibleEntityOrThrow(
-      catalog,
-      parseRef(entityRef),
-      credentials,
-    );
+    const entity = await access.visibleEntity(credentials, parseRef(entityRef));
     const ref = stringifyEntityRef(entity);
     const stored = await store.getScorecard(ref);
     if (!stored) {
@@ -141,8 +127,9 @@ export function registerPlatformMaturityActions(
     name: 'get-scorecard',
     title: 'Get the platform maturity scorecard of an entity',
     description:
-      'Returns the latest platform maturity scorecard of a catalog entity: overall score (0-100), ' +
-      'level, what the next level needs, and the score and status of each capability (build, ' +
+      'Returns the latest platform maturity scorecard of a catalog entity: overall score (0-100) ' +
+      'with its coverage (how much of the checklist could be checked; a score is only as good as ' +
+      'its coverage), level, what the next level needs, and the score and status of each capability (build, ' +
       'deploy, observe, data, capacity, as-code). Entity refs look like ' +
       '"component:default/orders"; kind defaults to component and namespace to default.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
@@ -157,6 +144,16 @@ export function registerPlatformMaturityActions(
             .boolean()
             .describe('False when no check applies to the entity'),
           score: z.number().nullable(),
+          coverage: z
+            .object({
+              share: z.number(),
+              checkedCapabilities: z.number(),
+              applicableCapabilities: z.number(),
+            })
+            .optional()
+            .describe(
+              'Share (0-100) of the applicable checklist that could be checked, and the capabilities fully checked of those that apply',
+            ),
           level: z.object({ level: z.number(), name: z.string() }).nullable(),
           nextLevel: z
             .object({
@@ -194,6 +191,7 @@ export function registerPlatformMaturityActions(
           evaluatedAt: scorecard.evaluatedAt,
           inScope: scorecard.inScope,
           score: scorecard.score,
+          coverage: scorecard.coverage,
           level: scorecard.level,
           nextLevel: scorecard.nextLevel,
           capabilities: scorecard.capabilities.map(c => ({
@@ -296,7 +294,7 @@ export function registerPlatformMaturityActions(
     description:
       'Rollups over the latest scorecards grouped by owner, system, domain, lifecycle or kind: ' +
       'number of entities, mean score, entities per level and, per capability, the share of ' +
-      'entities that have it complete. Needs the platform-maturity.scorecard.read permission.',
+      'entities that have it complete, over the entities the caller may see in the catalog.',
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
       input: z =>
@@ -314,6 +312,15 @@ export function registerPlatformMaturityActions(
               key: z.string().nullable(),
               count: z.number(),
               meanScore: z.number().nullable(),
+              meanCoverage: z
+                .number()
+                .nullable()
+                .describe(
+                  'Mean share (0-100) of the checklist that could be checked',
+                ),
+              partlyChecked: z
+                .number()
+                .describe('Entities of which some check could not be checked'),
               levels: z.record(z.number()),
               capabilityCompletion: z.record(z.number().nullable()),
             }),
@@ -321,13 +328,11 @@ export function registerPlatformMaturityActions(
         }),
     },
     action: async ({ input, credentials }) => {
-      await authorizeOrThrow(permissions, credentials, {
-        permission: platformMaturityScorecardReadPermission,
-      });
+      const visibleEntityRefs = await access.visibleEntityRefs(credentials);
       return {
         output: {
           groupBy: input.groupBy,
-          groups: await store.getSummary(input.groupBy),
+          groups: await store.getSummary(input.groupBy, { visibleEntityRefs }),
         },
       };
     },

@@ -1,17 +1,14 @@
 import type {
   BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CAPABILITIES,
   CAPABILITY_IDS,
   ChecklistResponse,
   HistoryResponse,
-  platformMaturityScorecardReadPermission,
   platformMaturityScorecardRefreshPermission,
   Ruleset,
   ScorecardResponse,
@@ -20,72 +17,104 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import {
+  columnText,
+  columnTimestamp,
+  MAX_INTEGER,
+} from '../database/columnValues';
 import type {
   ScorecardStore,
   StoredScorecard,
 } from '../database/ScorecardStore';
-import {
-  authorizeOrThrow,
-  ENTITY_REF_PART,
-  visibleEntityOrThrow,
-} from './access';
+import { ENTITY_REF_PART, ScorecardAccess } from './access';
 import type { CatalogEvaluator } from './CatalogEvaluator';
 
 const MAX_PAGE_SIZE = 100;
+/** Values of one list filter, and the characters of each: far above any real filter. */
+const MAX_LIST_VALUES = 100;
+const MAX_LIST_VALUE_LENGTH = 1000;
 
-const list = z.string().transform(value =>
-  value
-    .split(',')
-    .map(v => v.trim())
-    .filter(Boolean),
-);
+/**
+ * A comma-separated list of strings that both databases store as they are (no NUL characters);
+ * see "Input before SQL" in docs/architecture.md.
+ */
+const list = z
+  .string()
+  .transform(value =>
+    value
+      .split(',')
+      .map(v => v.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(columnText(MAX_LIST_VALUE_LENGTH))
+      .max(MAX_LIST_VALUES, `must list at most ${MAX_LIST_VALUES} values`),
+  );
 
-const listQuerySchema = z.strictObject({
-  owner: list.optional(),
-  kind: list.optional(),
-  lifecycle: list.optional(),
-  system: list.optional(),
-  domain: list.optional(),
-  level: list
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^\d+$/, 'must be whole level numbers, comma-separated')
-          .transform(Number),
-      ),
-    )
-    .optional(),
-  capability: z
-    .enum(CAPABILITY_IDS as [string, ...string[]], {
-      error: `must be one of ${CAPABILITY_IDS.join(', ')}`,
-    })
-    .optional(),
-  q: z.string().max(200, 'must be at most 200 characters').optional(),
-  orderBy: z
-    .enum(['entityRef', 'name', 'score', 'level', 'evaluatedAt'], {
-      error: 'must be one of entityRef, name, score, level, evaluatedAt',
-    })
-    .default('entityRef'),
-  order: z
-    .enum(['asc', 'desc'], { error: 'must be asc or desc' })
-    .default('asc'),
-  cursor: z.string().max(1000, 'is not a valid cursor').optional(),
-  limit: z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .min(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
-        .max(
-          MAX_PAGE_SIZE,
-          `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
+/**
+ * The list's query parameters. Levels are whole numbers up to the ladder's highest, so that a
+ * level filter is never out of the `level` column's range.
+ */
+function listQuerySchema(ruleset: Ruleset) {
+  const maxLevel = Math.min(
+    Math.max(0, ...ruleset.levels.map(l => l.level)),
+    MAX_INTEGER,
+  );
+  const levelMessage = `must be whole level numbers from 0 to ${maxLevel}, comma-separated`;
+  return z.strictObject({
+    owner: list.optional(),
+    kind: list.optional(),
+    lifecycle: list.optional(),
+    system: list.optional(),
+    domain: list.optional(),
+    level: list
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^\d+$/, levelMessage)
+            .transform(Number)
+            .pipe(z.number().max(maxLevel, levelMessage)),
         ),
-    )
-    .default(25),
-});
+      )
+      .optional(),
+    capability: z
+      .enum(CAPABILITY_IDS as [string, ...string[]], {
+        error: `must be one of ${CAPABILITY_IDS.join(', ')}`,
+      })
+      .optional(),
+    q: columnText(200).optional(),
+    orderBy: z
+      .enum(['entityRef', 'name', 'score', 'level', 'evaluatedAt'], {
+        error: 'must be one of entityRef, name, score, level, evaluatedAt',
+      })
+      .default('entityRef'),
+    order: z
+      .enum(['asc', 'desc'], { error: 'must be asc or desc' })
+      .default('asc'),
+    // Decoded and checked field by field by the store, which makes it (database/cursor.ts); the
+    // length leaves room for two refs of the longest length the cursor accepts.
+    cursor: z
+      .string({ error: 'is not a valid cursor' })
+      .max(4000, 'is not a valid cursor')
+      .optional(),
+    limit: z
+      .string()
+      .regex(/^\d+$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+          .max(
+            MAX_PAGE_SIZE,
+            `must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
+          ),
+      )
+      .default(25),
+  });
+}
 
 const summaryQuerySchema = z.strictObject({
   groupBy: z
@@ -96,11 +125,7 @@ const summaryQuerySchema = z.strictObject({
 });
 
 const historyQuerySchema = z.strictObject({
-  since: z
-    .string()
-    .refine(v => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date')
-    .transform(v => new Date(v))
-    .optional(),
+  since: columnTimestamp.optional(),
 });
 
 const refPart = z
@@ -115,7 +140,11 @@ function parse<T extends z.ZodType>(
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const name = issue.path.map(String).join('.');
+    // The parameter, not the position of a value inside a list; an unknown one is named too.
+    const name =
+      issue.code === 'unrecognized_keys'
+        ? issue.keys[0]
+        : issue.path.map(String)[0];
     throw new InputError(
       `Invalid ${what}${name ? ` '${name}'` : ''}: ${issue.message}`,
     );
@@ -129,25 +158,22 @@ function toResponse(stored: StoredScorecard): ScorecardResponse {
 
 /**
  * The REST API of the platform maturity plugin: thin handlers that validate input, check access and
- * call the store or the evaluator.
+ * call the store or the evaluator. Access is decided by {@link ScorecardAccess}, shared with the
+ * actions: every route needs `platform-maturity.scorecard.read` (403) and answers only with
+ * entities the caller may see in the catalog (hidden ones are an unknown entity's 404, and are
+ * left out of lists, summaries and run counts in the query).
  */
 export function createRouter(options: {
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
+  access: ScorecardAccess;
   store: ScorecardStore;
   evaluator: CatalogEvaluator;
   ruleset: Ruleset;
 }): express.Router {
-  const { httpAuth, permissions, catalog, store, evaluator, ruleset } = options;
+  const { httpAuth, access, store, evaluator, ruleset } = options;
+  const listQuery = listQuerySchema(ruleset);
   // No route reads a request body, so there is no body parser to run on every request.
   const router = Router();
-
-  /** Permission checks are shared with the actions (see access.ts); a denial answers 403. */
-  const authorize = (
-    credentials: BackstageCredentials,
-    request: Parameters<typeof authorizeOrThrow>[2],
-  ) => authorizeOrThrow(permissions, credentials, request);
 
   /**
    * The entity named by the path, read from the catalog with the caller's credentials, so that an
@@ -164,15 +190,11 @@ export function createRouter(options: {
       "path parameter 'namespace'",
     );
     const name = parse(refPart, req.params.name, "path parameter 'name'");
-    return visibleEntityOrThrow(
-      catalog,
-      { kind, namespace, name },
-      credentials,
-    );
+    return access.visibleEntity(credentials, { kind, namespace, name });
   }
 
   router.get('/v1/checklist', async (req, res) => {
-    await httpAuth.credentials(req);
+    await access.requireScorecardRead(await httpAuth.credentials(req));
     const body: ChecklistResponse = {
       capabilities: [...CAPABILITIES],
       checks: ruleset.checks.map(c => c.definition),
@@ -184,10 +206,8 @@ export function createRouter(options: {
 
   router.get('/v1/scorecards', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const query = parse(listQuerySchema, req.query, 'query parameter');
-    await authorize(credentials, {
-      permission: platformMaturityScorecardReadPermission,
-    });
+    const query = parse(listQuery, req.query, 'query parameter');
+    const visibleEntityRefs = await access.visibleEntityRefs(credentials);
     const page = await store.listScorecards({
       owner: query.owner?.map(o => o.toLowerCase()),
       kind: query.kind,
@@ -201,6 +221,7 @@ export function createRouter(options: {
       order: query.order,
       cursor: query.cursor,
       limit: query.limit,
+      visibleEntityRefs,
     });
     res.json(page);
   });
@@ -237,7 +258,7 @@ export function createRouter(options: {
       const credentials = await httpAuth.credentials(req);
       const entity = await visibleEntity(req, credentials);
       const entityRef = stringifyEntityRef(entity);
-      await authorize(credentials, {
+      await access.authorize(credentials, {
         permission: platformMaturityScorecardRefreshPermission,
         resourceRef: entityRef,
       });
@@ -248,22 +269,18 @@ export function createRouter(options: {
   router.get('/v1/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
     const { groupBy } = parse(summaryQuerySchema, req.query, 'query parameter');
-    await authorize(credentials, {
-      permission: platformMaturityScorecardReadPermission,
-    });
+    const visibleEntityRefs = await access.visibleEntityRefs(credentials);
     const body: SummaryResponse = {
       groupBy,
-      groups: await store.getSummary(groupBy),
+      groups: await store.getSummary(groupBy, { visibleEntityRefs }),
     };
     res.json(body);
   });
 
   router.get('/v1/runs/latest', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    await authorize(credentials, {
-      permission: platformMaturityScorecardReadPermission,
-    });
-    const run = await store.getLatestRun();
+    const visibleEntityRefs = await access.visibleEntityRefs(credentials);
+    const run = await store.getLatestRun({ visibleEntityRefs });
     if (!run) {
       throw new NotFoundError('No evaluation run yet');
     }

@@ -34,6 +34,7 @@ export interface ScoreCommandOptions {
   entity?: string;
   entityRef?: string;
   catalog: string[];
+  maxFiles?: number;
   backstageUrl?: string;
   minLevel?: number;
   baseline?: string;
@@ -100,6 +101,7 @@ export async function scoreCommand(
     entityFile: options.entity,
     entityRef: options.entityRef,
     catalogEntities,
+    maxFiles: options.maxFiles,
     ruleset,
     now: new Date(),
   };

@@ -5,6 +5,7 @@ import type {
 } from '@paved/plugin-platform-maturity-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { readUserFile } from './entities';
 import { usageError } from './errors';
 import { checkoutRevision } from './git';
 import { scoreDirectory, type ScoreDirectoryOptions } from './score';
@@ -77,17 +78,7 @@ function scorecardProblem(value: unknown): string | undefined {
  * @internal
  */
 export async function readBaselineFile(file: string): Promise<Baseline> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    throw usageError(
-      '--baseline',
-      (error as { code?: string }).code === 'ENOENT'
-        ? `${file} does not exist`
-        : `${file} could not be read (${(error as Error).message})`,
-    );
-  }
+  const text = await readUserFile(file, '--baseline');
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,10 +3,42 @@ import type {
   EvaluationContext,
   ScorecardEntityFacts,
 } from '@paved/plugin-platform-maturity-common';
+import {
+  describeFileType,
+  readRegularFile,
+  UnreadableFileError,
+} from '@paved/plugin-platform-maturity-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { usageError } from './errors';
+
+/**
+ * Reads a file the command line names or finds, only when it is a regular file (a FIFO would
+ * block the run), as UTF-8.
+ *
+ * @throws InputError naming the option and the file when it is missing or not a regular file
+ * @internal
+ */
+export async function readUserFile(
+  file: string,
+  option: string,
+): Promise<string> {
+  try {
+    return (await readRegularFile(file)).toString('utf8');
+  } catch (error) {
+    if (error instanceof UnreadableFileError) {
+      throw usageError(option, error.message);
+    }
+    const code = (error as { code?: string }).code;
+    throw usageError(
+      option,
+      code === 'ENOENT'
+        ? `${file} does not exist`
+        : `${file} could not be read (${(error as Error).message})`,
+    );
+  }
+}
 
 /**
  * A catalog entity, as the engine takes it.
@@ -106,18 +138,7 @@ async function readYamlDocuments(
   file: string,
   option: string,
 ): Promise<unknown[]> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw usageError(
-      option,
-      code === 'ENOENT'
-        ? `${file} does not exist`
-        : `${file} could not be read (${(error as Error).message})`,
-    );
-  }
+  const text = await readUserFile(file, option);
   const documents = parseAllDocuments(text, { prettyErrors: true });
   const parsed: unknown[] = [];
   for (const [index, document] of documents.entries()) {
@@ -197,12 +218,18 @@ export async function findCatalogFile(
 ): Promise<string | undefined> {
   for (const name of CATALOG_FILE_NAMES) {
     const file = path.join(directory, name);
-    try {
-      if ((await fs.stat(file)).isFile()) {
-        return file;
-      }
-    } catch {
-      // Not there: try the next name.
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (stat?.isFile()) {
+      return file;
+    }
+    if (stat && !stat.isDirectory()) {
+      // Scoring without it would report the catalog checks as failing.
+      throw usageError(
+        'directory',
+        `Cannot read ${file}: it is ${describeFileType(
+          stat,
+        )}, not a regular file`,
+      );
     }
   }
   return undefined;

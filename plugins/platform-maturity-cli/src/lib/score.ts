@@ -36,6 +36,8 @@ export interface ScoreDirectoryOptions {
    * documents of the entity file are added. Undefined: no catalog lookups are made.
    */
   catalogEntities?: readonly Entity[];
+  /** The most files listed of the directory (`--max-files`); default 100,000. */
+  maxFiles?: number;
   ruleset: Ruleset;
   now: Date;
 }
@@ -108,10 +110,12 @@ export async function scoreDirectory(
     ? catalogLookupOf([...others, ...options.catalogEntities])
     : undefined;
 
-  const snapshot = await readDirectorySnapshot(directory);
+  const snapshot = await readDirectorySnapshot(directory, {
+    maxFiles: options.maxFiles,
+  });
   if (snapshot.truncated) {
     notes.push(
-      `${directory} has more files than the reader lists (${snapshot.paths.length}); only those were scored.`,
+      `The repository was only partly read: first ${snapshot.paths.length} of more files in ${directory}. Checks that found nothing among them are unknown, not failed; raise the cap with --max-files.`,
     );
   }
   const scorecard = evaluate(ruleset, {

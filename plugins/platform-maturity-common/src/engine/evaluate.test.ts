@@ -144,12 +144,22 @@ describe('evaluate', () => {
       now,
     });
     const build = card.capabilities.find(c => c.capability === 'build')!;
+    // Nothing failed, but one check could not be read: not "partial", which reads as known gaps.
     expect(build).toMatchObject({
-      status: 'partial',
+      status: 'unknown',
       score: 100,
       unknownWeight: 1,
     });
     expect(card.level?.level).toBe(0);
+    const withFailure = evaluate(scriptedRuleset(), {
+      entity: entityWith({
+        'build.a': 'pass',
+        'build.b': 'fail',
+        'deploy.a': 'unknown',
+      }),
+      now,
+    });
+    expect(withFailure.capabilities[0].status).toBe('partial');
     const allUnknown = evaluate(scriptedRuleset(), {
       entity: entityWith({ 'build.a': 'unknown', 'build.b': 'unknown' }),
       now,
@@ -158,6 +168,71 @@ describe('evaluate', () => {
       status: 'unknown',
       score: null,
     });
+  });
+
+  it('gives the coverage: per applicable capability the share of weight decided, and their mean', () => {
+    const card = evaluate(scriptedRuleset(), {
+      entity: entityWith({
+        'build.a': 'unknown',
+        'build.b': 'pass',
+        'deploy.a': 'unknown',
+        'observe.a': 'pass',
+        'data.a': 'not-applicable',
+        'capacity.a': 'pass',
+        'as-code.a': 'pass',
+      }),
+      now,
+    });
+    // build: 1 of 3 weight decided; deploy: none; observe, capacity, as-code: all.
+    expect(card.coverage).toEqual({
+      share: 66.7,
+      checkedCapabilities: 3,
+      applicableCapabilities: 5,
+    });
+    // Every decided check passed: a score of 100 that covers two thirds of the checklist.
+    expect(card.score).toBe(100);
+    expect(card.level?.level).toBe(0);
+    const full = evaluate(scriptedRuleset(), {
+      entity: entityWith({ 'build.a': 'pass', 'build.b': 'fail' }),
+      now,
+    });
+    expect(full.coverage).toEqual({
+      share: 100,
+      checkedCapabilities: 6,
+      applicableCapabilities: 6,
+    });
+  });
+
+  it('leaves the coverage out when the entity is out of scope', () => {
+    const card = evaluate(scriptedRuleset(), {
+      entity: { ...entityWith({}), kind: 'Group' },
+      now,
+    });
+    expect(card.inScope).toBe(false);
+    expect(card.coverage).toBeUndefined();
+  });
+
+  it('says why the repository could not be read, and who can fix it, in a notice', () => {
+    const problem =
+      'The backend cannot read file:/srv/x: it is outside platformMaturity.repository.allowedLocalRoots. Ask your Backstage admins to add it.';
+    const card = evaluate(scriptedRuleset(), {
+      entity: entityWith({ 'build.a': 'unknown' }),
+      repositoryProblem: problem,
+      now,
+    });
+    expect(card.notices).toContainEqual({
+      type: 'repository-unreadable',
+      message: problem,
+    });
+    const read = evaluate(scriptedRuleset(), {
+      entity: entityWith({ 'build.a': 'pass' }),
+      repository: snapshotOf({}),
+      repositoryProblem: problem,
+      now,
+    });
+    expect(read.notices.map(n => n.type)).not.toContain(
+      'repository-unreadable',
+    );
   });
 
   it('turns a throwing check into an unknown result with a notice, and goes on', () => {

@@ -10,8 +10,13 @@ import type {
 import type { CheckContext, CheckOutcome } from './checkTypes';
 import { GlobList, globList } from './globs';
 import { Hasher, sortStrings } from './hash';
-import { RepositoryAccess } from './repository';
-import { computeLevel, overallScore, scoreCapabilities } from './scoring';
+import { OverBudgetError, RepositoryAccess } from './repository';
+import {
+  computeLevel,
+  overallScore,
+  scoreCapabilities,
+  scoreCoverage,
+} from './scoring';
 import { collectWaivers } from './waivers';
 
 const NO_READS: readonly string[] = [];
@@ -53,6 +58,31 @@ const NOT_APPLICABLE: CheckOutcome = {
   status: 'not-applicable',
   message: 'The check does not apply to this entity.',
 };
+
+/**
+ * The default time budget of one entity's checks, in milliseconds. An entity takes tens of
+ * microseconds, and one with a repository of 100,000 files (the directory reader's cap) tens of
+ * milliseconds once warm, many times that on a loaded machine; the budget is a backstop that
+ * bounds how long a check that never ends, such as an adopter's code check that loops, holds the
+ * run, without calling a large repository unknown.
+ *
+ * @public
+ */
+export const DEFAULT_TIME_BUDGET_MS = 5_000;
+
+/**
+ * Options of {@link evaluate}.
+ *
+ * @public
+ */
+export interface EvaluateOptions {
+  /**
+   * How long the entity's checks may take, in milliseconds (default
+   * {@link DEFAULT_TIME_BUDGET_MS}). Past it, the checks not yet run, and a repository search
+   * under way, are `unknown` with a message saying so.
+   */
+  timeBudgetMs?: number;
+}
 
 /** `now.toISOString()`, remembered for the last time seen: a batch evaluates at one time. */
 let lastTime: number | undefined;
@@ -139,18 +169,31 @@ function hashEntity(hasher: Hasher, entity: Entity): void {
   hasher.update('\u0001}');
 }
 
+/** A fail among the files read, of a repository read only in part: what the rest could change. */
+function partlyRead(outcome: CheckOutcome, filesRead: number): CheckOutcome {
+  return {
+    status: 'unknown',
+    message: `The repository was only partly read: first ${filesRead} of more files. Among those: ${outcome.message}`,
+    evidence: outcome.evidence,
+  };
+}
+
 /**
- * Scores one entity against a ruleset. Pure and deterministic: the result depends only on the
- * ruleset and the context (entity, repository snapshot, catalog lookup, time). It never throws for
- * a malformed entity or a failing check; those give `unknown` or `fail` results with messages.
+ * Scores one entity against a ruleset. Deterministic within its time budget: the result depends
+ * only on the ruleset and the context (entity, repository snapshot, catalog lookup, time). It
+ * never throws for a malformed entity or a failing check; those give `unknown` or `fail` results
+ * with messages. A repository snapshot marked `truncated` never gives a `fail` that its other
+ * files could change: such results are `unknown`.
  *
  * @public
  */
 export function evaluate(
   ruleset: Ruleset,
   context: EvaluationContext,
+  options?: EvaluateOptions,
 ): Scorecard {
   const { entity, catalog, now } = context;
+  const budgetMs = options?.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
   const entityRef = safeEntityRef(entity);
   const repository = context.repository
     ? new RepositoryAccess(sortedSnapshot(context.repository))
@@ -191,11 +234,20 @@ export function evaluate(
     catalog,
     now,
   };
+  const truncated = context.repository?.truncated === true;
+  const filesRead = repository?.index.paths.length ?? 0;
+  const started = performance.now();
+  if (repository) {
+    repository.deadline = started + budgetMs;
+  }
+  let overBudget: CheckOutcome | undefined;
   for (let i = 0; inScope && i < checks.length; i++) {
     const { definition, implementation } = checks[i];
     let outcome: CheckOutcome;
     if (!applicable[i]) {
       outcome = NOT_APPLICABLE;
+    } else if (overBudget) {
+      outcome = overBudget;
     } else {
       try {
         checkContext.entity = entity;
@@ -204,15 +256,31 @@ export function evaluate(
         checkContext.now = now;
         outcome = normaliseOutcome(implementation.evaluate(checkContext));
       } catch (error) {
-        const message = `The check could not run: ${
-          (error as Error)?.message ?? String(error)
-        }`;
-        notices.push({
-          type: 'check-error',
-          checkId: definition.id,
-          message,
-        });
-        outcome = { status: 'unknown', message };
+        if (error instanceof OverBudgetError) {
+          outcome = { status: 'unknown', message: error.message };
+        } else {
+          const message = `The check could not run: ${
+            (error as Error)?.message ?? String(error)
+          }`;
+          notices.push({
+            type: 'check-error',
+            checkId: definition.id,
+            message,
+          });
+          outcome = { status: 'unknown', message };
+        }
+      }
+      if (
+        truncated &&
+        outcome.status === 'fail' &&
+        definition.evidence === 'entity+repository'
+      ) {
+        outcome = partlyRead(outcome, filesRead);
+      }
+      if (performance.now() - started > budgetMs) {
+        const message = `Not evaluated: this entity's checks took longer than their time budget of ${budgetMs} ms.`;
+        overBudget = { status: 'unknown', message };
+        notices.push({ type: 'time-budget', checkId: definition.id, message });
       }
     }
     const result: CheckResult = {
@@ -258,9 +326,21 @@ export function evaluate(
   const evaluatedAt = isoString(now);
   const level = ladder?.level ?? null;
   const evidenceDigest = digest.digest();
+  if (inScope && !context.repository && context.repositoryProblem) {
+    notices.push({
+      type: 'repository-unreadable',
+      message: context.repositoryProblem,
+    });
+  }
+  if (truncated) {
+    notices.push({
+      type: 'repository-truncated',
+      message: `The repository was only partly read: first ${filesRead} of more files. Checks that found nothing among them are unknown.`,
+    });
+  }
   // Two literals rather than a conditional spread, which V8 builds slowly; the keys are in the
   // same order either way.
-  return ladder?.nextLevel
+  const card: Scorecard = ladder?.nextLevel
     ? {
         entityRef,
         evaluatedAt,
@@ -286,4 +366,12 @@ export function evaluate(
         rulesetHash: ruleset.rulesetHash,
         evidenceDigest,
       };
+  if (truncated) {
+    card.partialRepository = { filesRead };
+  }
+  const coverage = inScope ? scoreCoverage(capabilities) : null;
+  if (coverage) {
+    card.coverage = coverage;
+  }
+  return card;
 }

@@ -46,16 +46,43 @@ const UNUSUAL_PATH = /\.\/|[\n\r\u2028\u2029]/;
 const byString = new Map<string, CompiledGlob[]>();
 const byList = new WeakMap<readonly string[], CompiledGlob[]>();
 
-function expandBraces(glob: string): string[] {
+/**
+ * The most globs that one glob may expand into: brace groups multiply, so a few groups of a few
+ * options each are plenty, while eight groups of ten would be a hundred million globs.
+ */
+export const MAX_GLOB_EXPANSION = 256;
+/** The longest glob accepted, in characters. */
+export const MAX_GLOB_LENGTH = 1024;
+
+/** A glob too large or too complex to compile safely. */
+export class GlobTooComplexError extends Error {
+  constructor(glob: string, problem: string) {
+    super(`the glob '${glob.slice(0, 80)}' ${problem}`);
+    this.name = 'GlobTooComplexError';
+  }
+}
+
+function tooManyExpansions(glob: string): never {
+  throw new GlobTooComplexError(
+    glob,
+    `expands into more than ${MAX_GLOB_EXPANSION} globs; use fewer brace groups or options`,
+  );
+}
+
+function expandBraces(glob: string, whole: string, out: string[]): void {
   const match = /\{([^{}]*)\}/.exec(glob);
   if (!match) {
-    return [glob];
+    if (out.length >= MAX_GLOB_EXPANSION) {
+      tooManyExpansions(whole);
+    }
+    out.push(glob);
+    return;
   }
   const head = glob.slice(0, match.index);
   const tail = glob.slice(match.index + match[0].length);
-  return match[1]
-    .split(',')
-    .flatMap(option => expandBraces(`${head}${option}${tail}`));
+  for (const option of match[1].split(',')) {
+    expandBraces(`${head}${option}${tail}`, whole, out);
+  }
 }
 
 /** An extglob `@(a|b)` whose options are plain names: exactly one of them. */
@@ -64,17 +91,49 @@ const PLAIN_EXTGLOB = /@\(([^()*?[\]{}!+@|/]+(?:\|[^()*?[\]{}!+@|/]+)*)\)/;
 /**
  * Expands brace groups and plain `@(a|b)` extglobs into one glob per option: the same paths
  * match any of the options as match the glob, and each option can use the index and a literal.
+ * Stops with a {@link GlobTooComplexError} past {@link MAX_GLOB_EXPANSION} globs, before the
+ * expansion can take the time or memory that its product of options would.
  */
-function expand(glob: string): string[] {
+function expand(glob: string, whole = glob, out: string[] = []): string[] {
+  if (glob.length > MAX_GLOB_LENGTH) {
+    throw new GlobTooComplexError(
+      whole,
+      `is longer than ${MAX_GLOB_LENGTH} characters`,
+    );
+  }
   const match = PLAIN_EXTGLOB.exec(glob);
   if (!match) {
-    return expandBraces(glob);
+    expandBraces(glob, whole, out);
+    return out;
   }
   const head = glob.slice(0, match.index);
   const tail = glob.slice(match.index + match[0].length);
-  return match[1]
-    .split('|')
-    .flatMap(option => expand(`${head}${option}${tail}`));
+  for (const option of match[1].split('|')) {
+    expand(`${head}${option}${tail}`, whole, out);
+  }
+  return out;
+}
+
+/**
+ * Checks that a glob from configuration compiles within bounds: at most
+ * {@link MAX_GLOB_EXPANSION} globs once its braces are expanded, at most
+ * {@link MAX_GLOB_LENGTH} characters, and a pattern picomatch can compile.
+ *
+ * @returns the problem, or undefined when the glob is fine.
+ */
+export function globProblem(glob: string): string | undefined {
+  try {
+    for (const one of expand(glob)) {
+      picomatch.makeRe(one, { dot: true });
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof GlobTooComplexError
+      ? error.message
+      : `the glob '${glob.slice(0, 80)}' is not valid: ${
+          (error as Error).message
+        }`;
+  }
 }
 
 function basenameOf(path: string): string {

@@ -140,6 +140,16 @@ class CheckView implements RepositoryView {
   }
 }
 
+/** A repository search stopped at the deadline of the entity's time budget. */
+export class OverBudgetError extends Error {
+  constructor() {
+    super(
+      "Not evaluated: the search of the repository's files took longer than the entity's time budget.",
+    );
+    this.name = 'OverBudgetError';
+  }
+}
+
 /** A search of a list's files with a pattern other than the first one searched in them. */
 interface OtherSearch {
   slot: number;
@@ -173,6 +183,8 @@ export class RepositoryAccess {
   private readonly number = ++accessCount;
   /** Searches besides the first of each list (see `searchPatterns`), or of another access's. */
   private otherSearches: OtherSearch[] | undefined;
+  /** When searches must stop (`performance.now()` time): the end of the entity's time budget. */
+  deadline = Infinity;
 
   constructor(snapshot: RepositorySnapshot) {
     this.snapshot = snapshot;
@@ -239,6 +251,9 @@ export class RepositoryAccess {
     for (const path of this.index.findList(list)) {
       if (checked) {
         assertReadable(path, allowed);
+      }
+      if (performance.now() > this.deadline) {
+        throw new OverBudgetError();
       }
       const content = this.read(path);
       if (content === undefined) {

@@ -6,9 +6,16 @@ import type {
   LevelDefinition,
   LevelResult,
   NextLevel,
+  ScorecardCoverage,
 } from '../types';
 
-function round1(value: number): number {
+/**
+ * The one rounding rule for scores and shares of 0–100 wherever they are shown or stored (card,
+ * table, CSV, rollups): one decimal, halves rounded up.
+ *
+ * @public
+ */
+export function roundScore(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
@@ -45,9 +52,10 @@ export function scoreCapabilities(
     let status: CapabilityScore['status'];
     if (!seen || (applicable === 0 && unknown === 0)) {
       status = 'not-applicable';
-    } else if (applicable === 0) {
+    } else if (applicable === 0 || (failed === 0 && unknown > 0)) {
+      // Nothing failed but not everything could be read: neither complete nor partly met.
       status = 'unknown';
-    } else if (failed === 0 && unknown === 0) {
+    } else if (failed === 0) {
       status = 'complete';
     } else if (passed > 0) {
       status = 'partial';
@@ -57,7 +65,7 @@ export function scoreCapabilities(
     return {
       capability,
       status,
-      score: applicable > 0 ? round1((passed / applicable) * 100) : null,
+      score: applicable > 0 ? roundScore((passed / applicable) * 100) : null,
       passedWeight: passed,
       applicableWeight: applicable,
       unknownWeight: unknown,
@@ -81,7 +89,39 @@ export function overallScore(
       count++;
     }
   }
-  return count === 0 ? null : round1((sum / count) * 100);
+  return count === 0 ? null : roundScore((sum / count) * 100);
+}
+
+/**
+ * How much of the applicable checklist could be decided: per capability that applies, the share
+ * of its weight whose evidence could be read, and their mean (as the overall score is the mean
+ * of the capability scores). `null` when no capability applies.
+ *
+ * @public
+ */
+export function scoreCoverage(
+  capabilities: readonly CapabilityScore[],
+): ScorecardCoverage | null {
+  let sum = 0;
+  let applicable = 0;
+  let checked = 0;
+  for (const c of capabilities) {
+    const total = c.applicableWeight + c.unknownWeight;
+    if (total > 0) {
+      applicable++;
+      sum += c.applicableWeight / total;
+      if (c.unknownWeight === 0) {
+        checked++;
+      }
+    }
+  }
+  return applicable === 0
+    ? null
+    : {
+        share: roundScore((sum / applicable) * 100),
+        checkedCapabilities: checked,
+        applicableCapabilities: applicable,
+      };
 }
 
 /**

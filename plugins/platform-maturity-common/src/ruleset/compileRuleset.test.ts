@@ -4,6 +4,9 @@ import { checkResult, serviceEntity } from '../testing/fixtures';
 import { compileRuleset } from './compileRuleset';
 import { RulesetConfigError } from './errors';
 
+/** The `javascript:` scheme of the hostile links under test, in two parts: lint refuses it whole. */
+const SCRIPT = ['java', 'script:'].join('');
+
 describe('compileRuleset', () => {
   it('compiles the built-in catalogue with defaults', () => {
     const ruleset = compileRuleset(undefined);
@@ -277,9 +280,72 @@ describe('compileRuleset', () => {
         checks: { build: { tests: { remediation: { docsUrl: 'not a url' } } } },
       },
       'platformMaturity.checks.build.tests.remediation.docsUrl',
-      'must be an absolute URL',
+      'must be an absolute http(s) URL',
+    ],
+    [
+      {
+        checks: {
+          build: {
+            tests: { remediation: { docsUrl: `${SCRIPT}alert(1)` } },
+          },
+        },
+      },
+      'platformMaturity.checks.build.tests.remediation.docsUrl',
+      'must be an absolute http(s) URL',
+    ],
+    [
+      { remediation: { docsBaseUrl: `${SCRIPT}alert(document.cookie)` } },
+      'platformMaturity.remediation.docsBaseUrl',
+      'must be an absolute http(s) URL',
+    ],
+    [
+      JSON.parse(
+        '{"checks":{"build":{"__proto__":{"title":"P","entity":{}}}}}',
+      ),
+      'platformMaturity.checks.build.__proto__',
+      'lower-case letters and digits',
+    ],
+    [
+      { checks: { build: { Lint: { title: 'Lint', entity: {} } } } },
+      'platformMaturity.checks.build.Lint',
+      'lower-case letters and digits',
+    ],
+    [
+      {
+        checks: {
+          build: {
+            lint: {
+              title: 'Lint',
+              files: ['{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b,c,d}{a,b}'],
+            },
+          },
+        },
+      },
+      'platformMaturity.checks.build.lint.files.0',
+      'expands into more than 256 globs',
+    ],
+    [
+      {
+        checks: {
+          build: {
+            lint: { title: 'Lint', files: ['.eslintrc*'], content: '(a+)+$' },
+          },
+        },
+      },
+      'platformMaturity.checks.build.lint.content',
+      'backtracks catastrophically (exponential',
     ],
     [{ levels: [] }, 'platformMaturity.levels', 'at least one level'],
+    [
+      {
+        levels: [
+          { level: 0, name: 'A' },
+          { level: 2 ** 31, name: 'B' },
+        ],
+      },
+      'platformMaturity.levels.1.level',
+      'must be at most 1000',
+    ],
     [
       {
         levels: [

@@ -5,18 +5,23 @@ import {
   parseFilterPredicate,
 } from '@backstage/filter-predicates';
 import type { JsonObject } from '@backstage/types';
-import { isCapabilityId } from '../capabilities';
+import { CAPABILITY_IDS, isCapabilityId } from '../capabilities';
 import { BUILTIN_CHECKS } from '../checks';
 import {
   DEFAULT_APPLIES_TO,
   DEFAULT_REMEDIATION_TEMPLATE,
 } from '../checks/defaults';
 import type { CheckImplementation } from '../engine/checkTypes';
-import { pathMatcher } from '../engine/globs';
+import { globProblem, pathMatcher } from '../engine/globs';
 import { Hasher, stableStringify } from '../engine/hash';
 import { DEFAULT_LEVELS } from '../levels';
 import type { CheckDefinition, LevelDefinition, Waiver } from '../types';
-import { CheckConfig, rulesetConfigSchema } from './configSchema';
+import {
+  CHECK_NAME_PATTERN,
+  CheckConfig,
+  MAX_CHECK_NAME_LENGTH,
+  rulesetConfigSchema,
+} from './configSchema';
 import { configuredCheck } from './configuredCheck';
 import { RulesetConfigError } from './errors';
 
@@ -28,6 +33,60 @@ import { RulesetConfigError } from './errors';
  */
 export const DEFAULT_DOCS_BASE_URL =
   'https://github.com/paved-dev/paved/blob/main/docs/checks.md';
+
+/**
+ * The form of every check id, built-in, from code or from configuration: a capability id, a dot
+ * and a name of lower-case letters and digits joined by `-` or `_` (not `constructor` or
+ * `prototype`), at most 64 characters long, such as `build.pipeline` or `observe.slo_targets`.
+ *
+ * @public
+ */
+export const CHECK_ID_PATTERN = new RegExp(
+  `^(?:${CAPABILITY_IDS.join('|')})\\.${CHECK_NAME_PATTERN.source.slice(1)}`,
+);
+
+/**
+ * The problem with the name of a check, or undefined. Checked on the raw configuration, where
+ * every own key is still there: schema parsing drops a `__proto__` key.
+ */
+function checkNameProblem(name: string): string | undefined {
+  if (name.length > MAX_CHECK_NAME_LENGTH) {
+    return `a check name must be at most ${MAX_CHECK_NAME_LENGTH} characters`;
+  }
+  if (!CHECK_NAME_PATTERN.test(name)) {
+    return 'a check name must be lower-case letters and digits joined by - or _ (and not constructor or prototype)';
+  }
+  return undefined;
+}
+
+/** Refuses the capability and check names of `checks` that are unsafe as object keys. */
+function assertSafeCheckNames(config: unknown, root: string): void {
+  const checks = (config as { checks?: unknown } | null)?.checks;
+  if (!checks || typeof checks !== 'object') {
+    return;
+  }
+  for (const capability of Object.keys(checks)) {
+    if (!isCapabilityId(capability)) {
+      throw new RulesetConfigError(
+        `${root}.checks.${capability}`,
+        `unknown capability; expected one of ${CAPABILITY_IDS.join(', ')}`,
+      );
+    }
+    const byName = (checks as Record<string, unknown>)[capability];
+    if (!byName || typeof byName !== 'object') {
+      continue;
+    }
+    for (const name of Object.keys(byName)) {
+      const problem = checkNameProblem(name);
+      if (problem) {
+        throw new RulesetConfigError(
+          `${root}.checks.${capability}.${name}`,
+          problem,
+        );
+      }
+    }
+  }
+}
 
 /**
  * A check of a compiled ruleset: its effective definition and its implementation.
@@ -172,6 +231,7 @@ export function compileRuleset(
   options: CompileRulesetOptions = {},
 ): Ruleset {
   const root = options.configKey ?? 'platformMaturity';
+  assertSafeCheckNames(config, root);
   const parsed = rulesetConfigSchema.safeParse(config ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -192,14 +252,27 @@ export function compileRuleset(
     }
     if (
       !isCapabilityId(check.capability) ||
-      !check.id.startsWith(`${check.capability}.`)
+      !check.id.startsWith(`${check.capability}.`) ||
+      !CHECK_ID_PATTERN.test(check.id) ||
+      check.id.length > check.capability.length + 1 + MAX_CHECK_NAME_LENGTH
     ) {
       throw new RulesetConfigError(
         `${root}.checks`,
-        `check '${check.id}' must have an id of the form <capability>.<name> with a known capability`,
+        `check '${check.id}' must have an id of the form <capability>.<name> with a known capability and a name of lower-case letters and digits joined by - or _`,
       );
     }
     implementations.set(check.id, check);
+  }
+  for (const check of options.extraChecks ?? []) {
+    for (const glob of check.reads ?? []) {
+      const problem = globProblem(glob);
+      if (problem) {
+        throw new RulesetConfigError(
+          `${root}.checks`,
+          `check '${check.id}' reads ${problem}`,
+        );
+      }
+    }
   }
 
   const overrides = new Map<string, { key: string; config: CheckConfig }>();

@@ -1,8 +1,26 @@
 import { z } from 'zod';
 import { CAPABILITY_IDS } from '../capabilities';
+import { globProblem } from '../engine/globs';
 
 const capabilityId = z.enum(CAPABILITY_IDS as [string, ...string[]], {
   error: `must be one of ${CAPABILITY_IDS.join(', ')}`,
+});
+
+/**
+ * The name of a check within its capability: lower-case words of letters and digits joined by
+ * `-` or `_`, so that no id is an `Object.prototype` key such as `__proto__` or `constructor`.
+ */
+export const CHECK_NAME_PATTERN =
+  /^(?!(?:constructor|prototype)$)[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+/** The longest check name accepted, in characters. */
+export const MAX_CHECK_NAME_LENGTH = 64;
+/** The longest content pattern accepted, in characters. */
+export const MAX_CONTENT_PATTERN_LENGTH = 1000;
+
+/** A link shown to users: only http(s), never `javascript:` or `data:`. */
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: 'must be an absolute http(s) URL',
 });
 
 const jsonObject = z.record(z.string(), z.unknown(), {
@@ -22,7 +40,7 @@ const remediation = z
       )
       .optional(),
     values: jsonObject.optional(),
-    docsUrl: z.url({ error: 'must be an absolute URL' }).optional(),
+    docsUrl: httpUrl.optional(),
   })
   .strict();
 
@@ -48,13 +66,31 @@ export const checkConfigSchema = z
     entity: predicate.optional(),
     /** New checks: at least one repository file must match one of these globs. */
     files: z
-      .array(z.string().min(1, 'must not be empty'), {
-        error: 'must be a list of globs',
-      })
+      .array(
+        z
+          .string()
+          .min(1, 'must not be empty')
+          .superRefine((glob, ctx) => {
+            const problem = globProblem(glob);
+            if (problem) {
+              ctx.addIssue({ code: 'custom', message: problem });
+            }
+          }),
+        {
+          error: 'must be a list of globs',
+        },
+      )
       .min(1, 'must list at least one glob')
       .optional(),
     /** New checks: a matching file's content must match this regular expression. */
-    content: z.string().min(1, 'must not be empty').optional(),
+    content: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(
+        MAX_CONTENT_PATTERN_LENGTH,
+        `must be at most ${MAX_CONTENT_PATTERN_LENGTH} characters`,
+      )
+      .optional(),
   })
   .strict();
 
@@ -63,7 +99,9 @@ export const levelSchema = z
     level: z
       .number({ error: 'must be a whole number' })
       .int('must be a whole number')
-      .min(0, 'must be 0 or more'),
+      .min(0, 'must be 0 or more')
+      // Stored in an integer column on both databases; a ladder has a handful of rungs.
+      .max(1000, 'must be at most 1000'),
     name: z
       .string({ error: 'must be a non-empty string' })
       .min(1, 'must be a non-empty string'),
@@ -123,7 +161,7 @@ export const rulesetConfigSchema = z.object({
   remediation: z
     .object({
       templateRef: remediation.shape.templateRef,
-      docsBaseUrl: z.url({ error: 'must be an absolute URL' }).optional(),
+      docsBaseUrl: httpUrl.optional(),
     })
     .strict()
     .optional(),

@@ -2,10 +2,58 @@ import {
   FilterPredicate,
   evaluateFilterPredicate,
 } from '@backstage/filter-predicates';
+import { checkSync, Diagnostics } from 'recheck';
 import type { CheckImplementation } from '../engine/checkTypes';
 import { stableStringify } from '../engine/hash';
 import type { CapabilityId } from '../types';
 import { RulesetConfigError } from './errors';
+
+/** How long the analysis of one pattern may take before the pattern is refused. */
+const PATTERN_ANALYSIS_TIMEOUT_MS = 10_000;
+/**
+ * The smallest polynomial degree refused. Every unanchored search is quadratic in theory, and
+ * refusing that would refuse ordinary patterns such as `image:\s*\S+`; cubic and worse take
+ * minutes on one long line.
+ */
+const REFUSED_POLYNOMIAL_DEGREE = 3;
+const analyses = new Map<string, Diagnostics>();
+
+/**
+ * Why a content pattern could make a search take minutes on one file, or undefined. The analysis
+ * (recheck, over the `m` flag the search uses) is static: the pattern never runs here. See
+ * docs/architecture.md, "Configured checks".
+ */
+function backtrackingProblem(source: string): string | undefined {
+  let diagnostics = analyses.get(source);
+  if (!diagnostics) {
+    diagnostics = checkSync(source, 'm', {
+      timeout: PATTERN_ANALYSIS_TIMEOUT_MS,
+    });
+    analyses.set(source, diagnostics);
+  }
+  if (diagnostics.status === 'safe') {
+    return undefined;
+  }
+  if (diagnostics.status === 'unknown') {
+    const { error } = diagnostics;
+    return `could not be shown safe from catastrophic backtracking (${
+      'message' in error ? error.message : error.kind
+    }); simplify it`;
+  }
+  const { complexity, attack } = diagnostics;
+  if (
+    complexity.type === 'polynomial' &&
+    complexity.degree < REFUSED_POLYNOMIAL_DEGREE
+  ) {
+    return undefined;
+  }
+  return `backtracks catastrophically (${
+    complexity.summary
+  } time on input such as ${attack.pattern.slice(
+    0,
+    80,
+  )}); rewrite it without nested or overlapping repetition such as (a+)+ or (a|a)*`;
+}
 
 /**
  * A check declared in configuration, without code: the entity must match a predicate and/or a
@@ -37,6 +85,10 @@ export function configuredCheck(options: {
         `${key}.content`,
         `not a valid regular expression: ${(error as Error).message}`,
       );
+    }
+    const problem = backtrackingProblem(content);
+    if (problem) {
+      throw new RulesetConfigError(`${key}.content`, problem);
     }
   }
   return {

@@ -94,15 +94,27 @@ export const EVALUATED_AT = '2026-11-25T12:00:00.000Z';
  * read, so the repository checks are `unknown`.
  */
 export function scorecardResponse(
-  options: { entity?: Entity; files?: Record<string, string> | null } = {},
+  options: {
+    entity?: Entity;
+    files?: Record<string, string> | null;
+    /** The repository was only partly read: `files` are the first of more. */
+    truncated?: boolean;
+    /** Why the repository could not be read, as the backend says it. */
+    repositoryProblem?: string;
+  } = {},
 ): ScorecardResponse {
   const entity = options.entity ?? serviceEntity;
   const files = options.files === undefined ? repositoryFiles : options.files;
   const scorecard = evaluate(ruleset, {
     entity,
     repository: files
-      ? { paths: Object.keys(files).sort(), read: path => files[path] }
+      ? {
+          paths: Object.keys(files).sort(),
+          read: path => files[path],
+          truncated: options.truncated,
+        }
       : undefined,
+    repositoryProblem: options.repositoryProblem,
     now: new Date(EVALUATED_AT),
   });
   return {

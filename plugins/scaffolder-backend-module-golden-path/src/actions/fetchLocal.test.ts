@@ -81,35 +81,46 @@ describe('paved:fetch:local', () => {
     await expect(
       run({ location: `file:${outside}/secret.txt` }),
     ).rejects.toThrow(
-      `Invalid input 'location': ${outside}/secret.txt is not inside goldenPath.localPublish.root (${root}); only repositories published there can be fetched`,
+      `Invalid input 'location': ${outside}/secret.txt is not a repository published under goldenPath.localPublish.root (${root}); only repositories published there can be fetched`,
     );
     // Not through .. either, nor through a link out of the root.
     await expect(
       run({ location: `${root}/orders/../../elsewhere/secret.txt` }),
-    ).rejects.toThrow(/is not inside goldenPath\.localPublish\.root/);
+    ).rejects.toThrow(
+      /is not a repository published under goldenPath\.localPublish\.root/,
+    );
     fs.symlinkSync(outside, path.join(root, 'link'));
     await expect(run({ location: `${root}/link/secret.txt` })).rejects.toThrow(
-      /is not inside goldenPath\.localPublish\.root/,
+      /is not a repository published under goldenPath\.localPublish\.root/,
     );
     await expect(run({ location: root })).rejects.toThrow(
-      /is not inside goldenPath\.localPublish\.root/,
+      /is not a repository published under goldenPath\.localPublish\.root/,
     );
     expect(fs.readdirSync(workspacePath)).toEqual([]);
   });
 
-  it('leaves out symbolic links that point out of the repository', async () => {
-    const outside = mockDir.resolve('elsewhere');
-    writeFiles(outside, { 'secret.txt': 'no\n' });
-    fs.symlinkSync(
-      path.join(outside, 'secret.txt'),
-      path.join(root, 'orders/leak.txt'),
-    );
+  it('copies links inside the repository as they are, and refuses links out of it', async () => {
     fs.symlinkSync('package.json', path.join(root, 'orders/manifest.json'));
     await run({ location: path.join(root, 'orders') });
-    expect(fs.existsSync(path.join(workspacePath, 'leak.txt'))).toBe(false);
+    expect(fs.readlinkSync(path.join(workspacePath, 'manifest.json'))).toBe(
+      'package.json',
+    );
     expect(
       fs.readFileSync(path.join(workspacePath, 'manifest.json'), 'utf8'),
     ).toBe(PAVED_REPOSITORY['package.json']);
+
+    const outside = mockDir.resolve('elsewhere');
+    writeFiles(outside, { 'secret.txt': 'no\n' });
+    fs.symlinkSync(
+      '../../elsewhere/secret.txt',
+      path.join(root, 'orders/leak.txt'),
+    );
+    await expect(
+      run({ location: path.join(root, 'orders'), targetPath: 'again' }),
+    ).rejects.toThrow(
+      'Cannot fetch orders: leak.txt is a symbolic link that points outside the repository (../../elsewhere/secret.txt)',
+    );
+    expect(fs.existsSync(path.join(workspacePath, 'again'))).toBe(false);
   });
 
   it('rejects bad input and missing configuration, naming them', async () => {

@@ -4,7 +4,9 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPathInside } from '@paved/plugin-platform-maturity-node';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from '../config';
+import { copyPlannedTree, planTreeCopy } from '../lib/copyTree';
 import { safeChildPath } from '../lib/workspace';
 import { examples } from './fetchLocal.examples';
 
@@ -41,6 +43,42 @@ function locationPath(location: string): string {
     );
   }
   return path.resolve(value);
+}
+
+/** Strictly inside: the root itself is no repository. */
+const isBelow = (root: string, target: string) =>
+  target !== root && isPathInside(root, target);
+
+/**
+ * The real path of a location under the publish root. Whatever is outside the root, or behind a
+ * link in it, gets the same `outside` answer, so that a template user cannot probe the server's
+ * file system; only a path that is missing under the root itself is `missing`.
+ */
+async function resolveLocation(
+  wanted: string,
+  root: string,
+  realRoot: string,
+): Promise<{ real: string } | 'outside' | 'missing'> {
+  if (!isBelow(root, wanted)) {
+    return 'outside'; // decided on the path as written, before looking at anything
+  }
+  try {
+    const real = await fs.promises.realpath(wanted);
+    return isBelow(realRoot, real) ? { real } : 'outside';
+  } catch {
+    let prefix = realRoot;
+    for (const part of path.relative(root, wanted).split(path.sep)) {
+      prefix = path.join(prefix, part);
+      const stat = await fs.promises.lstat(prefix).catch(() => undefined);
+      if (!stat) {
+        return 'missing';
+      }
+      if (stat.isSymbolicLink()) {
+        return 'outside';
+      }
+    }
+    return 'outside';
+  }
 }
 
 /**
@@ -100,60 +138,39 @@ export function createFetchLocalAction(options: FetchLocalActionOptions) {
         throw new InputError(`Invalid input 'location': it is required`);
       }
       const wanted = locationPath(ctx.input.location);
-      let real: string;
-      let root: string;
-      try {
-        real = await fs.promises.realpath(wanted);
-        root = await fs.promises.realpath(localPublish.root);
-      } catch {
+      const root = path.resolve(localPublish.root);
+      const realRoot = await fs.promises.realpath(root).catch(() => {
+        throw new InputError(
+          `paved:fetch:local is misconfigured: ${LOCAL_PUBLISH_ROOT_KEY} (${localPublish.root}) does not exist`,
+        );
+      });
+      const resolved = await resolveLocation(wanted, root, realRoot);
+      if (resolved === 'missing') {
         throw new NotFoundError(
           `Invalid input 'location': ${wanted} does not exist`,
         );
       }
-      const relative = path.relative(root, real);
-      if (
-        relative === '' ||
-        relative.startsWith('..') ||
-        path.isAbsolute(relative)
-      ) {
+      if (resolved === 'outside') {
         throw new InputError(
-          `Invalid input 'location': ${wanted} is not inside ${LOCAL_PUBLISH_ROOT_KEY} (${localPublish.root}); only repositories published there can be fetched`,
+          `Invalid input 'location': ${wanted} is not a repository published under ${LOCAL_PUBLISH_ROOT_KEY} (${localPublish.root}); only repositories published there can be fetched`,
         );
       }
-      const [repoName, ...rest] = relative.split(path.sep);
-      const repository = path.join(root, repoName);
-      const stat = await fs.promises.stat(real);
+      const [repoName, ...rest] = path
+        .relative(realRoot, resolved.real)
+        .split(path.sep);
+      const repository = path.join(realRoot, repoName);
+      const stat = await fs.promises.stat(resolved.real);
       const inner = stat.isDirectory() ? rest : rest.slice(0, -1);
 
       const targetPath = ctx.input.targetPath || '.';
       const target = safeChildPath(ctx.workspacePath, 'targetPath', targetPath);
-      // A symbolic link is copied only when it resolves inside the repository.
-      const insideRepository = async (source: string) => {
-        if (!(await fs.promises.lstat(source)).isSymbolicLink()) {
-          return true;
-        }
-        const resolved = await fs.promises.realpath(source).catch(() => '');
-        const inside = resolved.startsWith(`${repository}${path.sep}`);
-        if (!inside) {
-          ctx.logger.warn(
-            `Left out ${path.relative(
-              repository,
-              source,
-            )}: a symbolic link that does not resolve inside the repository`,
-          );
-        }
-        return inside;
-      };
-      await fs.promises.mkdir(target, { recursive: true });
-      for (const entry of await fs.promises.readdir(repository)) {
-        if (entry !== '.git') {
-          await fs.promises.cp(
-            path.join(repository, entry),
-            path.join(target, entry),
-            { recursive: true, filter: insideRepository },
-          );
-        }
-      }
+      const subject = `Cannot fetch ${repoName}`;
+      const tree = await planTreeCopy(repository, {
+        subject,
+        exclude: ['.git'],
+        treeName: 'the repository',
+      });
+      await copyPlannedTree(tree, target, subject);
       const servicePath = inner.length > 0 ? inner.join('/') : '.';
       ctx.logger.info(
         `Fetched ${repository} into ${targetPath}${

@@ -13,12 +13,13 @@ import {
   CatalogLookup,
   compileRuleset,
   evaluate,
+  Remediation,
   Ruleset,
   Scorecard,
 } from '@paved/plugin-platform-maturity-common';
-import { readDirectorySnapshot } from '@paved/plugin-platform-maturity-node';
 import path from 'node:path';
 import yaml from 'yaml';
+import { readWorkspaceSnapshot } from '../lib/evidence';
 import { WorkspaceFiles } from '../lib/workspace';
 import { examples } from './maturityVerify.examples';
 
@@ -45,7 +46,7 @@ type FailingCheck = {
   capability: string;
   title: string;
   message: string;
-  remediation: JsonRecord;
+  remediation: Remediation;
 };
 
 /** Normalised lookup key of an entity ref. */
@@ -191,7 +192,7 @@ function failingChecks(ruleset: Ruleset, scorecard: Scorecard): FailingCheck[] {
         capability: r.capability,
         title: definition?.title ?? r.checkId,
         message: r.message,
-        remediation: (definition?.remediation ?? {}) as JsonRecord,
+        remediation: definition?.remediation ?? {},
       };
     });
 }
@@ -309,13 +310,19 @@ export function createMaturityVerifyAction(
                 capability: z.string(),
                 title: z.string(),
                 message: z.string(),
-                remediation: z.record(z.unknown()),
+                // The shape of Remediation: the output type must be JSON, and a
+                // Record<string, unknown> is not a JsonObject (so `any` for the scorecard).
+                remediation: z.object({
+                  templateRef: z.string().optional(),
+                  values: z.record(z.any()).optional(),
+                  docsUrl: z.string().optional(),
+                }),
               }),
             )
             .describe('The checks that fail, with their fix'),
         scorecard: z =>
           z
-            .record(z.unknown())
+            .record(z.any())
             .describe('The full scorecard, as the backend stores it'),
       },
     },
@@ -365,7 +372,7 @@ export function createMaturityVerifyAction(
         getEntity: ref => known.get(ref.toLocaleLowerCase('en-US')),
       };
 
-      const repository = await readDirectorySnapshot(files.root);
+      const repository = await readWorkspaceSnapshot(files);
       if (repository.truncated) {
         ctx.logger.warn(
           `${displayPath} has more files than the evidence limit; checks saw only the first ${repository.paths.length}`,

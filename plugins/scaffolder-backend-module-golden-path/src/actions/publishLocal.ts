@@ -8,13 +8,15 @@ import type { Config } from '@backstage/config';
 import { ConflictError, InputError, isError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { readRegularFile } from '@paved/plugin-platform-maturity-node';
 import git from 'isomorphic-git';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import yaml from 'yaml';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from '../config';
-import { safeChildPath } from '../lib/workspace';
+import { copyPlannedTree, planTreeCopy } from '../lib/copyTree';
+import { MAX_WORKSPACE_FILE_SIZE, safeChildPath } from '../lib/workspace';
 import { examples } from './publishLocal.examples';
 
 /**
@@ -109,18 +111,7 @@ function mainEntity(text: string, displayPath: string): Entity {
   return entity;
 }
 
-/** Copies a directory tree, leaving out a `.git` directory at its top. */
-async function copyTree(source: string, target: string): Promise<void> {
-  await fs.promises.mkdir(target, { recursive: true });
-  for (const entry of await fs.promises.readdir(source)) {
-    if (!isGitDir(entry)) {
-      await fs.promises.cp(path.join(source, entry), path.join(target, entry), {
-        recursive: true,
-        verbatimSymlinks: true,
-      });
-    }
-  }
-}
+const PUBLISH_SUBJECT = 'Cannot publish the workspace';
 
 /** Stages every change of the working tree (new, modified and deleted files). */
 async function stageAll(dir: string): Promise<number> {
@@ -317,9 +308,19 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
         );
       }
       const relativeCatalogFile = path.relative(sourceRoot, catalogFile);
-      const catalogText = await fs.promises
-        .readFile(catalogFile, 'utf8')
-        .catch(() => undefined);
+      const catalogText = await readRegularFile(catalogFile, {
+        root: sourceRoot,
+        maxSize: MAX_WORKSPACE_FILE_SIZE,
+        displayPath: relativeCatalogFile,
+      }).then(
+        content => content.toString('utf8'),
+        error => {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+            return undefined;
+          }
+          throw error;
+        },
+      );
       if (catalogText === undefined && register) {
         throw new InputError(
           `Invalid input 'catalogInfoPath': the workspace has no ${relativeCatalogFile} to register; write it first (paved:catalog:write) or set register: false`,
@@ -337,6 +338,11 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
           })
         : undefined;
 
+      const tree = await planTreeCopy(sourceRoot, {
+        subject: PUBLISH_SUBJECT,
+        exclude: ['.git'],
+        treeName: 'the workspace',
+      });
       const target = path.join(localPublish.root, repoName);
       const targetCatalogFile = path.join(target, relativeCatalogFile);
       const state = await targetState(target, overwrite);
@@ -382,7 +388,7 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
             });
           }
         }
-        await copyTree(sourceRoot, target);
+        await copyPlannedTree(tree, target, PUBLISH_SUBJECT);
         changes = await stageAll(target);
       } else {
         await fs.promises.mkdir(target, { recursive: true });
@@ -393,7 +399,7 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
           path: MARKER_KEY,
           value: MARKER_VALUE,
         });
-        await copyTree(sourceRoot, target);
+        await copyPlannedTree(tree, target, PUBLISH_SUBJECT);
         changes = await stageAll(target);
       }
 

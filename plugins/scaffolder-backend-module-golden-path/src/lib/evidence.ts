@@ -5,7 +5,11 @@ import {
   evaluate,
   Ruleset,
 } from '@paved/plugin-platform-maturity-common';
-import { readDirectorySnapshot } from '@paved/plugin-platform-maturity-node';
+import { InputError } from '@backstage/errors';
+import {
+  DirectorySnapshot,
+  readDirectorySnapshot,
+} from '@paved/plugin-platform-maturity-node';
 import path from 'node:path';
 import type { WorkspaceFiles } from './workspace';
 
@@ -18,6 +22,31 @@ const STAND_IN_ENTITY: Entity = {
   metadata: { name: 'service' },
   spec: { type: 'service', lifecycle: 'production', owner: 'group:default/x' },
 };
+
+/**
+ * The service directory as repository evidence. A FIFO, socket or device in it fails the step
+ * with its path named: it could hide evidence, and no repository holds one (git cannot).
+ *
+ * @throws InputError naming the first such file
+ * @internal
+ */
+export async function readWorkspaceSnapshot(
+  files: WorkspaceFiles,
+): Promise<DirectorySnapshot> {
+  const snapshot = await readDirectorySnapshot(files.root);
+  const special = snapshot.skipped.filter(s => s.kind === 'not-regular');
+  if (special.length > 0) {
+    const [first] = special;
+    throw new InputError(
+      `Cannot read the workspace: ${files.relativeToWorkspace(first.path)} is ${
+        first.reason
+      }${
+        special.length > 1 ? ` (and ${special.length - 1} more such files)` : ''
+      }; remove it`,
+    );
+  }
+  return snapshot;
+}
 
 /**
  * Options of {@link checkWorkspace}.
@@ -57,7 +86,7 @@ export async function checkWorkspace(
   defaultRuleset ??= compileRuleset({});
   // The service directory may not exist yet (a new service under the `path` input).
   const snapshot = (await files.exists('.'))
-    ? await readDirectorySnapshot(files.root)
+    ? await readWorkspaceSnapshot(files)
     : { paths: [] as string[], read: () => undefined };
   const withoutFiles = new Set<string>();
   const withoutDirs: string[] = [];

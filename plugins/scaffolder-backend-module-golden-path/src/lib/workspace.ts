@@ -3,8 +3,22 @@ import {
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import {
+  describeFileType,
+  readRegularFile,
+  UnreadableFileError,
+} from '@paved/plugin-platform-maturity-node';
+import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+
+/**
+ * The largest workspace file an action reads (manifests, pipelines, catalog files are far
+ * smaller); a larger one fails the step with its path named.
+ *
+ * @internal
+ */
+export const MAX_WORKSPACE_FILE_SIZE = 16 * 1024 * 1024;
 
 /**
  * What happened to one planned file when a plan was applied.
@@ -180,14 +194,7 @@ export class WorkspaceFiles {
    * does not exist. Reads what is on disk, not what is planned.
    */
   async read(relPath: string): Promise<string | undefined> {
-    try {
-      return await fs.readFile(this.resolve('path', relPath), 'utf8');
-    } catch (error) {
-      if (isNotFound(error)) {
-        return undefined;
-      }
-      throw error;
-    }
+    return this.#readFile(this.resolve('path', relPath));
   }
 
   /** Whether a file or directory exists in the service directory. */
@@ -269,7 +276,7 @@ export class WorkspaceFiles {
     for (const { planned, write, result } of outcomes) {
       if (write !== undefined) {
         await fs.mkdir(path.dirname(planned.absPath), { recursive: true });
-        await fs.writeFile(planned.absPath, write, 'utf8');
+        await this.#writeFile(planned.absPath, write);
       }
       if (result.change === 'skipped') {
         this.#logger.warn(`Left ${result.path} alone: ${result.reason}`);
@@ -283,14 +290,7 @@ export class WorkspaceFiles {
 
   async #decide(planned: PlannedFile): Promise<Outcome> {
     const display = this.#display(planned.absPath);
-    let existing: string | undefined;
-    try {
-      existing = await fs.readFile(planned.absPath, 'utf8');
-    } catch (error) {
-      if (!isNotFound(error)) {
-        throw error;
-      }
-    }
+    const existing = await this.#readFile(planned.absPath);
     if (existing === undefined) {
       return {
         planned,
@@ -332,6 +332,66 @@ export class WorkspaceFiles {
         reason: `${reason}; set overwrite: true to replace it`,
       },
     };
+  }
+
+  /**
+   * A workspace file as UTF-8, or `undefined` when it does not exist; only a regular file inside
+   * the workspace is read (see readRegularFile in `@paved/plugin-platform-maturity-node`).
+   */
+  async #readFile(absPath: string): Promise<string | undefined> {
+    try {
+      const content = await readRegularFile(absPath, {
+        root: this.#workspacePath,
+        maxSize: MAX_WORKSPACE_FILE_SIZE,
+        displayPath: this.#display(absPath),
+      });
+      return content.toString('utf8');
+    } catch (error) {
+      if (isNotFound(error)) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Writes a workspace file, through a link inside the workspace as an editor would, but never
+   * into a FIFO, socket or device that took the file's place since it was read.
+   */
+  async #writeFile(absPath: string, content: string): Promise<void> {
+    const real = await fs.realpath(absPath).catch(() => absPath);
+    const display = this.#display(absPath);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(
+        real,
+        constants.O_WRONLY |
+          constants.O_CREAT |
+          (constants.O_NONBLOCK ?? 0) |
+          (constants.O_NOFOLLOW ?? 0),
+        0o666,
+      );
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException)?.code;
+      if (code === 'ENXIO' || code === 'ELOOP') {
+        throw new UnreadableFileError(
+          `Cannot write ${display}: it is not a regular file`,
+        );
+      }
+      throw error;
+    }
+    try {
+      const type = describeFileType(await handle.stat());
+      if (type) {
+        throw new UnreadableFileError(
+          `Cannot write ${display}: it is ${type}, not a regular file`,
+        );
+      }
+      await handle.truncate(0);
+      await handle.writeFile(content, 'utf8');
+    } finally {
+      await handle.close();
+    }
   }
 
   #display(absPath: string): string {

@@ -290,6 +290,71 @@ describe('EntityPlatformMaturityCard', () => {
     }
   });
 
+  it('never shows a green score when capabilities could not be checked: the ring has the level colour, the coverage, the reason and who can fix it', async () => {
+    const problem =
+      'The backend cannot read file:/srv/orders: it is outside platformMaturity.repository.allowedLocalRoots, the only directories it may read. Who can fix it: your Backstage admins, by adding its directory there.';
+    const response = scorecardResponse({
+      files: null,
+      repositoryProblem: problem,
+    });
+    // What was checked all passed: a score of 100 that covers almost nothing, at level 0.
+    response.scorecard.score = 100;
+    const api = mockApi({ getScorecard: async () => response });
+    await renderCard({ api });
+
+    const ring = await screen.findByRole('progressbar', {
+      name: 'Platform maturity score',
+    });
+    expect(ring).toHaveAttribute('aria-valuetext', '100 out of 100, level 0');
+    // The colour of level 0 is the theme's error colour, as a missing capability's icon has.
+    const missingIcon = document.querySelector('svg[data-status="missing"]')!;
+    expect(getComputedStyle(ring).color).toBe(
+      getComputedStyle(missingIcon).color,
+    );
+    expect(getComputedStyle(ring).color).not.toBe('');
+    expect(screen.getByText('0 of 6 capabilities checked')).toBeInTheDocument();
+
+    // Build & test passed the one check that could be read: not "Partial" with a full bar.
+    const build = screen.getByRole('button', { name: /^Build & test/ });
+    expect(build).toHaveTextContent('Could not check');
+    expect(build).not.toHaveTextContent('Partial');
+    expect(
+      screen.queryByRole('progressbar', { name: 'Build & test score' }),
+    ).not.toBeInTheDocument();
+    expect(build).toHaveTextContent(/\d+% checked/);
+
+    // Why, and who can fix it; and no advice to build what could not be read.
+    expect(screen.getByText(problem)).toBeInTheDocument();
+    expect(screen.queryByText(/needs Build & test/)).not.toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /Next: level 1, Builds: Build & test could not be checked/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the repository was only partly read, and shows what it could not find as "could not check"', async () => {
+    const api = mockApi({
+      getScorecard: async () =>
+        scorecardResponse({
+          files: { 'src/index.ts': 'export {};' },
+          truncated: true,
+        }),
+    });
+    await renderCard({ api });
+
+    expect(
+      await screen.findByText(
+        /The repository was only partly read: the first 1 of more files/,
+      ),
+    ).toBeInTheDocument();
+    const build = await screen.findByRole('button', {
+      name: /^Build & test/,
+    });
+    expect(build).toHaveTextContent('Could not check');
+    expect(build).not.toHaveTextContent('Missing');
+  });
+
   it('shows the backend message when the scorecard cannot be loaded', async () => {
     const error = await responseError(
       500,

@@ -6,7 +6,6 @@ import AccordionSummary from '@material-ui/core/AccordionSummary';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
-import Alert from '@material-ui/lab/Alert';
 import type {
   ChecklistResponse,
   Scorecard,
@@ -15,8 +14,10 @@ import { CAPABILITY_STATUS_LABELS } from '../../lib/labels';
 import { useEntityScorecard } from '../../lib/useEntityScorecard';
 import { CapabilityProgress } from '../ScorecardParts/CapabilityProgress';
 import { CheckList } from '../ScorecardParts/CheckList';
+import { PartialRepositoryAlert } from '../ScorecardParts/PartialRepositoryAlert';
 import { ReEvaluateButton } from '../ScorecardParts/ReEvaluateButton';
 import { ScorecardSummary } from '../ScorecardParts/ScorecardSummary';
+import { UnreadEvidenceAlert } from '../ScorecardParts/UnreadEvidenceAlert';
 import {
   ErrorState,
   LoadingState,
@@ -164,21 +165,14 @@ export function EntityPlatformMaturityCard(
       );
       break;
     default: {
-      const hasUnknown = state.scorecard.results.some(
-        r => r.status === 'unknown',
-      );
       body = (
         <>
           <ScorecardSummary
             scorecard={state.scorecard}
             checklist={state.checklist}
           />
-          {hasUnknown && (
-            <Alert severity="info">
-              Some evidence could not be read. Those checks show as “could not
-              check” and do not count against the score.
-            </Alert>
-          )}
+          <PartialRepositoryAlert scorecard={state.scorecard} />
+          <UnreadEvidenceAlert scorecard={state.scorecard} />
           <CapabilityRows
             scorecard={state.scorecard}
             checklist={state.checklist}

@@ -211,6 +211,40 @@ describe('EntityPlatformMaturityContent', () => {
     ).toHaveTextContent('the annotation is not valid JSON');
   });
 
+  it('says once why the repository could not be read and who can fix it, with how much was checked', async () => {
+    const problem =
+      'The backend cannot read https://git.example.com/acme/orders: there is no integration (and so no credentials) for git.example.com. Who can fix it: your Backstage admins, by configuring an integration for git.example.com.';
+    const response = scorecardResponse({
+      files: null,
+      repositoryProblem: problem,
+    });
+    const api = mockApi({ getScorecard: async () => response });
+    await renderContent(api);
+    expect(await screen.findAllByText(problem)).toHaveLength(1);
+    expect(screen.getByText('0 of 6 capabilities checked')).toBeInTheDocument();
+    // Build & test passed what could be read: how much was checked, not a full bar.
+    expect(
+      screen.queryByRole('progressbar', { name: 'Build & test score' }),
+    ).not.toBeInTheDocument();
+    expect(screen.getAllByText(/^\d+(\.\d)?% checked$/).length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('says when the repository was only partly read', async () => {
+    const response = scorecardResponse({
+      files: { 'src/index.ts': 'export {};', 'src/main.ts': '' },
+      truncated: true,
+    });
+    const api = mockApi({ getScorecard: async () => response });
+    await renderContent(api);
+    expect(
+      await screen.findByText(
+        /The repository was only partly read: the first 2 of more files/,
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('shows the out-of-scope and not-evaluated states', async () => {
     const api = mockApi({ getScorecard: async () => undefined });
     const { unmount } = await renderContent(api, apiEntity);

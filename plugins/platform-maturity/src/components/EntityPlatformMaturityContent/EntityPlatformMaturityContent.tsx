@@ -20,8 +20,10 @@ import { CAPABILITY_STATUS_LABELS } from '../../lib/labels';
 import { useEntityScorecard } from '../../lib/useEntityScorecard';
 import { CapabilityProgress } from '../ScorecardParts/CapabilityProgress';
 import { CheckList } from '../ScorecardParts/CheckList';
+import { PartialRepositoryAlert } from '../ScorecardParts/PartialRepositoryAlert';
 import { ReEvaluateButton } from '../ScorecardParts/ReEvaluateButton';
 import { ScorecardSummary } from '../ScorecardParts/ScorecardSummary';
+import { UnreadEvidenceAlert } from '../ScorecardParts/UnreadEvidenceAlert';
 import {
   ErrorState,
   LoadingState,
@@ -86,22 +88,28 @@ function Evaluated(props: {
 }) {
   const { scorecard, checklist, action } = props;
   const classes = useStyles();
-  const hasUnknown = scorecard.results.some(r => r.status === 'unknown');
+  // The partly read and the unreadable repository have alerts of their own.
+  const notices = scorecard.notices.filter(
+    n =>
+      n.type !== 'repository-truncated' && n.type !== 'repository-unreadable',
+  );
   return (
     <>
       <Grid item xs={12} md={4}>
         <InfoCard title="Platform maturity" action={action} variant="gridItem">
           <ScorecardSummary scorecard={scorecard} checklist={checklist} />
-          {hasUnknown && (
-            <Alert severity="info" className={classes.alert}>
-              Some evidence could not be read. Those checks show as “could not
-              check” and do not count against the score.
-            </Alert>
-          )}
-          {scorecard.notices.length > 0 && (
+          <PartialRepositoryAlert
+            scorecard={scorecard}
+            className={classes.alert}
+          />
+          <UnreadEvidenceAlert
+            scorecard={scorecard}
+            className={classes.alert}
+          />
+          {notices.length > 0 && (
             <Alert severity="warning" className={classes.alert}>
               <ul className={classes.notices} aria-label="Notices">
-                {scorecard.notices.map((notice, index) => (
+                {notices.map((notice, index) => (
                   <li key={`${notice.type}:${notice.checkId}:${index}`}>
                     {notice.message}
                   </li>

@@ -1,8 +1,9 @@
 import { makeStyles, useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type {
-  HistoryEntry,
-  LevelDefinition,
+import {
+  roundScore,
+  type HistoryEntry,
+  type LevelDefinition,
 } from '@paved/plugin-platform-maturity-common';
 import {
   CartesianGrid,
@@ -125,7 +126,7 @@ function Marker(props: {
 
 function describePoint(point: Point): string {
   const score =
-    point.score === null ? 'no score' : `score ${Math.round(point.score)}`;
+    point.score === null ? 'no score' : `score ${roundScore(point.score)}`;
   const level =
     point.level === null
       ? 'no level'
@@ -150,7 +151,7 @@ function HistoryTooltip(props: {
         {formatDateTime(new Date(point.time).toISOString())}
       </Typography>
       <Typography variant="body2">
-        Score {point.score === null ? '–' : Math.round(point.score)}
+        Score {point.score === null ? '–' : roundScore(point.score)}
         {point.level !== null &&
           `, level ${point.level} ${point.levelName ?? ''}`}
       </Typography>

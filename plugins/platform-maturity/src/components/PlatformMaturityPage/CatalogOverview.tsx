@@ -32,6 +32,7 @@ import {
 import { ErrorPanel } from './ErrorPanel';
 import { combineGroups, levelCounts } from './summary';
 import type { DrillDown, SummaryLoader } from './types';
+import { UnscoredEntities } from './UnscoredEntities';
 
 const CHART_HEIGHT = 240;
 // Drawn at this size until the container has been measured (and where it cannot be, as in tests).
@@ -161,9 +162,12 @@ export function CatalogOverview(props: {
   }
   if (totals.count === 0) {
     return (
-      <Grid item xs={12}>
-        <EmptyOverview />
-      </Grid>
+      <>
+        <UnscoredEntities />
+        <Grid item xs={12}>
+          <EmptyOverview />
+        </Grid>
+      </>
     );
   }
 
@@ -182,6 +186,7 @@ export function CatalogOverview(props: {
 
   return (
     <>
+      <UnscoredEntities />
       <Grid item xs={12} md={6}>
         <InfoCard
           title="Level distribution"

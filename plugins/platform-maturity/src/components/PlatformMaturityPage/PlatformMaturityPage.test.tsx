@@ -227,6 +227,41 @@ describe('PlatformMaturityPage', () => {
       );
     });
 
+    it('reports how much of each group could be checked beside its mean score', async () => {
+      const api = new FakePlatformMaturityApi();
+      // The search team's services could be checked only in part.
+      for (const item of api.scorecards) {
+        if (item.inScope && item.owner === 'group:default/search') {
+          item.coverage = {
+            share: 40,
+            checkedCapabilities: 2,
+            applicableCapabilities: 5,
+          };
+        }
+      }
+      await renderPage(api);
+      const byOwner = await screen.findByRole('table', {
+        name: 'Scorecards by owner',
+      });
+      const headers = within(byOwner)
+        .getAllByRole('columnheader')
+        .map(h => h.textContent);
+      expect(headers.slice(0, 4)).toEqual([
+        'Owner',
+        'Entities',
+        'Mean score',
+        'Checked',
+      ]);
+      const rowOf = (name: string) =>
+        within(byOwner)
+          .getAllByRole('row')
+          .find(row => within(row).queryByText(name))!;
+      const search = within(rowOf('search')).getAllByRole('cell');
+      expect(search[3]).toHaveTextContent('40%');
+      const payments = within(rowOf('payments')).getAllByRole('cell');
+      expect(payments[3]).toHaveTextContent('100%');
+    });
+
     it('opens on the dimension of the URL', async () => {
       const api = new FakePlatformMaturityApi();
       await renderPage(api, '?groupBy=domain');
@@ -400,6 +435,7 @@ describe('PlatformMaturityPage', () => {
         removed: 0,
         rulesetHash: 'fnv1a64:0123456789abcdef',
         error: 'Catalog request failed: 401 Unauthorized',
+        unscored: [],
       });
       await renderPage(api);
       expect(await screen.findByText('No scorecards yet')).toBeInTheDocument();

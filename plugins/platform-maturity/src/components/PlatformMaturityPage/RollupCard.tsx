@@ -65,6 +65,12 @@ function RollupTable(props: {
               <TableCell>{dimension.label}</TableCell>
               <TableCell align="right">Entities</TableCell>
               <TableCell align="right">Mean score</TableCell>
+              <TableCell
+                align="right"
+                title="Mean share of the checklist that could be checked"
+              >
+                Checked
+              </TableCell>
               <TableCell>Levels</TableCell>
               {checklist.capabilities.map(c => (
                 <CapabilityHeaderCell key={c.id} capability={c} />
@@ -93,6 +99,9 @@ function RollupTable(props: {
                 <TableCell align="right">
                   {formatNumber(group.meanScore)}
                 </TableCell>
+                <TableCell align="right">
+                  {formatPercent(group.meanCoverage)}
+                </TableCell>
                 <TableCell>
                   <LevelBar levels={group.levels} ladder={checklist.levels} />
                 </TableCell>
@@ -119,7 +128,7 @@ function RollupTable(props: {
             ))}
             {groups.length === 0 && (
               <TableRow>
-                <TableCell colSpan={5 + checklist.capabilities.length}>
+                <TableCell colSpan={6 + checklist.capabilities.length}>
                   No scorecards yet.
                 </TableCell>
               </TableRow>

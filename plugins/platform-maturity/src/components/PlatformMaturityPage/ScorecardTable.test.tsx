@@ -93,6 +93,53 @@ describe('the entity table of PlatformMaturityPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows a service that could not be checked as such: how much was checked, and unknown apart from not applicable', async () => {
+    const api = new FakePlatformMaturityApi();
+    const item = api.scorecards.find(s => s.name === 'service-01')!;
+    Object.assign(item, {
+      score: 100,
+      level: 0,
+      levelName: 'Unpaved',
+      capabilities: {
+        build: null,
+        deploy: null,
+        observe: 100,
+        data: null,
+        capacity: null,
+        'as-code': null,
+      },
+      capabilityStatuses: {
+        build: 'unknown',
+        deploy: 'unknown',
+        observe: 'complete',
+        data: 'not-applicable',
+        capacity: 'unknown',
+        'as-code': 'unknown',
+      },
+      coverage: {
+        share: 20,
+        checkedCapabilities: 1,
+        applicableCapabilities: 5,
+      },
+    });
+    await renderPage(api);
+    const table = await findEntityTable();
+    const row = (
+      await within(table).findByRole('link', { name: item.title })
+    ).closest('tr')!;
+    const cells = within(row).getAllByRole('cell');
+    expect(cells[5]).toHaveTextContent(/^100\s*1 of 5 checked$/);
+    expect(cells.slice(6, 12).map(c => c.textContent)).toEqual([
+      'unknown',
+      'unknown',
+      '100',
+      '—',
+      'unknown',
+      'unknown',
+    ]);
+    expect(within(cells[6]).getByTitle('Could not check')).toBeInTheDocument();
+  });
+
   it('sends every filter to the list route and shows what matches', async () => {
     const api = new FakePlatformMaturityApi();
     await renderPage(api);
@@ -226,10 +273,13 @@ describe('the entity table of PlatformMaturityPage', () => {
       }),
     );
     const table = await findEntityTable();
+    // By score means by level, then score, then coverage (see docs/architecture.md).
     const byScore = [...api.scorecards]
       .sort(
         (a, b) =>
+          (b.level ?? -1) - (a.level ?? -1) ||
           (b.score ?? -1) - (a.score ?? -1) ||
+          (b.coverage?.share ?? -1) - (a.coverage?.share ?? -1) ||
           (a.entityRef < b.entityRef ? 1 : -1),
       )
       .map(s => s.entityRef);

@@ -90,10 +90,34 @@ function EntityRow(props: {
       <TableCell>
         {item.level === null ? '—' : levelLabel(item.level, item.levelName)}
       </TableCell>
-      <TableCell align="right">{formatNumber(item.score)}</TableCell>
+      <TableCell align="right">
+        {formatNumber(item.score)}
+        {item.coverage && item.coverage.share < 100 && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            component="span"
+            display="block"
+          >
+            {item.coverage.checkedCapabilities} of{' '}
+            {item.coverage.applicableCapabilities} checked
+          </Typography>
+        )}
+      </TableCell>
       {checklist.capabilities.map(c => (
         <TableCell key={c.id} align="right">
-          {formatNumber(item.capabilities[c.id])}
+          {item.capabilityStatuses?.[c.id] === 'unknown' ? (
+            <Typography
+              variant="body2"
+              color="textSecondary"
+              component="span"
+              title="Could not check"
+            >
+              unknown
+            </Typography>
+          ) : (
+            formatNumber(item.capabilities[c.id])
+          )}
         </TableCell>
       ))}
       <TableCell>

@@ -37,6 +37,15 @@ function item(overrides: Partial<ScorecardListItem> = {}): ScorecardListItem {
       capacity: 0,
       'as-code': 83.3,
     },
+    capabilityStatuses: {
+      build: 'complete',
+      deploy: 'complete',
+      observe: 'partial',
+      data: 'not-applicable',
+      capacity: 'missing',
+      'as-code': 'partial',
+    },
+    coverage: { share: 100, checkedCapabilities: 5, applicableCapabilities: 5 },
     evaluatedAt: '2025-03-01T08:00:00.000Z',
     ...overrides,
   };
@@ -110,28 +119,78 @@ describe('scorecardsToCsv', () => {
             capacity: null,
             'as-code': null,
           },
+          capabilityStatuses: {},
+          coverage: null,
         }),
       ],
       [...CAPABILITIES],
     );
     expect(csv.split('\r\n')).toEqual([
-      'entityRef,title,kind,owner,system,domain,lifecycle,type,level,levelName,score,build,deploy,observe,data,capacity,as-code,evaluatedAt',
-      'component:default/payments-api,Payments API,component,group:default/payments,system:default/checkout,domain:default/commerce,production,service,2,Ships,66.7,100,100,50,,0,83.3,2025-03-01T08:00:00.000Z',
-      `component:default/legacy,"'=cmd|""/c calc""!A1, ""old""",component,,,,,,,,,,,,,,,2025-03-01T08:00:00.000Z`,
+      'entityRef,title,kind,owner,system,domain,lifecycle,type,level,levelName,score,coverage,build,deploy,observe,data,capacity,as-code,evaluatedAt',
+      'component:default/payments-api,Payments API,component,group:default/payments,system:default/checkout,domain:default/commerce,production,service,2,Ships,66.7,100,100,100,50,not-applicable,0,83.3,2025-03-01T08:00:00.000Z',
+      `component:default/legacy,"'=cmd|""/c calc""!A1, ""old""",component,,,,,,,,,,,,,,,,2025-03-01T08:00:00.000Z`,
       '',
+    ]);
+  });
+
+  it('writes unknown (could not check) apart from not-applicable, with the coverage and the score rounded once', () => {
+    const csv = scorecardsToCsv(
+      [
+        item({
+          score: 100,
+          level: 0,
+          levelName: 'Unpaved',
+          capabilities: {
+            build: null,
+            deploy: null,
+            observe: 100,
+            data: null,
+            capacity: null,
+            'as-code': null,
+          },
+          capabilityStatuses: {
+            build: 'unknown',
+            deploy: 'unknown',
+            observe: 'complete',
+            data: 'not-applicable',
+            capacity: 'unknown',
+            'as-code': 'unknown',
+          },
+          coverage: {
+            share: 33.33333,
+            checkedCapabilities: 1,
+            applicableCapabilities: 5,
+          },
+        }),
+      ],
+      [...CAPABILITIES],
+    );
+    const [, row] = csv.split('\r\n');
+    expect(row.split(',').slice(8)).toEqual([
+      '0',
+      'Unpaved',
+      '100',
+      '33.3',
+      'unknown',
+      'unknown',
+      '100',
+      'not-applicable',
+      'unknown',
+      'unknown',
+      '2025-03-01T08:00:00.000Z',
     ]);
   });
 
   it('writes the capability columns in the order given', () => {
     const csv = scorecardsToCsv([item()], ['observe', 'build']);
     const [header, row] = csv.split('\r\n');
-    expect(header.split(',').slice(11, 13)).toEqual(['observe', 'build']);
-    expect(row.split(',').slice(11, 13)).toEqual(['50', '100']);
+    expect(header.split(',').slice(12, 14)).toEqual(['observe', 'build']);
+    expect(row.split(',').slice(12, 14)).toEqual(['50', '100']);
   });
 
   it('writes only a header for an empty list', () => {
     expect(scorecardsToCsv([], ['build'])).toBe(
-      'entityRef,title,kind,owner,system,domain,lifecycle,type,level,levelName,score,build,evaluatedAt\r\n',
+      'entityRef,title,kind,owner,system,domain,lifecycle,type,level,levelName,score,coverage,build,evaluatedAt\r\n',
     );
   });
 });
@@ -158,8 +217,9 @@ describe('fetchAllScorecards', () => {
     );
     expect(items).toHaveLength(expected.length);
     expect(new Set(items.map(i => i.entityRef)).size).toBe(expected.length);
-    const scores = items.map(i => i.score ?? -1);
-    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // By score means by level, then score, then coverage.
+    const ranks = items.map(i => (i.level ?? -1) * 1000 + (i.score ?? -1));
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
 
     expect(api.listRequests).toHaveLength(2);
     expect(api.listRequests[0]).toEqual({

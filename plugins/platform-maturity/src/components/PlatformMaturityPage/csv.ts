@@ -1,6 +1,7 @@
-import type {
-  CapabilityId,
-  ScorecardListItem,
+import {
+  roundScore,
+  type CapabilityId,
+  type ScorecardListItem,
 } from '@paved/plugin-platform-maturity-common';
 import type {
   PlatformMaturityApi,
@@ -35,9 +36,27 @@ export function toCsv(rows: CsvCell[][]): string {
   return rows.map(row => `${row.map(csvField).join(',')}\r\n`).join('');
 }
 
+/** A score or share, rounded by the one rule of the card, the table and the rollups. */
+function scoreCell(value: number | null | undefined): CsvCell {
+  return value === null || value === undefined ? null : roundScore(value);
+}
+
+/**
+ * A capability's cell: its score, or `unknown` when it could not be checked, or
+ * `not-applicable`; empty when the list does not say.
+ */
+function capabilityCell(item: ScorecardListItem, id: CapabilityId): CsvCell {
+  const status = item.capabilityStatuses?.[id];
+  if (status === 'unknown' || status === 'not-applicable') {
+    return status;
+  }
+  return scoreCell(item.capabilities[id]);
+}
+
 /**
  * The CSV of a list of scorecards: one row per entity, the columns named after the list route's
- * fields so that scripts can rely on them, one score column per capability.
+ * fields so that scripts can rely on them, one column per capability (its score, `unknown` or
+ * `not-applicable`).
  */
 export function scorecardsToCsv(
   items: ScorecardListItem[],
@@ -55,6 +74,7 @@ export function scorecardsToCsv(
     'level',
     'levelName',
     'score',
+    'coverage',
     ...capabilities,
     'evaluatedAt',
   ];
@@ -69,8 +89,9 @@ export function scorecardsToCsv(
     item.type,
     item.level,
     item.levelName,
-    item.score,
-    ...capabilities.map(id => item.capabilities[id]),
+    scoreCell(item.score),
+    scoreCell(item.coverage?.share),
+    ...capabilities.map(id => capabilityCell(item, id)),
     item.evaluatedAt,
   ]);
   return toCsv([header, ...rows]);

@@ -1,16 +1,17 @@
 import type { Theme } from '@material-ui/core/styles';
+import { roundScore } from '@paved/plugin-platform-maturity-common';
 
 /** A level as the page shows it: number and name, for example `L2 Ships`. */
 export function levelLabel(level: number, name?: string | null): string {
   return name ? `L${level} ${name}` : `L${level}`;
 }
 
-/** A score or share of 0–100 with at most one decimal; a dash when there is none. */
+/** A score or share of 0–100, rounded by {@link roundScore}; a dash when there is none. */
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) {
     return '—';
   }
-  return String(Math.round(value * 10) / 10);
+  return String(roundScore(value));
 }
 
 /** A share of 0–100 as a percentage; `n/a` when nothing applies. */

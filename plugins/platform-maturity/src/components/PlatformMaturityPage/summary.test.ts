@@ -6,6 +6,8 @@ function group(overrides: Partial<SummaryGroup>): SummaryGroup {
     key: 'component',
     count: 0,
     meanScore: null,
+    meanCoverage: null,
+    partlyChecked: 0,
     levels: {},
     capabilityCompletion: {
       build: null,

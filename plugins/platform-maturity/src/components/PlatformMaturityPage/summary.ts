@@ -1,7 +1,8 @@
-import type {
-  CapabilityId,
-  LevelDefinition,
-  SummaryGroup,
+import {
+  roundScore,
+  type CapabilityId,
+  type LevelDefinition,
+  type SummaryGroup,
 } from '@paved/plugin-platform-maturity-common';
 
 /** Catalog-wide figures combined from the groups of one summary. */
@@ -61,7 +62,7 @@ export function combineGroups(
       }
     }
     capabilityCompletion[capability] =
-      weight > 0 ? Math.round((weighted / weight) * 10) / 10 : null;
+      weight > 0 ? roundScore(weighted / weight) : null;
   }
   return { count, levels, capabilityCompletion, exact: groups.length <= 1 };
 }

@@ -1,7 +1,10 @@
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type { CapabilityScore } from '@paved/plugin-platform-maturity-common';
+import {
+  roundScore,
+  type CapabilityScore,
+} from '@paved/plugin-platform-maturity-common';
 import { capabilityTone } from './StatusIcon';
 
 const useStyles = makeStyles(theme => ({
@@ -19,13 +22,31 @@ const useStyles = makeStyles(theme => ({
   percent: { minWidth: '3.5em', textAlign: 'right' },
 }));
 
-/** A capability's score as a small bar; nothing to measure for unknown or not applicable. */
+/**
+ * A capability's score as a small bar; for a capability that could not be fully checked, how
+ * much of it was (its score would read as a success it may not be); nothing when not applicable.
+ */
 export function CapabilityProgress(props: {
   capability: CapabilityScore;
   title: string;
 }) {
   const { capability, title } = props;
   const classes = useStyles();
+  if (capability.status === 'unknown') {
+    const total = capability.applicableWeight + capability.unknownWeight;
+    return (
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        className={classes.root}
+      >
+        {roundScore(
+          total > 0 ? (100 * capability.applicableWeight) / total : 0,
+        )}
+        % checked
+      </Typography>
+    );
+  }
   if (capability.score === null) {
     return <span className={classes.root} />;
   }
@@ -45,7 +66,7 @@ export function CapabilityProgress(props: {
         className={classes.percent}
         aria-hidden="true"
       >
-        {Math.round(capability.score)}%
+        {roundScore(capability.score)}%
       </Typography>
     </span>
   );

@@ -1,6 +1,11 @@
 import CircularProgress from '@material-ui/core/CircularProgress';
-import { makeStyles } from '@material-ui/core/styles';
+import { makeStyles, useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
+import {
+  roundScore,
+  type LevelDefinition,
+} from '@paved/plugin-platform-maturity-common';
+import { levelColour } from '../PlatformMaturityPage/format';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -10,9 +15,6 @@ const useStyles = makeStyles(theme => ({
   },
   track: { color: theme.palette.divider },
   value: { position: 'absolute', left: 0, top: 0 },
-  high: { color: theme.palette.success.main },
-  medium: { color: theme.palette.warning.main },
-  low: { color: theme.palette.error.main },
   label: {
     position: 'absolute',
     inset: 0,
@@ -24,17 +26,20 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** The overall score, 0–100, as a ring with the number inside. */
-export function ScoreRing(props: { score: number; size?: number }) {
-  const { score, size = 88 } = props;
+/**
+ * The overall score, 0–100, as a ring with the number inside, coloured by the level reached: a
+ * high score of the little that could be checked is not a success.
+ */
+export function ScoreRing(props: {
+  score: number;
+  level: number;
+  ladder: LevelDefinition[];
+  size?: number;
+}) {
+  const { score, level, ladder, size = 88 } = props;
   const classes = useStyles();
-  const rounded = Math.round(score);
-  let band = classes.low;
-  if (score >= 80) {
-    band = classes.high;
-  } else if (score >= 50) {
-    band = classes.medium;
-  }
+  const theme = useTheme();
+  const rounded = roundScore(score);
   return (
     <div className={classes.root} style={{ width: size, height: size }}>
       <CircularProgress
@@ -50,9 +55,10 @@ export function ScoreRing(props: { score: number; size?: number }) {
         value={score}
         size={size}
         thickness={5}
-        className={`${classes.value} ${band}`}
+        className={classes.value}
+        style={{ color: levelColour(theme, level, ladder) }}
         aria-label="Platform maturity score"
-        aria-valuetext={`${rounded} out of 100`}
+        aria-valuetext={`${rounded} out of 100, level ${level}`}
       />
       <div className={classes.label} aria-hidden="true">
         <Typography variant="h5" component="span">

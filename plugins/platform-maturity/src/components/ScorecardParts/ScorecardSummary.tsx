@@ -1,8 +1,9 @@
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import type {
-  ChecklistResponse,
-  Scorecard,
+import {
+  scoreCoverage,
+  type ChecklistResponse,
+  type Scorecard,
 } from '@paved/plugin-platform-maturity-common';
 import { formatDateTime, formatRelativeTime } from '../../lib/time';
 import { ScoreRing } from './ScoreRing';
@@ -15,6 +16,12 @@ const useStyles = makeStyles(theme => ({
     flexWrap: 'wrap',
   },
   text: { minWidth: 0, flex: 1 },
+  ring: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+  },
 }));
 
 /** The scorecard's header: score ring, level name and number, next level, evaluation time. */
@@ -28,18 +35,41 @@ export function ScorecardSummary(props: {
   const capabilityTitle = (id: string) =>
     checklist.capabilities.find(c => c.id === id)?.title ?? id;
   const { level, nextLevel } = scorecard;
-  const needs = nextLevel
-    ? [
-        ...nextLevel.missingCapabilities.map(capabilityTitle),
-        ...(nextLevel.minScore !== undefined
-          ? [`a score of ${nextLevel.minScore}`]
-          : []),
-      ]
-    : [];
+  const coverage = scorecard.coverage ?? scoreCoverage(scorecard.capabilities);
+  // A capability that could not be checked needs its evidence read, not work on the service.
+  const unchecked = new Set(
+    scorecard.capabilities
+      .filter(c => c.status === 'unknown')
+      .map(c => c.capability),
+  );
+  const missing = nextLevel?.missingCapabilities ?? [];
+  const needs = [
+    ...missing.filter(id => !unchecked.has(id)).map(capabilityTitle),
+    ...(nextLevel?.minScore !== undefined
+      ? [`a score of ${nextLevel.minScore}`]
+      : []),
+  ];
+  const blockedBy = missing
+    .filter(id => unchecked.has(id))
+    .map(capabilityTitle);
 
   return (
     <div className={classes.root}>
-      {scorecard.score !== null && <ScoreRing score={scorecard.score} />}
+      {scorecard.score !== null && level && (
+        <div className={classes.ring}>
+          <ScoreRing
+            score={scorecard.score}
+            level={level.level}
+            ladder={checklist.levels}
+          />
+          {coverage && (
+            <Typography variant="caption" color="textSecondary">
+              {coverage.checkedCapabilities} of{' '}
+              {coverage.applicableCapabilities} capabilities checked
+            </Typography>
+          )}
+        </div>
+      )}
       <div className={classes.text}>
         {level && (
           <>
@@ -54,6 +84,13 @@ export function ScorecardSummary(props: {
         {nextLevel && (
           <Typography variant="body2" color="textSecondary">
             Next: level {nextLevel.level}, {nextLevel.name}
+            {blockedBy.length > 0 && (
+              <>
+                : {blockedBy.join(', ')} could not be checked, so whether{' '}
+                {blockedBy.length > 1 ? 'they are' : 'it is'} met is not known
+                (see why below)
+              </>
+            )}
             {needs.length > 0 && <> (needs {needs.join(', ')})</>}
           </Typography>
         )}

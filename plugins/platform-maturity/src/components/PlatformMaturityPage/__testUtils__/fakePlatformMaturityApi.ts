@@ -3,6 +3,7 @@ import {
   CAPABILITIES,
   DEFAULT_LEVELS,
   type CapabilityId,
+  type CapabilityStatus,
   type ChecklistResponse,
   type EvaluationRun,
   type ScorecardListItem,
@@ -58,6 +59,19 @@ function capabilitiesAt(
   };
 }
 
+function statusesOf(
+  capabilities: Record<CapabilityId, number | null>,
+): Record<CapabilityId, CapabilityStatus> {
+  const statusOf = (score: number | null): CapabilityStatus => {
+    if (score === null) return 'not-applicable';
+    if (score === 100) return 'complete';
+    return score === 0 ? 'missing' : 'partial';
+  };
+  return Object.fromEntries(
+    CAPABILITY_IDS.map(id => [id, statusOf(capabilities[id])]),
+  ) as Record<CapabilityId, CapabilityStatus>;
+}
+
 function meanOf(values: Array<number | null>): number | null {
   const known = values.filter((v): v is number => v !== null);
   return known.length
@@ -107,6 +121,18 @@ export function fakeScorecards(count = 57): FakeScorecard[] {
           ? null
           : DEFAULT_LEVELS.find(l => l.level === level)!.name,
       capabilities,
+      capabilityStatuses: statusesOf(capabilities),
+      coverage: outOfScope
+        ? null
+        : {
+            share: 100,
+            checkedCapabilities: Object.values(capabilities).filter(
+              c => c !== null,
+            ).length,
+            applicableCapabilities: Object.values(capabilities).filter(
+              c => c !== null,
+            ).length,
+          },
       evaluatedAt: new Date(
         Date.UTC(2025, 2, 1 + (i % 20), 8, i % 60),
       ).toISOString(),
@@ -147,18 +173,35 @@ export interface FakeCall {
   args: unknown[];
 }
 
+/** Level, then score, then coverage, for both `level` and `score`, as the backend sorts. */
+const levelScoreCoverage = (item: ScorecardListItem) => [
+  item.level ?? -1,
+  item.score ?? -1,
+  item.coverage?.share ?? -1,
+];
+
 const ORDER_VALUE: Record<
   NonNullable<ScorecardListRequest['orderBy']>,
-  (item: ScorecardListItem) => string | number
+  (item: ScorecardListItem) => string | number | number[]
 > = {
   entityRef: item => item.entityRef,
   name: item => item.name,
-  score: item => item.score ?? -1,
-  level: item => item.level ?? -1,
+  score: levelScoreCoverage,
+  level: levelScoreCoverage,
   evaluatedAt: item => item.evaluatedAt,
 };
 
-function compare(a: string | number, b: string | number): number {
+function compare(
+  a: string | number | number[],
+  b: string | number | number[],
+): number {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < a.length; i++) {
+      const order = compare(a[i], b[i]);
+      if (order !== 0) return order;
+    }
+    return 0;
+  }
   if (a < b) return -1;
   return a > b ? 1 : 0;
 }
@@ -320,6 +363,10 @@ export class FakePlatformMaturityApi implements PlatformMaturityApi {
           key,
           count: items.length,
           meanScore: meanOf(items.map(i => i.score)),
+          meanCoverage: meanOf(items.map(i => i.coverage?.share ?? null)),
+          partlyChecked: items.filter(
+            i => i.coverage !== null && i.coverage.share < 100,
+          ).length,
           levels,
           capabilityCompletion: Object.fromEntries(
             CAPABILITY_IDS.map(id => [id, completion(id)]),
