@@ -1,0 +1,2 @@
+backend.add(import('@paved/plugin-platform-maturity-backend'));
+backend.add(import('@paved/plugin-scaffolder-backend-module-golden-path'));
