@@ -34,6 +34,13 @@ export interface Config {
             /** An absolute http(s) URL. */
             docsUrl?: string;
           };
+          /**
+           * Settings of a built-in check that takes them (docs/checks.md lists them). Today only
+           * `capacity.resources`: `memoryLimit` and `cpuLimit`, each `required` (a missing limit
+           * fails the check), `advice` (it passes, and the message advises the limit) or
+           * `ignored`; default `memoryLimit: advice`, `cpuLimit: ignored`.
+           */
+          options?: object;
           /** New checks only: the entity must match this filter predicate. */
           entity?: object;
           /**
@@ -43,7 +50,8 @@ export interface Config {
           files?: string[];
           /**
            * New checks only: a matching file's content must match this regular expression (with
-           * the `m` flag), at most 1,000 characters. A pattern that can backtrack catastrophically
+           * the `m` flag), at most 1,000 characters. Comments are removed from the file first (a
+           * commented-out line is not evidence). A pattern that can backtrack catastrophically
            * (exponential, or polynomial of degree 3 or more, such as `(a+)+$`) is refused.
            */
           content?: string;

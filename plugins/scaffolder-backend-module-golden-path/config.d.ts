@@ -23,6 +23,12 @@ export interface Config {
        * valid catalog entity names, whatever the pattern.
        */
       namePattern?: string;
+      /**
+       * The naming rule in words, shown by the template form and in errors instead of
+       * `namePattern` (for example "svc- followed by lower-case letters"). The default pattern
+       * has its own wording.
+       */
+      namePatternDescription?: string;
     };
     /** Local publishing, for trials and air-gapped demos. */
     localPublish?: {

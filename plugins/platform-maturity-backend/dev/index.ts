@@ -7,6 +7,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
+import { exampleRepositoriesModule } from './exampleRepositories';
 
 const backend = createBackend();
 
@@ -36,6 +37,8 @@ backend.add(
     },
   }),
 );
+// The example services' repositories, re-created at every start under the local repository root.
+backend.add(exampleRepositoriesModule);
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(import('@paved/plugin-scaffolder-backend-module-golden-path'));

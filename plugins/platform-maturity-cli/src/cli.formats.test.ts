@@ -317,17 +317,31 @@ spec: { type: service, owner: team-jobs, lifecycle: production }
     expect(info.entityFile).toBe('../entities.yaml');
   });
 
-  it('reports an out-of-scope entity without a level', async () => {
+  it('says loudly, in every format and by exit code 3, that an entity is out of scope', async () => {
     const library = path.join(tmp.dir, 'lib');
     writeFiles(library, {
       'catalog-info.yaml':
         'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: utils\nspec:\n  type: library\n',
     });
+    const warning =
+      'component:default/utils is out of scope: no check of the ruleset applies to it';
     const run = await runPaved(['score', library]);
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3);
     expect(run.stdout).toContain(
       'Out of scope: no check of the ruleset applies to this component of type library, so it has no score or level.',
     );
+    expect(run.stdout).toContain(`OUT OF SCOPE: ${warning}`);
+    const markdown = await runPaved(['score', library, '--format', 'markdown']);
+    expect(markdown.code).toBe(3);
+    expect(markdown.stdout).toContain(`> **Out of scope:** ${warning}`);
+    const json = await runPaved(['score', library, '--format', 'json']);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout).gate.outOfScope).toContain(warning);
+
+    const allowed = await runPaved(['score', library, '--allow-out-of-scope']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain(`OUT OF SCOPE: ${warning}`);
+
     const gated = await runPaved(['score', library, '--min-level', '1']);
     expect(gated.code).toBe(1);
     expect(gated.stdout).toContain(

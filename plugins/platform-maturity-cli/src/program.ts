@@ -50,7 +50,8 @@ function parseUrl(value: string): string {
 
 /**
  * Runs `paved` with the given arguments (`process.argv` shape) and returns the exit code: 0 when
- * every gate passed, 1 when a gate failed, 2 for a usage or configuration error. User mistakes
+ * every gate passed, 1 when a gate failed, 2 for a usage or configuration error, 3 when an entity
+ * is out of scope (unless `--allow-out-of-scope`). User mistakes
  * are reported as one message naming the option or key, never a stack trace.
  *
  * @internal
@@ -97,11 +98,11 @@ export async function main(
     )
     .option(
       '--entity <file>',
-      'the entity file (default: catalog-info.yaml in the directory)',
+      "the entity file (default: catalog-info.yaml in the directory, and those of its sub-directories in a monorepo); in a sub-directory, its entity is scored with that directory's files and the root pipelines",
     )
     .option(
       '--entity-ref <ref>',
-      'which entity of the entity file to score, when it declares several Components',
+      "which entity to score, when the entity file (or the monorepo's catalog files) declare several Components",
     )
     .option(
       '--catalog <file>',
@@ -136,6 +137,10 @@ export async function main(
     .option(
       '--baseline-ref <revision>',
       'compare with the same directory at this git revision, for example origin/main',
+    )
+    .option(
+      '--allow-out-of-scope',
+      'exit 0, not 3, when an entity is out of scope (no check applies to its kind or type); the output still says so',
     )
     .option(
       '--fail-on-regression',

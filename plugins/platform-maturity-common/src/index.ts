@@ -13,6 +13,11 @@ export * from './api';
 export { BUILTIN_CHECKS } from './checks';
 export { isPipelineFile } from './checks/ci';
 export {
+  isRootPipeline,
+  subdirectorySnapshot,
+  withRootPipelines,
+} from './monorepo';
+export {
   DEFAULT_APPLIES_TO,
   DEFAULT_REMEDIATION_TEMPLATE,
 } from './checks/defaults';
@@ -45,3 +50,16 @@ export type {
   RulesetCheck,
 } from './ruleset/compileRuleset';
 export { RulesetConfigError } from './ruleset/errors';
+export {
+  checkServiceName,
+  DEFAULT_SERVICE_NAME_PATTERN,
+  describeServiceNameRule,
+  MAX_SERVICE_NAME_LENGTH,
+} from './serviceName';
+export type { ServiceNameRule } from './serviceName';
+export type {
+  DeliveryTarget,
+  DeliveryTargetId,
+  DeliveryTargetsResponse,
+  ServiceNameRuleResponse,
+} from './goldenPathForm';

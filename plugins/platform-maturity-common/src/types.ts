@@ -219,6 +219,8 @@ export interface ScorecardNotice {
     | 'time-budget';
   message: string;
   checkId?: string;
+  /** The waiver that expired, for a `waiver-expired` notice. */
+  waiver?: Waiver;
 }
 
 /**

@@ -3,7 +3,9 @@
  * scaffolder with the golden-path actions and the maturity plugin; the frontend dev app), driven
  * by Debian's chromium through Playwright. Run with `npm run test:e2e` from the repository root.
  */
+import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -11,6 +13,7 @@ import {
   backendGet,
   E2E_PREFIX,
   FRONTEND_URL,
+  LOCAL_REPOSITORIES,
   removeCreated,
   SCREENSHOTS,
   startSuite,
@@ -20,18 +23,23 @@ import {
 let suite: Suite;
 let page: Page;
 
-/** Opens a frontend path, entering as the guest user when the sign-in page shows. */
-async function open(route: string) {
-  await page.goto(`${FRONTEND_URL}${route}`);
-  const enter = page.getByRole('button', { name: /^enter$/i });
-  const nav = page.getByRole('link', { name: 'Catalog', exact: true }).first();
+/**
+ * Opens a frontend path, entering as the guest user when the sign-in page shows; on `on`, a page
+ * of its own, when given; done when `ready` shows.
+ */
+async function open(route: string, on: Page = page, ready?: Locator) {
+  await on.goto(`${FRONTEND_URL}${route}`);
+  const enter = on.getByRole('button', { name: /^enter$/i });
+  // The sidebar's link, unless the caller knows what the page shows (a phone has no sidebar).
+  const nav =
+    ready ?? on.getByRole('link', { name: 'Catalog', exact: true }).first();
   for (let i = 0; i < 240; i++) {
     if (await enter.isVisible().catch(() => false)) {
       await enter.click();
     } else if (await nav.isVisible().catch(() => false)) {
       return;
     }
-    await page.waitForTimeout(500);
+    await on.waitForTimeout(500);
   }
   throw new Error(`${route} did not open`);
 }
@@ -274,6 +282,207 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
     }),
   );
 
+  describe('reading the scorecard at desktop and phone sizes', () => {
+    const VIEWPORTS = [
+      { name: '1440', width: 1440, height: 900 },
+      { name: '390', width: 390, height: 844 },
+    ];
+
+    /** WCAG 2.1 A and AA violations inside `selector`, as readable lines. */
+    async function accessibilityViolations(
+      on: Page,
+      selector: string,
+    ): Promise<string[]> {
+      const results = await new AxeBuilder({ page: on })
+        .include(selector)
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+      return results.violations.map(
+        v =>
+          `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+            .slice(0, 3)
+            .map(n => n.target.join(' '))
+            .join(', ')}`,
+      );
+    }
+
+    /**
+     * Single words that the layout broke over two lines ("Sco re", "producti on") inside
+     * `selector`: a word's text box has more than one line box.
+     */
+    async function brokenWords(on: Page, selector: string): Promise<string[]> {
+      return on.locator(selector).evaluateAll(roots => {
+        const broken: string[] = [];
+        for (const root of roots) {
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const text = n.textContent ?? '';
+            const range = document.createRange();
+            let at = 0;
+            for (const word of text.split(/(\s+)/)) {
+              if (word.trim().length > 1) {
+                range.setStart(n, at);
+                range.setEnd(n, at + word.length);
+                const lines = new Set(
+                  [...range.getClientRects()]
+                    .filter(r => r.width > 0)
+                    .map(r => Math.round(r.top)),
+                );
+                if (lines.size > 1) {
+                  broken.push(word);
+                }
+              }
+              at += word.length;
+            }
+          }
+        }
+        return broken;
+      });
+    }
+
+    /**
+     * A screenshot of the whole page: the app scrolls inside its own container, not the document,
+     * so the viewport grows to the tallest content for the shot.
+     */
+    async function fullShot(on: Page, file: string) {
+      const size = on.viewportSize()!;
+      const height = await on.evaluate(() =>
+        Math.max(
+          ...[...document.querySelectorAll('body, body *')].map(
+            e => e.scrollHeight,
+          ),
+        ),
+      );
+      await on.setViewportSize({
+        width: size.width,
+        height: Math.min(Math.max(height, size.height), 12_000),
+      });
+      await on.waitForTimeout(500);
+      await on.screenshot({ path: file });
+      await on.setViewportSize(size);
+    }
+
+    async function assertAccessible(on: Page, selector: string, where: string) {
+      const violations = await accessibilityViolations(on, selector);
+      assert.deepEqual(violations, [], `accessibility of the ${where}`);
+    }
+
+    // forEach, not a loop: each test reads `suite` when it runs.
+    VIEWPORTS.forEach(viewport => {
+      it(`shows the card, the tab and the overview readably and accessibly at ${viewport.width}×${viewport.height}`, async () => {
+        // A context of its own: axe-core's Playwright builder needs one.
+        const context = await suite.browser.newContext({
+          viewport: { width: viewport.width, height: viewport.height },
+        });
+        const on = await context.newPage();
+        on.setDefaultTimeout(60_000);
+        const shot = (name: string) =>
+          path.join(SCREENSHOTS, `${name}-${viewport.name}.png`);
+        try {
+          // checkout-api: failing checks below its next level and a waiver that ran out.
+          const maturity = on.locator('.paved-platform-maturity-card');
+          await open(
+            '/catalog/default/component/checkout-api',
+            on,
+            maturity.getByText(/^To reach level/),
+          );
+          await maturity.scrollIntoViewIfNeeded();
+          await maturity.screenshot({ path: shot('card') });
+          // The title is a heading; the next level's blockers each have a Fix link.
+          await maturity
+            .getByRole('heading', { name: 'Platform maturity' })
+            .waitFor();
+          const blockers = maturity.getByRole('region', {
+            name: /^To reach level/,
+          });
+          assert.ok(
+            (await blockers.getByRole('link', { name: /^Fix: / }).count()) > 0,
+            'the checks that block the next level have Fix links',
+          );
+          await maturity
+            .getByRole('region', { name: 'Waivers' })
+            .getByText('Waiver expired')
+            .waitFor();
+          await assertAccessible(on, '.paved-platform-maturity-card', 'card');
+
+          const tab = on.locator('.paved-platform-maturity-tab');
+          await open(
+            '/catalog/default/component/checkout-api/platform-maturity',
+            on,
+            tab.getByText('History', { exact: true }).first(),
+          );
+          await tab
+            .getByRole('list', { name: 'History points, newest first' })
+            .waitFor();
+          await fullShot(on, shot('tab'));
+          // History points are reachable by keyboard.
+          const point = tab.locator('g[tabindex="0"][role="img"]').first();
+          await point.focus();
+          assert.match(
+            (await point.getAttribute('aria-label')) ?? '',
+            /\d{1,2}:\d{2}/,
+            'a history point names its time',
+          );
+          await assertAccessible(on, '.paved-platform-maturity-tab', 'tab');
+
+          const overview = on.locator('.paved-platform-maturity-overview');
+          await open(
+            '/platform-maturity',
+            on,
+            overview.getByText('Level distribution').first(),
+          );
+          const firstEntity = overview
+            .getByRole('list', { name: 'Scorecards of the entities' })
+            .or(
+              overview.getByRole('table', {
+                name: 'Scorecards of the entities',
+              }),
+            )
+            .locator('a[href*="/catalog/default/component/"]')
+            .first();
+          await firstEntity.waitFor();
+
+          // Rows lead to the maturity tab, not to the entity's overview.
+          assert.match(
+            (await firstEntity.getAttribute('href')) ?? '',
+            /\/platform-maturity$/,
+          );
+          assert.deepEqual(
+            await brokenWords(on, '.paved-platform-maturity-overview'),
+            [],
+            'no word is broken over two lines on the overview',
+          );
+          const overflow = await on.evaluate(
+            () => document.documentElement.scrollWidth - window.innerWidth,
+          );
+          assert.ok(
+            overflow <= 0,
+            `the overview fits the width of the screen (${overflow} px too wide)`,
+          );
+          await fullShot(on, shot('overview'));
+          await assertAccessible(
+            on,
+            '.paved-platform-maturity-overview',
+            'overview',
+          );
+        } catch (error) {
+          await on
+            .screenshot({
+              path: path.join(
+                SCREENSHOTS,
+                `failed-reading-${viewport.name}.png`,
+              ),
+              fullPage: true,
+            })
+            .catch(() => undefined);
+          throw error;
+        } finally {
+          await context.close();
+        }
+      });
+    });
+  });
+
   it(
     'runs typescript-service to completion with the local target; the new entity reaches the top level and is listed',
     withScreenshot('typescript-service', async () => {
@@ -359,4 +568,149 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
         .waitFor();
     }),
   );
+
+  describe('the golden-path forms and the Fix loop on an example service', () => {
+    const repository = path.join(LOCAL_REPOSITORIES, 'search-indexer');
+    /** git in the example's repository (a git repository under the local root). */
+    const gitIn = (...args: string[]) =>
+      execFileSync('git', ['-C', repository, ...args], {
+        encoding: 'utf8',
+      }).trim();
+    let exampleCommit: string | undefined;
+
+    // Fix commits to the example's repository; put it back as it was (every start makes the
+    // same example commit).
+    after(() => {
+      if (exampleCommit && gitIn('rev-parse', 'HEAD') !== exampleCommit) {
+        gitIn('reset', '--hard', '--quiet', exampleCommit);
+      }
+    });
+
+    it(
+      'fixes a failing check of search-indexer: Fix, Next, Review, Create; the run commits to its repository and the card shows the higher level',
+      withScreenshot('fix-loop', async () => {
+        exampleCommit = gitIn('rev-parse', 'HEAD');
+        const maturity = await openSearchIndexerCard();
+        const fix = await expandInstrumentation(maturity);
+        await fix.click();
+        await page.waitForURL(/\/create\/templates\/default\/add-capabilities/);
+
+        // Before the first click: only the local commit can work for this service (no GitHub
+        // credentials here, and its repository is a directory on the server); the form says so.
+        const target = page.getByLabel(/^Deliver the change as/).first();
+        await page
+          .getByText(
+            /^Not offered: A pull request to the service's repository\./,
+          )
+          .waitFor();
+        await page
+          .getByText('A new commit in the local repository root')
+          .first()
+          .waitFor();
+        assert.match(
+          (await target.textContent()) ?? '',
+          /local repository root/,
+          'the only target that works is chosen',
+        );
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'fix-loop-form.png'),
+          fullPage: true,
+        });
+        await page.getByRole('button', { name: 'Next' }).click();
+
+        // Details: only what the chosen capability needs.
+        await page
+          .getByLabel(/PagerDuty service id/)
+          .first()
+          .fill('PE2E001');
+        assert.equal(
+          await page.getByLabel(/Container image repository/).count(),
+          0,
+          'no image field for observe',
+        );
+        await page.getByRole('button', { name: 'Review' }).click();
+        await page.getByRole('button', { name: 'Create' }).click();
+
+        const openInCatalog = page.getByRole('link', {
+          name: /open in catalog/i,
+        });
+        const failed = page.getByText(/^Error: /).first();
+        await openInCatalog
+          .first()
+          .or(failed)
+          .waitFor({ timeout: 10 * 60_000 });
+        if (await failed.isVisible()) {
+          throw new Error(
+            `The template run failed: ${await failed.textContent()}`,
+          );
+        }
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'fix-loop-task.png'),
+          fullPage: true,
+        });
+        // No link to a file: URL, which the browser would block.
+        assert.equal(await page.locator('a[href^="file:"]').count(), 0);
+
+        // The run committed to the example's repository.
+        assert.equal(gitIn('rev-parse', 'HEAD~1'), exampleCommit);
+        assert.match(gitIn('log', '-1', '--format=%s'), /^Add observe/);
+
+        // The backend scores the commit at its next run (every minute here).
+        let level: number | undefined;
+        for (let i = 0; i < 180 && level !== 3; i++) {
+          const response = await backendGet<{
+            scorecard: { level: { level: number } | null };
+          }>(
+            '/api/platform-maturity/v1/scorecards/component/default/search-indexer',
+          ).catch(() => undefined); // asked again while the backend restarts
+          level = response?.scorecard.level?.level;
+          if (level !== 3) {
+            await new Promise(resolve => setTimeout(resolve, 1000));
+          }
+        }
+        assert.equal(level, 3, 'search-indexer reaches level 3 (Operable)');
+
+        await openInCatalog.first().click();
+        await card().getByText('Operable').first().waitFor();
+        await card().screenshot({
+          path: path.join(SCREENSHOTS, 'fix-loop-card.png'),
+        });
+      }),
+    );
+
+    it(
+      "checks a new service's name as it is typed, and that it is free before the next step",
+      withScreenshot('service-name', async () => {
+        await open('/create/templates/default/typescript-service');
+        const name = page.getByLabel(/^Name/).first();
+        await name.fill('Orders_Svc.v2');
+        // The server's rule, in words (no pattern mangled by Markdown), before any click.
+        await page
+          .getByText(
+            "'Orders_Svc.v2' is not a valid service name: use lower-case letters, digits and dashes, starting and ending with a letter or digit (like orders-api).",
+          )
+          .waitFor();
+        await name.fill('checkout-api');
+        const owner = page.getByLabel(/^Owner/).first();
+        await owner.click();
+        await owner.fill('Storefront');
+        await page.getByRole('option', { name: 'Storefront' }).first().click();
+        const system = page.getByLabel(/^System/).first();
+        await system.click();
+        await system.fill('shop');
+        await page.getByRole('option', { name: /shop/i }).first().click();
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page
+          .getByText(
+            'component:default/checkout-api already exists in the catalog; choose another name.',
+          )
+          .first()
+          .waitFor();
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'service-name-taken.png'),
+          fullPage: true,
+        });
+      }),
+    );
+  });
 });

@@ -7,9 +7,13 @@ import {
   mockApis,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import {
   EntityCardBlueprint,
+  EntityIconLinkBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
@@ -25,6 +29,7 @@ import {
   platformMaturityApi,
   platformMaturityEntityCard,
   platformMaturityEntityContent,
+  platformMaturityEntityLevelLink,
   platformMaturityPage,
 } from './alpha/extensions';
 import { platformMaturityApiRef } from './api/PlatformMaturityApi';
@@ -33,6 +38,7 @@ import {
   rootRouteRef,
   scaffolderRootRouteRef,
 } from './routes';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 
 describe('new frontend system', () => {
   it('declares the plugin with its routes and the scaffolder external route', () => {
@@ -44,6 +50,24 @@ describe('new frontend system', () => {
     expect(plugin.externalRoutes).toEqual({
       scaffolderRoot: scaffolderRootRouteRef,
     });
+  });
+
+  it("provides the golden-path templates' form fields, loaded lazily", async () => {
+    const names: string[] = [];
+    for (const id of [
+      'scaffolder-form-field:platform-maturity/service-name-picker',
+      'scaffolder-form-field:platform-maturity/delivery-target-picker',
+    ]) {
+      const tester = createExtensionTester(plugin.getExtension(id as any));
+      const load = tester.get(
+        FormFieldBlueprint.dataRefs.formFieldLoader,
+      ) as unknown as () => Promise<{ name: string }>;
+      names.push((await load()).name);
+    }
+    expect(names).toEqual([
+      'PavedServiceNamePicker',
+      'PavedDeliveryTargetPicker',
+    ]);
   });
 
   it('provides the API client', () => {
@@ -75,6 +99,8 @@ describe('new frontend system', () => {
           [platformMaturityApiRef, api],
           [permissionApiRef, mockApis.permission()],
         ],
+        // The card links the group that granted a waiver to its entity page.
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       },
     );
     expect(
@@ -102,10 +128,44 @@ describe('new frontend system', () => {
           [platformMaturityApiRef, api],
           [permissionApiRef, mockApis.permission()],
         ],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       },
     );
     expect(
       await screen.findByLabelText('Checks of Build & test'),
     ).toBeInTheDocument();
+  });
+
+  it('shows the entity’s level among the About card’s links, leading to the maturity tab', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    const tester = createExtensionTester(platformMaturityEntityLevelLink);
+    const filter = tester.get(EntityIconLinkBlueprint.dataRefs.filterFunction);
+    expect(filter?.(serviceEntity)).toBe(true);
+    expect(filter?.(apiEntity)).toBe(false);
+    const useProps = tester.get(EntityIconLinkBlueprint.dataRefs.useProps);
+
+    function Probe() {
+      const props = useProps();
+      return (
+        <a href={props.href} title={props.title}>
+          {props.label}
+        </a>
+      );
+    }
+    renderInTestApp(
+      <EntityProvider entity={serviceEntity}>
+        <Probe />
+      </EntityProvider>,
+      {
+        apis: [[platformMaturityApiRef, api]],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(
+      await screen.findByRole('link', { name: 'L0 Unpaved' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/orders/platform-maturity',
+    );
   });
 });

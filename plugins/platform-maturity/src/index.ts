@@ -10,11 +10,16 @@ export {
   platformMaturityPlugin,
   EntityPlatformMaturityCard,
   EntityPlatformMaturityContent,
+  EntityPlatformMaturityLevelBadge,
   PlatformMaturityPage,
+  PavedDeliveryTargetPickerFieldExtension,
+  PavedServiceNamePickerFieldExtension,
 } from './plugin';
+export type { DeliveryTargetPickerOptions } from './scaffolder';
 export type { PlatformMaturityPageProps } from './components/PlatformMaturityPage';
 export type { EntityPlatformMaturityCardProps } from './components/EntityPlatformMaturityCard';
 export { isPlatformMaturityAvailable } from './conditions';
+export { createPlatformMaturityLevelColumn } from './components/EntityPlatformMaturityLevel/columns';
 export {
   entityContentRouteRef,
   rootRouteRef,

@@ -1,4 +1,7 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   mockApis,
@@ -17,6 +20,7 @@ import { PlatformMaturityClient } from './api/PlatformMaturityClient';
 import {
   EntityPlatformMaturityCard,
   EntityPlatformMaturityContent,
+  EntityPlatformMaturityLevelBadge,
   platformMaturityPlugin,
 } from './plugin';
 import { scaffolderRootRouteRef } from './routes';
@@ -49,6 +53,8 @@ describe('legacy frontend system', () => {
           <EntityPlatformMaturityCard />
         </EntityProvider>
       </TestApiProvider>,
+      // The card links the group that granted a waiver to its entity page.
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
     );
     expect(
       await screen.findByRole('progressbar', {
@@ -77,5 +83,23 @@ describe('legacy frontend system', () => {
     expect(
       await screen.findByLabelText('Checks of Everything as code'),
     ).toBeInTheDocument();
+  });
+
+  it('loads the level badge lazily through the component extension', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderInTestApp(
+      <TestApiProvider apis={[[platformMaturityApiRef, api]]}>
+        <EntityProvider entity={serviceEntity}>
+          <EntityPlatformMaturityLevelBadge />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      await screen.findByRole('link', { name: 'L0 Unpaved' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/orders/platform-maturity',
+    );
   });
 });

@@ -6,10 +6,21 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import {
+  createScaffolderFieldExtension,
+  FieldExtensionComponent,
+} from '@backstage/plugin-scaffolder-react';
 import { platformMaturityApiRef } from './api/PlatformMaturityApi';
 import { PlatformMaturityClient } from './api/PlatformMaturityClient';
 import type { EntityPlatformMaturityCardProps } from './components/EntityPlatformMaturityCard';
 import type { PlatformMaturityPageProps } from './components/PlatformMaturityPage';
+import {
+  DeliveryTargetPicker,
+  DeliveryTargetPickerOptions,
+  deliveryTargetValidation,
+  ServiceNamePicker,
+  serviceNameValidation,
+} from './scaffolder';
 import {
   entityContentRouteRef,
   rootRouteRef,
@@ -80,6 +91,25 @@ export const EntityPlatformMaturityContent: () => JSX.Element =
   );
 
 /**
+ * The current entity's platform maturity level (`L2 Ships`, in its level colour), linked to the
+ * entity's maturity tab: a badge for an entity page's header or About card. Loaded lazily.
+ *
+ * @public
+ */
+export const EntityPlatformMaturityLevelBadge: () => JSX.Element =
+  platformMaturityPlugin.provide(
+    createComponentExtension({
+      name: 'EntityPlatformMaturityLevelBadge',
+      component: {
+        lazy: () =>
+          import('./components/EntityPlatformMaturityLevel').then(
+            m => m.EntityPlatformMaturityLevelBadge,
+          ),
+      },
+    }),
+  );
+
+/**
  * The organisation overview of platform maturity, mounted at a route of the app (for example
  * `/platform-maturity`). Loaded lazily.
  *
@@ -95,5 +125,42 @@ export const PlatformMaturityPage: (
         m => m.PlatformMaturityPage,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * `ui:field: PavedServiceNamePicker` of the golden-path templates (legacy frontend system; add
+ * it inside `<ScaffolderFieldExtensions>`): a new service's name, checked as it is typed with the
+ * naming rule the server applies, and checked to be free in the catalog before the next step.
+ *
+ * @public
+ */
+export const PavedServiceNamePickerFieldExtension: FieldExtensionComponent<
+  string,
+  {}
+> = platformMaturityPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'PavedServiceNamePicker',
+    component: ServiceNamePicker,
+    validation: serviceNameValidation,
+  }),
+);
+
+/**
+ * `ui:field: PavedDeliveryTargetPicker` of the golden-path templates (legacy frontend system;
+ * add it inside `<ScaffolderFieldExtensions>`): offers only the delivery targets that can work
+ * for the entity (`ui:options.entityField`) or for a new service, and says why the others
+ * cannot.
+ *
+ * @public
+ */
+export const PavedDeliveryTargetPickerFieldExtension: FieldExtensionComponent<
+  string,
+  DeliveryTargetPickerOptions
+> = platformMaturityPlugin.provide(
+  createScaffolderFieldExtension({
+    name: 'PavedDeliveryTargetPicker',
+    component: DeliveryTargetPicker,
+    validation: deliveryTargetValidation,
   }),
 );

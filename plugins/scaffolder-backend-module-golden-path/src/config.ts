@@ -2,6 +2,11 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  DEFAULT_SERVICE_NAME_PATTERN,
+  MAX_SERVICE_NAME_LENGTH,
+  ServiceNameRule,
+} from '@paved/plugin-platform-maturity-common';
 import { CI_PROVIDERS, CiProvider, Stack, STACKS } from './lib/stacks';
 
 /**
@@ -10,7 +15,7 @@ import { CI_PROVIDERS, CiProvider, Stack, STACKS } from './lib/stacks';
  *
  * @public
  */
-export const DEFAULT_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+export const DEFAULT_NAME_PATTERN = DEFAULT_SERVICE_NAME_PATTERN;
 
 /**
  * The longest service name the policy accepts: the catalog's limit for `metadata.name`, which is
@@ -18,7 +23,7 @@ export const DEFAULT_NAME_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
  *
  * @public
  */
-export const MAX_NAME_LENGTH = 63;
+export const MAX_NAME_LENGTH = MAX_SERVICE_NAME_LENGTH;
 
 /**
  * The validated `goldenPath` configuration.
@@ -33,6 +38,11 @@ export interface GoldenPathConfig {
     allowedCiProviders: readonly CiProvider[];
     /** The rule service names follow (`goldenPath.policy.namePattern`). */
     namePattern: RegExp;
+    /**
+     * The naming rule as the template form receives it (`namePattern` and
+     * `namePatternDescription`).
+     */
+    nameRule: ServiceNameRule;
   };
   localPublish: {
     /** Absolute directory `paved:publish:local` publishes under; unset when not configured. */
@@ -80,6 +90,10 @@ const schema = z.strictObject({
           { error: 'must be a valid regular expression' },
         )
         .optional(),
+      namePatternDescription: z
+        .string({ error: 'must be a sentence describing namePattern' })
+        .min(1, 'must not be empty')
+        .optional(),
     })
     .optional(),
   localPublish: z
@@ -121,6 +135,10 @@ export function readGoldenPathConfig(config: Config): GoldenPathConfig {
       allowedStacks: policy.allowedStacks ?? STACKS,
       allowedCiProviders: policy.allowedCiProviders ?? CI_PROVIDERS,
       namePattern: new RegExp(policy.namePattern ?? DEFAULT_NAME_PATTERN),
+      nameRule: {
+        pattern: policy.namePattern ?? DEFAULT_NAME_PATTERN,
+        description: policy.namePatternDescription,
+      },
     },
     localPublish: {
       root: localPublish.root ? path.resolve(localPublish.root) : undefined,

@@ -15,6 +15,7 @@ const PAVED_ACTIONS = [
   'paved:capacity:add',
   'paved:catalog:write',
   'paved:data:add',
+  'paved:delivery:resolve',
   'paved:deploy:add',
   'paved:fetch:local',
   'paved:maturity:verify',

@@ -14,6 +14,7 @@ import {
   createCapacityAddAction,
   createCatalogWriteAction,
   createDataAddAction,
+  createDeliveryResolveAction,
   createDeployAddAction,
   createFetchLocalAction,
   createMaturityVerifyAction,
@@ -22,6 +23,7 @@ import {
   createPublishLocalAction,
 } from './actions';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from './config';
+import { createFormRouter } from './router';
 
 /**
  * Creates every golden-path action, for backends that register actions without the module.
@@ -48,6 +50,7 @@ export function createGoldenPathActions(options: {
     createMaturityVerifyAction({ config, catalog }),
     createPublishLocalAction({ config, catalog }),
     createFetchLocalAction({ config }),
+    createDeliveryResolveAction({ config, catalog }),
   ];
 }
 
@@ -68,10 +71,20 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         config: coreServices.rootConfig,
         catalog: catalogServiceRef,
         logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
       },
-      async init({ scaffolder, config, catalog, logger }) {
+      async init({
+        scaffolder,
+        config,
+        catalog,
+        logger,
+        httpRouter,
+        httpAuth,
+      }) {
         const actions = createGoldenPathActions({ config, catalog });
         scaffolder.addActions(...actions);
+        httpRouter.use(createFormRouter({ config, catalog, httpAuth }));
         const { localPublish } = readGoldenPathConfig(config);
         logger.info(
           `Registered ${actions.length} golden-path actions; ${

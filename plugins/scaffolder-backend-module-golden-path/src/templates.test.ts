@@ -9,7 +9,6 @@ import githubModule from '@backstage/plugin-scaffolder-backend-module-github';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import yaml from 'yaml';
 import { ORGANISATION, writeFiles } from './__testUtils__/pavedRepository';
@@ -115,6 +114,54 @@ describe('the root catalog-info.yaml', () => {
   });
 });
 
+describe('the template forms', () => {
+  const templates = fs
+    .readdirSync(TEMPLATES, { withFileTypes: true })
+    .filter(e => e.isDirectory())
+    .map(e => e.name);
+
+  /** Every schema object in a template's parameters, however deeply nested. */
+  function schemas(value: unknown, found: Record<string, any>[] = []) {
+    if (value && typeof value === 'object') {
+      found.push(value as Record<string, any>);
+      Object.values(value).forEach(v => schemas(v, found));
+    }
+    return found;
+  }
+
+  it.each(templates)(
+    '%s uses oneOf with const and title, not the deprecated enumNames',
+    name => {
+      const template = yaml.parse(
+        fs.readFileSync(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'),
+      );
+      const all = schemas(template.spec.parameters);
+      expect(all.filter(s => 'enumNames' in s)).toEqual([]);
+      const options = all
+        .filter(s => Array.isArray(s.oneOf))
+        .flatMap(s => s.oneOf)
+        .filter(option => 'const' in option);
+      expect(
+        options.filter(option => typeof option.title !== 'string'),
+      ).toEqual([]);
+    },
+  );
+
+  it.each(templates)(
+    '%s lets the delivery target picker choose, with no default target',
+    name => {
+      const template = yaml.parse(
+        fs.readFileSync(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'),
+      );
+      const target = schemas(template.spec.parameters).find(
+        s => s.publishTarget?.title,
+      )?.publishTarget;
+      expect(target['ui:field']).toBe('PavedDeliveryTargetPicker');
+      expect(target.default).toBeUndefined();
+    },
+  );
+});
+
 describe('golden-path templates (dry run on the real scaffolder)', () => {
   const mockDir = createMockDirectory();
   let root: string;
@@ -186,17 +233,15 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
       expect(stepLog(result, 'publish-scm').join('\n')).toContain(
         'its if condition was false',
       );
-      expect(result.output.links).toEqual([
-        {
-          title: 'Repository',
-          url: pathToFileURL(path.join(root, 'orders')).href,
-        },
-        {
-          title: 'Open in catalog',
-          icon: 'catalog',
-          entityRef: 'component:default/orders',
-        },
-      ]);
+      // No file: URL, which the browser would block: the link is the new entity's page.
+      expect(
+        result.output.links.filter((l: { url?: string }) => l.url),
+      ).toEqual([]);
+      expect(result.output.links).toContainEqual({
+        title: 'Open in catalog',
+        icon: 'catalog',
+        entityRef: 'component:default/orders',
+      });
       expect(result.output.text[0].content).toBe(
         '**Level 4 (Self-serve)**, score 100.',
       );
@@ -420,10 +465,38 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
           'legacy',
         )}`,
       );
-      expect(result.output.links[0]).toEqual({
-        title: 'Repository',
-        url: pathToFileURL(path.join(root, 'legacy')).href,
+      // The run links to the entity's page, not to a file: URL the browser would block.
+      expect(
+        result.output.links.filter((l: { url?: string }) => l.url),
+      ).toEqual([]);
+      expect(result.output.links).toContainEqual({
+        title: 'Open in catalog',
+        icon: 'catalog',
+        entityRef: 'component:default/legacy',
       });
+    });
+
+    it('fails at its first step, in a sentence naming what to change, when the chosen target cannot work', async () => {
+      const legacy = await publishLegacy();
+      const result = await dryRunTemplate(
+        'add-capabilities',
+        {
+          entity: 'component:default/legacy',
+          capabilities: ['observe'],
+          publishTarget: 'scm',
+        },
+        {
+          config: localConfig(),
+          entities: [...ORGANISATION, legacy],
+        },
+      );
+      expect(result.status).toBe(400);
+      expect(result.body.error.message).toBe(
+        `"A pull request to the service's repository" cannot work for component:default/legacy: component:default/legacy's repository is a directory on the Backstage server (${path.join(
+          root,
+          'legacy/catalog-info.yaml',
+        )}), not on a Git host, so a pull request cannot be opened. Choose "A new commit in the local repository root" instead.`,
+      );
     });
 
     it('runs with the values a Fix link prefills (entity and one capability)', async () => {

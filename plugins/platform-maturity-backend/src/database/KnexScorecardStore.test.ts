@@ -810,6 +810,9 @@ describe('KnexScorecardStore', () => {
         const name = `svc-${String(i < 13 ? i : i - 12).padStart(2, '0')}`;
         const unscored = i % 5 === 0;
         return card(`${kind}:default/${name}`, {
+          // Some without an owner, which sorts first.
+          facts:
+            i % 4 === 3 ? {} : { owner: `group:default/team${'abc'[i % 4]}` },
           inScope: !unscored,
           score: unscored ? null : ((i * 7) % 40) + 60,
           level: unscored ? null : i % 4,
@@ -829,6 +832,8 @@ describe('KnexScorecardStore', () => {
             return [entity.entityRef];
           case 'name':
             return [entity.name];
+          case 'owner':
+            return [entity.owner ?? ''];
           case 'score':
           case 'level':
             // Level, then score, then coverage (see docs/architecture.md).
@@ -845,6 +850,7 @@ describe('KnexScorecardStore', () => {
       const orders: ScorecardOrderBy[] = [
         'entityRef',
         'name',
+        'owner',
         'score',
         'level',
         'evaluatedAt',

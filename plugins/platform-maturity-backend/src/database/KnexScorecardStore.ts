@@ -84,6 +84,11 @@ const ORDERS: Record<
 > = {
   entityRef: { expressions: ['entity_ref'], valueOf: item => item.entityRef },
   name: { expressions: ['name'], valueOf: item => item.name },
+  // No owner sorts as the empty string: first in ascending order on both databases.
+  owner: {
+    expressions: ["coalesce(owner, '')"],
+    valueOf: item => item.owner ?? '',
+  },
   score: LEVEL_SCORE_COVERAGE,
   level: LEVEL_SCORE_COVERAGE,
   evaluatedAt: {

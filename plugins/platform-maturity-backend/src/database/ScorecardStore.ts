@@ -30,6 +30,7 @@ export interface SkipKey {
 export type ScorecardOrderBy =
   | 'entityRef'
   | 'name'
+  | 'owner'
   | 'score'
   | 'level'
   | 'evaluatedAt';

@@ -43,6 +43,7 @@ const VALUES: Record<
 > = {
   entityRef: columnText(MAX_REF_LENGTH),
   name: columnText(MAX_REF_LENGTH),
+  owner: columnText(MAX_REF_LENGTH),
   score: LEVEL_SCORE_COVERAGE,
   level: LEVEL_SCORE_COVERAGE,
   evaluatedAt: columnTimestamp,

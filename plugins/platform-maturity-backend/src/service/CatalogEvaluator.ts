@@ -16,6 +16,7 @@ import {
   Ruleset,
   ScorecardEntityFacts,
   UnscoredEntity,
+  withRootPipelines,
 } from '@paved/plugin-platform-maturity-common';
 import { createHash } from 'node:crypto';
 import {
@@ -34,7 +35,6 @@ import {
   RepositoryLocation,
   RepositoryReadResult,
   repositoryLocationOf,
-  withRootPipelines,
 } from './RepositoryEvidence';
 import {
   createRunInstrumentation,

@@ -10,7 +10,7 @@ import {
   ScmIntegrations,
 } from '@backstage/integration';
 import {
-  isPipelineFile,
+  isRootPipeline,
   RepositorySnapshot,
   Ruleset,
 } from '@paved/plugin-platform-maturity-common';
@@ -64,39 +64,6 @@ export function repositoryLocationOf(
     return { type: 'file', target };
   }
   return undefined;
-}
-
-/**
- * Whether a path at the root of a repository is one of its pipelines: a pipeline file at the root
- * itself or in one of the root's hidden directories (`.github/workflows`, `.gitlab/ci`,
- * `.circleci` and the like), not in another component's directory of the monorepo.
- */
-function isRootPipeline(filePath: string): boolean {
-  return (
-    (!filePath.includes('/') || filePath.startsWith('.')) &&
-    isPipelineFile(filePath)
-  );
-}
-
-/**
- * The snapshot of a component's directory with the pipelines of its repository's root added
- * under their paths from the root, where the directory has no file of the same path.
- */
-export function withRootPipelines(
-  own: RepositorySnapshot,
-  root: RepositorySnapshot,
-): RepositorySnapshot {
-  const ownPaths = new Set(own.paths);
-  const added = root.paths.filter(p => !ownPaths.has(p));
-  if (added.length === 0 && !root.truncated) {
-    return own;
-  }
-  return {
-    paths: [...own.paths, ...added],
-    read: p => (ownPaths.has(p) ? own.read(p) : root.read(p)),
-    // A pipeline missing from a partly read root may be among the files not read.
-    truncated: own.truncated === true || root.truncated === true,
-  };
 }
 
 /**

@@ -86,8 +86,9 @@ function listQuerySchema(ruleset: Ruleset) {
       .optional(),
     q: columnText(200).optional(),
     orderBy: z
-      .enum(['entityRef', 'name', 'score', 'level', 'evaluatedAt'], {
-        error: 'must be one of entityRef, name, score, level, evaluatedAt',
+      .enum(['entityRef', 'name', 'owner', 'score', 'level', 'evaluatedAt'], {
+        error:
+          'must be one of entityRef, name, owner, score, level, evaluatedAt',
       })
       .default('entityRef'),
     order: z

@@ -5,12 +5,13 @@ import {
   compileRuleset,
   evaluate,
   RepositorySnapshot,
+  withRootPipelines,
 } from '@paved/plugin-platform-maturity-common';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readBackendConfig } from '../config';
-import { RepositoryEvidence, withRootPipelines } from './RepositoryEvidence';
+import { RepositoryEvidence } from './RepositoryEvidence';
 
 const ruleset = compileRuleset({});
 const entity: Entity = {

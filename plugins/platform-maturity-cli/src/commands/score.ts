@@ -13,7 +13,7 @@ import { diffScorecards, evaluateGates } from '../lib/diff';
 import { readCatalogFile, type Entity } from '../lib/entities';
 import { ExitCode, usageError } from '../lib/errors';
 import type { RenderContext, ScoreReport } from '../lib/report';
-import { scoreDirectory } from '../lib/score';
+import { scoreDirectoryEntities, type DirectoryScore } from '../lib/score';
 
 /**
  * The output formats of `paved score`.
@@ -40,6 +40,7 @@ export interface ScoreCommandOptions {
   baseline?: string;
   baselineRef?: string;
   failOnRegression?: boolean;
+  allowOutOfScope?: boolean;
 }
 
 /**
@@ -105,64 +106,94 @@ export async function scoreCommand(
     ruleset,
     now: new Date(),
   };
-  const current = await scoreDirectory(scoreOptions);
-
-  let baseline: Baseline | undefined;
-  if (options.baseline) {
-    baseline = await readBaselineFile(options.baseline);
-  } else if (options.baselineRef) {
-    baseline = await scoreRevision({
-      ...scoreOptions,
-      revision: options.baselineRef,
-    });
+  const scores = await scoreDirectoryEntities(scoreOptions);
+  if (scores.length > 1 && (options.baseline || options.baselineRef)) {
+    throw usageError(
+      options.baseline ? '--baseline' : '--baseline-ref',
+      `compares one entity, and ${directory} has ${scores.length} (${scores
+        .map(s => s.entity.entityRef)
+        .join(', ')}); choose one with --entity-ref or --entity`,
+    );
   }
-  const diff = baseline
-    ? diffScorecards(baseline, current.scorecard)
-    : undefined;
-  const gate = evaluateGates({
-    scorecard: current.scorecard,
-    levels: ruleset.levels,
-    minLevel: options.minLevel,
-    failOnRegression: Boolean(options.failOnRegression),
-    diff,
-  });
 
-  const report: ScoreReport = {
-    entity: current.entity,
-    scorecard: current.scorecard,
-    run: {
-      directory,
-      entityFile: current.entityFile
-        ? path
-            .relative(path.resolve(directory), current.entityFile)
-            .split(path.sep)
-            .join('/')
-        : null,
-      files: current.files,
-      truncated: current.truncated,
-      catalog: catalogEntities !== undefined,
-      notes: current.notes,
-    },
-    ...(diff ? { diff } : {}),
-    gate,
+  const reportOf = async (current: DirectoryScore): Promise<ScoreReport> => {
+    let baseline: Baseline | undefined;
+    if (options.baseline) {
+      baseline = await readBaselineFile(options.baseline);
+    } else if (options.baselineRef) {
+      baseline = await scoreRevision({
+        ...scoreOptions,
+        revision: options.baselineRef,
+      });
+    }
+    const diff = baseline
+      ? diffScorecards(baseline, current.scorecard)
+      : undefined;
+    const gate = evaluateGates({
+      scorecard: current.scorecard,
+      levels: ruleset.levels,
+      minLevel: options.minLevel,
+      failOnRegression: Boolean(options.failOnRegression),
+      diff,
+    });
+    return {
+      entity: current.entity,
+      scorecard: current.scorecard,
+      run: {
+        directory,
+        entityFile: current.entityFile
+          ? path
+              .relative(path.resolve(directory), current.entityFile)
+              .split(path.sep)
+              .join('/')
+          : null,
+        files: current.files,
+        truncated: current.truncated,
+        catalog: catalogEntities !== undefined,
+        notes: current.notes,
+      },
+      ...(diff ? { diff } : {}),
+      gate,
+    };
   };
-  const context: RenderContext = {
+  const reports: ScoreReport[] = [];
+  for (const current of scores) {
+    reports.push(await reportOf(current));
+  }
+  const contextOf = (report: ScoreReport): RenderContext => ({
     report,
     checks: new Map<string, CheckDefinition>(
       ruleset.checks.map(c => [c.definition.id, c.definition]),
     ),
     backstageUrl: options.backstageUrl ?? configuration.appBaseUrl,
-  };
+  });
 
   switch (options.format) {
     case 'json':
-      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      // One entity: its report; a monorepo's several entities: `{ reports: [...] }`.
+      io.stdout.write(
+        `${JSON.stringify(
+          reports.length === 1 ? reports[0] : { reports },
+          null,
+          2,
+        )}\n`,
+      );
       break;
     case 'markdown':
-      io.stdout.write(renderMarkdown(context));
+      io.stdout.write(
+        reports.map(r => renderMarkdown(contextOf(r))).join('\n'),
+      );
       break;
     default:
-      io.stdout.write(renderTable(context, io.color));
+      io.stdout.write(
+        reports.map(r => renderTable(contextOf(r), io.color)).join('\n'),
+      );
   }
-  return gate.passed ? ExitCode.Pass : ExitCode.GateFailed;
+  if (reports.some(r => !r.gate.passed)) {
+    return ExitCode.GateFailed;
+  }
+  if (!options.allowOutOfScope && reports.some(r => r.gate.outOfScope)) {
+    return ExitCode.OutOfScope;
+  }
+  return ExitCode.Pass;
 }

@@ -143,6 +143,9 @@ export function renderMarkdown(context: RenderContext): string {
       '',
     );
   }
+  if (gate.outOfScope) {
+    lines.push(`> [!WARNING]`, `> **Out of scope:** ${gate.outOfScope}`, '');
+  }
 
   if (scorecard.inScope) {
     lines.push(

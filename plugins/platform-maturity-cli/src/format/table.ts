@@ -196,5 +196,8 @@ export function renderTable(context: RenderContext, color: boolean): string {
         : p.red(p.bold(`Gate failed: ${gate.failures.join(' ')}`)),
     );
   }
+  if (gate.outOfScope) {
+    lines.push('', p.red(p.bold(`OUT OF SCOPE: ${gate.outOfScope}`)));
+  }
   return `${lines.join('\n')}\n`;
 }

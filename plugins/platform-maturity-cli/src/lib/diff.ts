@@ -142,6 +142,12 @@ export interface GateResult {
   passed: boolean;
   /** Why the gate failed, one sentence per failed gate. */
   failures: string[];
+  /**
+   * Present when no check applies to the entity (its kind or type is out of scope): it has no
+   * score or level, so no gate judged it. `paved` then exits with code 3 unless
+   * `--allow-out-of-scope`.
+   */
+  outOfScope?: string;
 }
 
 /**
@@ -185,5 +191,10 @@ export function evaluateGates(options: {
     failOnRegression,
     passed: failures.length === 0,
     failures,
+    ...(scorecard.inScope
+      ? {}
+      : {
+          outOfScope: `${scorecard.entityRef} is out of scope: no check of the ruleset applies to it (its kind or spec.type), so it has no score or level and was not judged. Check its catalog entry, or pass --allow-out-of-scope if that is intended.`,
+        }),
   };
 }

@@ -12,6 +12,11 @@ export const ExitCode = Object.freeze({
   GateFailed: 1,
   /** Could not score: a usage or configuration error. */
   UsageError: 2,
+  /**
+   * Scored, every gate passed, but an entity is out of scope (no check applies to its kind or
+   * type), so the gate judged nothing for it. `--allow-out-of-scope` turns this into 0.
+   */
+  OutOfScope: 3,
 });
 
 /**

@@ -1,5 +1,7 @@
 import {
   evaluate,
+  subdirectorySnapshot,
+  withRootPipelines,
   type Ruleset,
   type ScorecardResponse,
 } from '@paved/plugin-platform-maturity-common';
@@ -13,6 +15,7 @@ import {
   entityFactsOf,
   entityRefOf,
   findCatalogFile,
+  parseRef,
   readEntityFile,
   selectEntity,
   unregisteredEntity,
@@ -40,7 +43,11 @@ export interface ScoreDirectoryOptions {
   maxFiles?: number;
   ruleset: Ruleset;
   now: Date;
+  /** The directory's files, when the caller has already listed them. */
+  snapshot?: DirectorySnapshot;
 }
+
+type DirectorySnapshot = Awaited<ReturnType<typeof readDirectorySnapshot>>;
 
 /**
  * The scorecard of a directory, with what the reader should know about how it was made.
@@ -110,9 +117,31 @@ export async function scoreDirectory(
     ? catalogLookupOf([...others, ...options.catalogEntities])
     : undefined;
 
-  const snapshot = await readDirectorySnapshot(directory, {
-    maxFiles: options.maxFiles,
-  });
+  const snapshot =
+    options.snapshot ??
+    (await readDirectorySnapshot(directory, { maxFiles: options.maxFiles }));
+  // An entity file in a sub-directory (a monorepo's component) is scored as the backend scores
+  // it: with its own directory's files plus the pipelines at the root.
+  const entityDirectory = entityFile
+    ? path.relative(
+        path.resolve(directory),
+        path.resolve(path.dirname(entityFile)),
+      )
+    : '';
+  const own =
+    entityDirectory &&
+    !entityDirectory.startsWith('..') &&
+    !path.isAbsolute(entityDirectory)
+      ? entityDirectory.split(path.sep).join('/')
+      : '';
+  const repository = own
+    ? withRootPipelines(subdirectorySnapshot(snapshot, own), snapshot)
+    : snapshot;
+  if (own) {
+    notes.push(
+      `Scored with the files of ${own}/ and the pipelines at the root of ${directory}, as the backend scores a component in a sub-directory of its repository.`,
+    );
+  }
   if (snapshot.truncated) {
     notes.push(
       `The repository was only partly read: first ${snapshot.paths.length} of more files in ${directory}. Checks that found nothing among them are unknown, not failed; raise the cap with --max-files.`,
@@ -120,7 +149,7 @@ export async function scoreDirectory(
   }
   const scorecard = evaluate(ruleset, {
     entity,
-    repository: snapshot,
+    repository,
     catalog,
     now,
   });
@@ -147,8 +176,107 @@ export async function scoreDirectory(
     ),
     scorecard,
     entityFile: entityFile ? path.resolve(entityFile) : null,
-    files: snapshot.paths.length,
+    files: repository.paths.length,
     truncated: snapshot.truncated,
     notes,
   };
+}
+
+const CATALOG_FILE = /(?:^|\/)catalog-info\.ya?ml$/;
+
+/**
+ * Scores every entity of a directory: without `--entity`, a monorepo's `catalog-info.yaml` files
+ * in sub-directories are found too, and each Component they declare is scored with its own
+ * directory's files plus the root pipelines (`--entity-ref` picks one of them). A directory with
+ * at most a catalog file at its root is scored as {@link scoreDirectory} does.
+ *
+ * @internal
+ */
+export async function scoreDirectoryEntities(
+  options: ScoreDirectoryOptions,
+): Promise<DirectoryScore[]> {
+  if (options.entityFile) {
+    return [await scoreDirectory(options)];
+  }
+  await checkDirectory(options.directory);
+  const snapshot = await readDirectorySnapshot(options.directory, {
+    maxFiles: options.maxFiles,
+  });
+  const nested = snapshot.paths.filter(
+    p => p.includes('/') && CATALOG_FILE.test(p),
+  );
+  if (nested.length === 0) {
+    return [await scoreDirectory({ ...options, snapshot })];
+  }
+  if (
+    options.entityRef !== undefined &&
+    !parseRef(options.entityRef, { kind: 'component' })
+  ) {
+    throw usageError(
+      '--entity-ref',
+      `'${options.entityRef}' is not an entity ref such as component:default/billing`,
+    );
+  }
+  const rootFile = await findCatalogFile(options.directory);
+  const files = [
+    ...(rootFile ? [rootFile] : []),
+    ...nested.map(p => path.join(options.directory, p)),
+  ];
+  const targets: Array<{ file: string; ref: string }> = [];
+  const declared: string[] = [];
+  for (const file of files) {
+    const entities = await readEntityFile(
+      file,
+      path.relative(options.directory, file).split(path.sep).join('/'),
+    );
+    const chosen =
+      options.entityRef !== undefined
+        ? selectEntityOrUndefined(entities, file, options.entityRef)
+        : undefined;
+    for (const entity of entities) {
+      declared.push(entityRefOf(entity));
+      const wanted =
+        options.entityRef !== undefined
+          ? entity === chosen
+          : entity.kind.toLocaleLowerCase('en-US') === 'component';
+      if (wanted) {
+        targets.push({ file, ref: entityRefOf(entity) });
+      }
+    }
+  }
+  if (targets.length === 0) {
+    if (options.entityRef !== undefined) {
+      throw usageError(
+        '--entity-ref',
+        `no catalog file of ${options.directory} declares ${
+          options.entityRef
+        }; they declare ${declared.join(', ')}`,
+      );
+    }
+    return [await scoreDirectory({ ...options, snapshot })];
+  }
+  const scores: DirectoryScore[] = [];
+  for (const target of targets) {
+    scores.push(
+      await scoreDirectory({
+        ...options,
+        snapshot,
+        entityFile: target.file,
+        entityRef: target.ref,
+      }),
+    );
+  }
+  return scores;
+}
+
+function selectEntityOrUndefined(
+  entities: Entity[],
+  file: string,
+  entityRef: string,
+): Entity | undefined {
+  try {
+    return selectEntity(entities, file, entityRef);
+  } catch {
+    return undefined;
+  }
 }

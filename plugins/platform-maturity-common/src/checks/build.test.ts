@@ -112,6 +112,163 @@ describe('build checks', () => {
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/no test files/);
     });
+
+    it('does not count a commented-out test step', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml':
+            'jobs:\n  build:\n    steps:\n      - run: npm run lint\n      # - run: npm test\n',
+          'src/orders.test.ts': '',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(JSON.stringify(result)).not.toContain('npm test');
+    });
+
+    it.each([
+      ['bunx vitest run'],
+      ['pnpm exec jest --ci'],
+      ['yarn vitest --coverage'],
+      ['npx --yes playwright test'],
+      ['make check'],
+      ['make -C services/orders test'],
+      ['bun test'],
+    ])('passes when the pipeline runs `%s`', command => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml': `steps:\n  - run: ${command}\n`,
+          'src/orders.test.ts': '',
+        },
+      });
+      expect(result.status).toBe('pass');
+    });
+
+    it('does not take a target whose name only starts with check for `make check`', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml':
+            'steps:\n  - run: make check-clean-work-tree\n',
+          Makefile: 'check-clean-work-tree:\n\tgit diff --exit-code\n',
+          'orders_test.go': '',
+        },
+      });
+      expect(result.status).toBe('fail');
+    });
+
+    it('counts Rust unit tests kept inline in src when cargo test runs', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml': 'steps:\n  - run: cargo test --all\n',
+          'Cargo.toml': '[package]\nname = "orders"\n',
+          'src/lib.rs':
+            'pub fn total() -> u32 { 1 }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() {}\n}\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence.map(e => e.ref)).toContain('src/lib.rs');
+    });
+
+    it('does not count a commented-out Rust test module', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml': 'steps:\n  - run: cargo test\n',
+          'src/lib.rs': '// #[cfg(test)]\n// mod tests {}\npub fn a() {}\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+    });
+
+    it('does not take a package marker for a test', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml': 'steps:\n  - run: pytest\n',
+          'tests/__init__.py': '',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/no test files/);
+    });
+
+    it('follows the pipeline into a Makefile target and its prerequisites', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml':
+            'jobs:\n  ci:\n    steps:\n      - run: make ci\n',
+          Makefile:
+            '.PHONY: ci\nci: lint unit\n\nlint:\n\tgolangci-lint run\n\nunit:\n\tgo test -race ./...\n',
+          'orders_test.go': '',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0]).toMatchObject({
+        ref: '.github/workflows/ci.yml',
+        line: 4,
+      });
+      expect(result.evidence[1]).toEqual({
+        type: 'file',
+        ref: 'Makefile',
+        line: 8,
+        detail: 'go test -race ./...',
+      });
+      expect(result.message).toContain(
+        'called from .github/workflows/ci.yml:4',
+      );
+    });
+
+    it('follows a script that calls a package.json script, two levels deep', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.gitlab-ci.yml': 'test:\n  script:\n    - ./scripts/ci.sh\n',
+          'scripts/ci.sh': '#!/bin/sh\nset -e\nyarn verify\n',
+          'package.json': JSON.stringify(
+            { scripts: { verify: 'tsc && vitest run' } },
+            null,
+            2,
+          ),
+          'src/orders.test.ts': '',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[1]).toMatchObject({
+        ref: 'package.json',
+        detail: 'tsc && vitest run',
+      });
+    });
+
+    it('follows justfile recipes and Taskfile tasks', () => {
+      for (const [file, content, call] of [
+        [
+          'justfile',
+          'check:\n    cargo fmt --check\n    pytest -q\n',
+          'just check',
+        ],
+        [
+          'Taskfile.yml',
+          'version: 3\ntasks:\n  verify:\n    cmds:\n      - task: unit\n  unit:\n    cmds:\n      - pytest\n',
+          'task verify',
+        ],
+      ]) {
+        const result = checkResult('build.tests', {
+          files: {
+            '.github/workflows/ci.yml': `steps:\n  - run: ${call}\n`,
+            [file]: content,
+            'tests/test_orders.py': '',
+          },
+        });
+        expect(result.status).toBe('pass');
+      }
+    });
+
+    it('does not follow a target that is commented out', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml': 'steps:\n  - run: make ci\n',
+          Makefile: 'ci:\n#\tgo test ./...\n\tgo vet ./...\n',
+          'orders_test.go': '',
+        },
+      });
+      expect(result.status).toBe('fail');
+    });
   });
 
   describe('build.artifact', () => {
@@ -134,6 +291,85 @@ describe('build checks', () => {
       });
       expect(result.status).toBe('pass');
       expect(result.evidence[0].ref).toBe(pipeline);
+    });
+
+    it.each([
+      [
+        '.github/workflows/release.yml',
+        '- run: docker buildx build --push -t $IMAGE .',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- run: skaffold build --default-repo=$REGISTRY',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- run: ./mvnw -Pnative spring-boot:build-image',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- uses: redhat-actions/buildah-build@v2',
+      ],
+      ['.gitlab-ci.yml', 'build:\n  artifacts:\n    paths:\n      - dist/\n'],
+    ])(
+      'passes when %s builds or uploads a build artifact (%#)',
+      (pipeline, content) => {
+        const result = checkResult('build.artifact', {
+          files: { [pipeline]: content },
+        });
+        expect(result.status).toBe('pass');
+      },
+    );
+
+    it('does not count uploads of test and coverage output as a build artifact', () => {
+      const result = checkResult('build.artifact', {
+        files: {
+          '.github/workflows/ci.yml': [
+            'jobs:',
+            '  test:',
+            '    steps:',
+            '      - run: npm test -- --coverage',
+            '      - name: Keep the coverage report',
+            '        uses: actions/upload-artifact@v4',
+            '        with:',
+            '          name: coverage',
+            '          path: coverage/',
+            '      - uses: actions/upload-artifact@v4',
+            '        with:',
+            '          path: playwright-report/',
+          ].join('\n'),
+          '.gitlab-ci.yml':
+            'test:\n  script: [pytest]\n  artifacts:\n    reports:\n      junit: report.xml\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/uploads test or coverage output/);
+    });
+
+    it('does not count a commented-out image push', () => {
+      const result = checkResult('build.artifact', {
+        files: {
+          '.github/workflows/ci.yml':
+            'steps:\n  - run: npm test\n  # - run: docker push $IMAGE:${{ github.sha }}\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+    });
+
+    it('follows the pipeline into the script or Make target that pushes the image', () => {
+      const result = checkResult('build.artifact', {
+        files: {
+          '.github/workflows/release.yml': 'steps:\n  - run: make release\n',
+          Makefile: 'release: image\n\nimage:\n\t./hack/push-image.sh\n',
+          'hack/push-image.sh':
+            '#!/usr/bin/env bash\nko build --bare ./cmd/orders\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence.map(e => e.ref)).toEqual([
+        '.github/workflows/release.yml',
+        'hack/push-image.sh',
+      ]);
     });
 
     it('passes with a GoReleaser configuration', () => {

@@ -1,6 +1,7 @@
-import type { CheckImplementation } from '../engine/checkTypes';
+import type { CheckImplementation, FileMatch } from '../engine/checkTypes';
 import { charMask, compileGlobs, testAny } from '../engine/globs';
 import { CI_GLOBS, CI_SYSTEMS } from './ci';
+import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
   fail,
   fileEvidence,
@@ -8,21 +9,37 @@ import {
   matchEvidence,
   pass,
   repositoryUnavailable,
-  searchAny,
 } from './helpers';
 
-/** Commands that run a test suite, across the common toolchains. */
+/** Test runners of the JavaScript ecosystem, run through a package runner. */
+const JS_TEST_RUNNERS =
+  'jest|vitest|mocha|playwright[ \\t]+test|ava|tap|cypress[ \\t]+run|karma|jasmine|nyc|c8|uvu|wdio';
+
+/**
+ * Commands that run a test suite, across the common toolchains. Make, just and task targets count
+ * by their whole name (`make check`, not `make check-clean-work-tree`); other targets are followed
+ * into the Makefile.
+ */
 const TEST_COMMANDS: readonly RegExp[] = [
-  /\b(?:npm|pnpm|yarn|bun)\s+(?:run\s+)?(?:test|t)(?::[\w:-]+)?\b/,
-  /\bnpx\s+(?:jest|vitest|mocha|playwright\s+test|ava|tap)\b/,
+  /\b(?:npm|pnpm|yarn|bun)\s+(?:run(?:-script)?\s+)?(?:test|t)(?::[\w:-]+)?(?![\w-])/,
+  /\bnpm\s+(?:cit|install-ci-test|it|install-test)\b/,
+  new RegExp(
+    String.raw`\b(?:npx|bunx|pnpx|pnpm[ \t]+(?:exec|dlx)|npm[ \t]+exec|yarn(?:[ \t]+(?:run|exec|dlx))?|pnpm(?:[ \t]+run)?)[ \t]+(?:--?[\w-]+(?:=\S*)?[ \t]+)*(?:${JS_TEST_RUNNERS})\b`,
+  ),
+  /\bbun\s+test\b|\bdeno\s+test\b|\bnode\s+--test\b/,
+  // A runner called by name, as package.json scripts do: `"test": "tsc && vitest run"`.
+  new RegExp(
+    String.raw`(?:^|[;&|(:-])[ \t]*(?:${JS_TEST_RUNNERS})(?![\w-])`,
+    'm',
+  ),
   /\bgo\s+test\b|\bgotestsum\b|\bginkgo\b/,
   /\bpytest\b|\btox\b|\bnox\b|\bpython3?\s+-m\s+(?:pytest|unittest)\b|\bmanage\.py\s+test\b/,
   /\b(?:mvn|mvnw)\b[^\n]*\b(?:test|verify|package|install)\b/,
   /\bgradlew?\b[^\n]*\b(?:test|check|build)\b/,
   /\bcargo\s+(?:test|nextest)\b/,
   /\bdotnet\s+test\b/,
-  /\bmake\s+(?:test|check|tests)\b/,
-  /\b(?:rspec|rake\s+(?:test|spec)|mix\s+test|phpunit|ctest|bazel\s+test|sbt\s+test|swift\s+test|flutter\s+test)\b/,
+  /(?:\bg?make\b|\$\(MAKE\))[^\n;&|#]{0,200}?[ \t](?:test|tests|check|unit-tests?|test-unit)(?![\w./:=-])|\b(?:just|task)[ \t]+(?:test|tests|check)(?![\w.:-])/,
+  /\b(?:rspec|rake\s+(?:test|spec)|mix\s+test|phpunit|vendor\/bin\/pest|ctest|bazel\s+test|sbt\s+test|swift\s+test|flutter\s+test)\b/,
 ];
 
 /** Where tests live, across the common stacks. */
@@ -43,16 +60,72 @@ const TEST_FILE_GLOBS: readonly string[] = [
   '**/*Tests.swift',
 ];
 
+/** An upload of files as CI artifacts: a build artifact, unless what it uploads is test output. */
+const UPLOAD_STEP =
+  /actions\/upload-artifact|^[ \t]*artifacts:|\bstore_artifacts\b|\barchiveArtifacts\b|Publish(?:Build|Pipeline)Artifacts?|buildkite-agent\s+artifact\s+upload/m;
+
+/** What uploads of test, coverage and report output are named after. */
+const TEST_OUTPUT =
+  /test|coverage|lcov|junit|report|results|screenshot|video|trace|\blogs?\b|sarif|bench|playwright|cypress|jacoco|surefire|allure|htmlcov|cobertura|e2e/i;
+
+/** The indentation of a line, counting a list item's `- ` as indentation. */
+function indentOf(line: string): number {
+  return line.length - line.replace(/^[ \t]*(?:-[ \t]+)?/, '').length;
+}
+
+/**
+ * The lines of the step or block that a matched line belongs to: back to the list item that holds
+ * it (a workflow step), and on while the lines are more indented than that item or key.
+ */
+function blockAround(content: string, line: number): string {
+  const lines = content.split('\n');
+  const own = indentOf(lines[line - 1] ?? '');
+  let start = line - 1;
+  for (let i = line - 1; i >= 0 && line - i <= 8; i--) {
+    if (lines[i].trim() === '' || indentOf(lines[i]) !== own) {
+      break;
+    }
+    if (/^[ \t]*-[ \t]/.test(lines[i])) {
+      start = i;
+      break;
+    }
+  }
+  const base = (lines[start] ?? '').search(/\S/);
+  let end = line;
+  while (
+    end < lines.length &&
+    end - line < 20 &&
+    (lines[end].trim() === '' || lines[end].search(/\S/) > base)
+  ) {
+    end++;
+  }
+  return lines.slice(start, end).join('\n');
+}
+
 /** Steps that build and publish a versioned artifact. */
 const ARTIFACT_COMMANDS: readonly RegExp[] = [
-  /docker\/build-push-action|\bdocker\s+(?:buildx\s+)?(?:build|push)\b|\bbuildah\s+(?:bud|build|push)\b|\bpodman\s+(?:build|push)\b/,
-  /kaniko-project\/executor|\/kaniko\/executor|\bko\s+(?:build|publish|resolve|apply)\b|\bjib(?::build|DockerBuild|Build)?\b|\bpack\s+build\b|\bgcloud\s+builds\s+submit\b/,
+  /docker\/(?:build-push|bake)-action|\bdocker\s+(?:buildx\s+)?(?:build|push|bake)\b|\bdocker\s+image\s+push\b|\bbuildah\s+(?:bud|build|push)\b|\bpodman\s+(?:build|push)\b|\bdocker\.build\s*\(/,
+  /kaniko-project\/executor|\/kaniko\/executor|\bko\s+(?:build|publish|resolve|apply)\b|\bjib(?::build|DockerBuild|Build)?\b|\bpack\s+build\b|spring-boot:build-image|\bbootBuildImage\b|buildpacks\/github-actions|\bgcloud\s+builds\s+submit\b|\bskaffold\s+(?:build|run)\b/,
+  /redhat-actions\/(?:buildah-build|push-to-registry)|depot\/build-push-action|\bdepot\s+build\b|azure\/acr-build|\baz\s+acr\s+build\b|mr-smithers-excellent\/docker-build-push|elgohr\/Publish-Docker-Github-Action|whoan\/docker-build-with-cache-action|gcr\.io\/cloud-builders\/docker|\bcontainerd\s+build\b|\bnerdctl\s+(?:build|push)\b/,
   /goreleaser/,
   /\b(?:npm|yarn|pnpm)\s+publish\b|changesets\/action|\bsemantic-release\b/,
   /\btwine\s+upload\b|\b(?:poetry|flit|uv|hatch)\s+publish\b|pypa\/gh-action-pypi-publish/,
   /\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish\b|\bcargo\s+publish\b|\bdotnet\s+nuget\s+push\b|\bhelm\s+push\b|\bgem\s+push\b/,
-  /actions\/upload-artifact|^[ \t]*artifacts:|\bstore_artifacts\b|\barchiveArtifacts\b|Publish(?:Build|Pipeline)Artifacts?|buildkite-agent\s+artifact\s+upload|^[ \t]*images:/m,
+  /^[ \t]*images:/m,
+  UPLOAD_STEP,
 ];
+
+/** Test helpers that are not tests: a package marker, shared fixtures. */
+const NOT_A_TEST = /(?:^|\/)(?:__init__|conftest)\.py$/;
+
+function isRealTest(path: string): boolean {
+  return !NOT_A_TEST.test(path);
+}
+
+/** Cargo runs the unit tests that Rust keeps inline, in `#[cfg(test)]` modules of `src/`. */
+const RUST_TESTS = /\bcargo\s+(?:test|nextest)\b/;
+const RUST_SOURCE_GLOBS: readonly string[] = ['**/src/**/*.rs'];
+const RUST_INLINE_TEST = /^[ \t]*#\[(?:cfg\(test\)|test|tokio::test)\]/m;
 
 const RELEASE_TOOL_FILES = [
   '.goreleaser.{yml,yaml}',
@@ -150,32 +223,48 @@ export const buildChecks: CheckImplementation[] = [
     capability: 'build',
     title: 'Pipeline runs the tests',
     description:
-      'The CI pipeline runs the test suite (npm/yarn/pnpm test, go test, pytest or tox, Maven or Gradle, cargo test, dotnet test, make test and others) and the repository has tests for it to run.',
+      'The CI pipeline runs the test suite (npm/yarn/pnpm test, npx/bunx/pnpm exec with a test runner, go test, pytest or tox, Maven or Gradle, cargo test, dotnet test, make test or make check and others), directly or through a script, Make/just/Task target or package.json script it calls, and the repository has tests for it to run (Rust tests inline in `src/` count).',
     weight: 2,
     evidence: 'entity+repository',
-    reads: CI_GLOBS,
+    version: '2',
+    reads: [...CI_GLOBS, ...CALLED_GLOBS, ...RUST_SOURCE_GLOBS],
     evaluate({ repository }) {
       if (!repository) {
         return repositoryUnavailable('tests run by a pipeline');
       }
-      const testFiles = repository.find(TEST_FILE_GLOBS);
-      const command = searchAny(repository, CI_GLOBS, TEST_COMMANDS);
-      if (command && testFiles.length > 0) {
+      const testFiles = repository.find(TEST_FILE_GLOBS).filter(isRealTest);
+      const step = searchPipelines(repository, TEST_COMMANDS);
+      const command = step?.match;
+      if (step && testFiles.length === 0 && RUST_TESTS.test(step.match.text)) {
+        const inline = repository.search(RUST_SOURCE_GLOBS, RUST_INLINE_TEST);
+        if (inline) {
+          testFiles.push(inline.path);
+        }
+      }
+      if (step && command && testFiles.length > 0) {
         return pass(
-          `${command.path} runs \`${command.text}\`; ${testFiles.length} test file(s) such as ${testFiles[0]}.`,
-          [matchEvidence(command), fileEvidence(testFiles[0], 'test file')],
+          `${command.path} runs \`${command.text}\`${describeVia(step)}; ${
+            testFiles.length
+          } test file(s) such as ${testFiles[0]}.`,
+          [
+            ...step.via.slice(0, 1).map(matchEvidence),
+            matchEvidence(command),
+            fileEvidence(testFiles[0], 'test file'),
+          ],
         );
       }
-      if (!command) {
+      if (!step || !command) {
         return fail(
           testFiles.length > 0
-            ? `The repository has tests (${testFiles[0]}), but no CI pipeline runs them.`
+            ? `The repository has tests (${testFiles[0]}), but no CI pipeline runs them (looked in the pipeline files and the scripts, Make/just/Task targets and package.json scripts they call).`
             : 'No CI pipeline runs a test command, and no test files were found.',
           testFiles.length > 0 ? [fileEvidence(testFiles[0], 'test file')] : [],
         );
       }
       return fail(
-        `${command.path} runs \`${command.text}\`, but the repository has no test files.`,
+        `${command.path} runs \`${command.text}\`${describeVia(
+          step,
+        )}, but the repository has no test files.`,
         [matchEvidence(command)],
       );
     },
@@ -185,10 +274,11 @@ export const buildChecks: CheckImplementation[] = [
     capability: 'build',
     title: 'Versioned artifact is built',
     description:
-      'The pipeline builds and publishes an artifact that can be deployed: a container image (docker, buildx, kaniko, buildah, ko, Jib, buildpacks), a release (goreleaser) or a package (npm, PyPI, Maven, cargo, NuGet), or uploads the build output.',
+      'The pipeline builds and publishes an artifact that can be deployed, directly or through a script or build-tool target it calls: a container image (docker build/push, buildx, bake, kaniko, buildah, ko, Jib, buildpacks, Skaffold, vendor build actions), a release (goreleaser) or a package (npm, PyPI, Maven, cargo, NuGet), or uploads the build output. Uploads of test, coverage or report output are not build artifacts.',
     weight: 1,
     evidence: 'entity+repository',
-    reads: CI_GLOBS,
+    version: '2',
+    reads: [...CI_GLOBS, ...CALLED_GLOBS],
     evaluate({ repository }) {
       if (!repository) {
         return repositoryUnavailable('an artifact build');
@@ -200,14 +290,42 @@ export const buildChecks: CheckImplementation[] = [
           [fileEvidence(releaseConfig[0], 'GoReleaser')],
         );
       }
-      const step = searchAny(repository, CI_GLOBS, ARTIFACT_COMMANDS);
+      const testUploads: FileMatch[] = [];
+      const step = searchPipelines(repository, ARTIFACT_COMMANDS, match => {
+        if (!UPLOAD_STEP.test(match.text)) {
+          return true;
+        }
+        const content = repository.read(match.path);
+        if (
+          content !== undefined &&
+          TEST_OUTPUT.test(blockAround(content, match.line))
+        ) {
+          testUploads.push(match);
+          return false;
+        }
+        return true;
+      });
       if (step) {
-        return pass(`${step.path} builds an artifact: \`${step.text}\`.`, [
-          matchEvidence(step),
-        ]);
+        return pass(
+          `${step.match.path} builds an artifact: \`${
+            step.match.text
+          }\`${describeVia(step)}.`,
+          [
+            ...step.via.slice(0, 1).map(matchEvidence),
+            matchEvidence(step.match),
+          ],
+        );
       }
       return fail(
-        'No pipeline step builds or publishes an artifact (container image, release or package).',
+        `No pipeline step builds or publishes an artifact (container image, release or package), in the pipeline files or the scripts and targets they call.${
+          testUploads.length > 0
+            ? ` ${testUploads[0].path}:${testUploads[0].line} uploads test or coverage output, which is not a build artifact.`
+            : ''
+        }`,
+        testUploads.slice(0, 1).map(m => ({
+          ...matchEvidence(m),
+          detail: `${m.text} (test output)`,
+        })),
       );
     },
   },

@@ -1,3 +1,4 @@
+import { compileRuleset } from '../ruleset/compileRuleset';
 import { checkResult } from '../testing/fixtures';
 
 /** A Deployment, with the given lines under the container's `resources:`. */
@@ -356,14 +357,13 @@ describe('capacity checks', () => {
       ]);
     });
 
-    it('fails when containers request resources but set no limits, and says limits are missing', () => {
+    it('passes when containers request resources but set no limits, with advice about the memory limit', () => {
       const result = checkResult('capacity.resources', {
         files: { 'k8s/deployment.yaml': deployment(REQUESTS) },
       });
-      expect(result.status).toBe('fail');
-      expect(result.message).toMatch(
-        /request resources \(k8s\/deployment\.yaml: `requests:`\) but set no limits/,
-      );
+      expect(result.status).toBe('pass');
+      expect(result.message).toMatch(/Advice: no memory limit is set/);
+      expect(result.message).not.toMatch(/CPU limit/);
       expect(result.evidence).toEqual([
         {
           type: 'file',
@@ -371,6 +371,126 @@ describe('capacity checks', () => {
           line: 13,
           detail: 'requests:',
         },
+      ]);
+    });
+
+    it('does not ask for a CPU limit by default', () => {
+      const result = checkResult('capacity.resources', {
+        files: {
+          'k8s/deployment.yaml': deployment([
+            ...REQUESTS,
+            'limits:',
+            '  memory: 512Mi',
+          ]),
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.message).not.toMatch(/Advice/);
+    });
+
+    it('fails without a memory limit when the ruleset requires one, and says which option', () => {
+      const ruleset = compileRuleset({
+        checks: {
+          capacity: { resources: { options: { memoryLimit: 'required' } } },
+        },
+      });
+      const result = checkResult('capacity.resources', {
+        ruleset,
+        files: {
+          'k8s/deployment.yaml': deployment([
+            ...REQUESTS,
+            'limits:',
+            '  cpu: 1',
+          ]),
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(
+        /set no memory limit, which this ruleset requires \(options memoryLimit: required\)/,
+      );
+      expect(result.evidence.map(e => e.detail)).toEqual([
+        'requests:',
+        'limits:',
+      ]);
+      expect(ruleset.rulesetHash).not.toBe(compileRuleset({}).rulesetHash);
+    });
+
+    it('fails without a CPU limit when the ruleset requires one', () => {
+      const result = checkResult('capacity.resources', {
+        ruleset: compileRuleset({
+          checks: {
+            capacity: { resources: { options: { cpuLimit: 'required' } } },
+          },
+        }),
+        files: {
+          'values.yaml':
+            'resources:\n  requests:\n    cpu: 100m\n    memory: 128Mi\n  limits:\n    memory: 256Mi\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/set no CPU limit/);
+    });
+
+    it.each([
+      [
+        { memoryLimit: 'always' },
+        'platformMaturity.checks.capacity.resources.options.memoryLimit',
+        /must be one of required, advice, ignored/,
+      ],
+      [
+        { cpuLimits: 'required' },
+        'platformMaturity.checks.capacity.resources.options',
+        /cpuLimits/,
+      ],
+    ])(
+      'refuses invalid options %j, naming the key',
+      (options, key, problem) => {
+        expect(() =>
+          compileRuleset({ checks: { capacity: { resources: { options } } } }),
+        ).toThrow(key);
+        expect(() =>
+          compileRuleset({ checks: { capacity: { resources: { options } } } }),
+        ).toThrow(problem);
+      },
+    );
+
+    it('refuses options for a check that takes none', () => {
+      expect(() =>
+        compileRuleset({
+          checks: { build: { tests: { options: { strict: true } } } },
+        }),
+      ).toThrow(
+        /'platformMaturity\.checks\.build\.tests\.options': check 'build\.tests' takes no options/,
+      );
+    });
+
+    it('reads Helm values whose resources carry helm-docs comments', () => {
+      const result = checkResult('capacity.resources', {
+        files: {
+          'charts/orders/values.yaml': [
+            '# -- Resources of the orders container',
+            'resources:',
+            '  # -- What the scheduler reserves',
+            '  requests:',
+            '    # -- CPU',
+            '    cpu: 100m',
+            '    memory: 128Mi',
+            '  # -- Upper bounds',
+            '  limits:',
+            '    # cpu: 500m',
+            '    memory: 256Mi',
+          ].join('\n'),
+        },
+        ruleset: compileRuleset({
+          checks: {
+            capacity: { resources: { options: { memoryLimit: 'required' } } },
+          },
+        }),
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence.map(e => [e.ref, e.line])).toEqual([
+        ['charts/orders/values.yaml', 4],
+        ['charts/orders/values.yaml', 9],
       ]);
     });
 
@@ -480,7 +600,7 @@ describe('capacity checks', () => {
     it('is unknown when the repository could not be read', () => {
       const result = checkResult('capacity.resources', {});
       expect(result.status).toBe('unknown');
-      expect(result.message).toMatch(/resource requests and limits/);
+      expect(result.message).toMatch(/resource requests/);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { matchIn } from '../engine/repository';
 import type {
   CheckImplementation,
@@ -257,101 +258,168 @@ function kubernetesAutoscaler(repository: RepositoryView): {
   return { guarded: first };
 }
 
-/** Checks of the `capacity` capability. */
-export const capacityChecks: CheckImplementation[] = [
-  {
-    id: 'capacity.autoscaling',
-    capability: 'capacity',
-    title: 'Autoscaling is configured',
-    description:
-      'The service scales with load without a ticket: a HorizontalPodAutoscaler, KEDA ScaledObject or VerticalPodAutoscaler, Helm values that enable autoscaling, or the platform equivalent (Cloud Run instance bounds, Lambda concurrency, App Engine or Fly.io scaling, autoscaling in Terraform).',
-    weight: 1,
-    evidence: 'entity+repository',
-    reads: [
-      ...new Set([...KUBERNETES_GLOBS, ...contentGlobsOf(AUTOSCALING_FORMS)]),
+/** How strictly `capacity.resources` asks for a limit: a failure, advice in the message, or nothing. */
+const LIMIT_RULE = z.enum(['required', 'advice', 'ignored'], {
+  error: 'must be one of required, advice, ignored',
+});
+
+/**
+ * The options of `capacity.resources`. Requests are what scheduling and capacity planning need, so
+ * they are always required. A memory limit keeps a leak from taking the node's memory, but many
+ * teams leave it to a LimitRange or a policy engine: advice by default. CPU limits throttle a
+ * service even when the node has CPU to spare, and are widely discouraged: not asked for by default.
+ */
+const RESOURCES_POLICY_SCHEMA = z
+  .object({
+    memoryLimit: LIMIT_RULE.default('advice'),
+    cpuLimit: LIMIT_RULE.default('ignored'),
+  })
+  .strict();
+
+type ResourcesPolicy = z.infer<typeof RESOURCES_POLICY_SCHEMA>;
+
+const DEFAULT_RESOURCES_POLICY: ResourcesPolicy = {
+  memoryLimit: 'advice',
+  cpuLimit: 'ignored',
+};
+
+/** A `limits:` key, in block or flow style. */
+const LIMITS_KEY =
+  /^([ \t]*)(?:-[ \t]+)?limits:[ \t]*(.*)$|\blimits[ \t]*:[ \t]*\{([^}\n]*)\}/;
+
+/**
+ * Adds to `found` the resources that a `limits:` key at line `i` of the lines sets: `cpu`,
+ * `memory`, or both when templated. Whether the line has such a key.
+ */
+function limitedResources(
+  lines: string[],
+  i: number,
+  found: Set<string>,
+): boolean {
+  const match = LIMITS_KEY.exec(lines[i]);
+  if (!match) {
+    return false;
+  }
+  const inline = match[3] ?? match[2] ?? '';
+  const note = (text: string) => {
+    if (/\bcpu\b/.test(text)) found.add('cpu');
+    if (/\bmemory\b/.test(text)) found.add('memory');
+    if (/\{\{/.test(text)) {
+      found.add('cpu');
+      found.add('memory');
+    }
+  };
+  note(inline);
+  if (match[3] === undefined && inline.trim() === '') {
+    const indent = match[1].length;
+    for (let j = i + 1; j < lines.length && j <= i + 8; j++) {
+      const line = lines[j];
+      if (line.trim() === '') continue;
+      if (line.length - line.trimStart().length <= indent) break;
+      note(line.split(':', 1)[0] + (line.includes('{{') ? '{{' : ''));
+    }
+  }
+  return true;
+}
+
+/**
+ * How the limits of the Kubernetes files measure up to the policy: the first `limits:` line, the
+ * advice to give, and what a `required` rule misses (a failure).
+ */
+function limitsAgainstPolicy(
+  repository: RepositoryView,
+  requests: FileMatch,
+  policy: ResourcesPolicy,
+): { limits?: FileMatch; advice: string[]; required?: string } {
+  const limited = new Set<string>();
+  let first: FileMatch | undefined;
+  // The search stops once it has a limit to cite and every limit the policy asks about.
+  const memoryIgnored = policy.memoryLimit === 'ignored';
+  const cpuIgnored = policy.cpuLimit === 'ignored';
+  const done = () =>
+    first !== undefined &&
+    (memoryIgnored || limited.has('memory')) &&
+    (cpuIgnored || limited.has('cpu'));
+  const inFile = (path: string) => {
+    const content = repository.read(path);
+    if (content === undefined || !content.includes('limits')) {
+      return;
+    }
+    const lines = content.split('\n');
+    for (let i = 0; i < lines.length && !done(); i++) {
+      const before = limited.size;
+      // A cheap test of the line before the pattern runs. Until the first limit is found, the set
+      // grows exactly when the line sets one.
+      if (
+        lines[i].includes('limits') &&
+        limitedResources(lines, i, limited) &&
+        limited.size > before
+      ) {
+        first ??= { path, line: i + 1, text: lines[i].trim().slice(0, 160) };
+      }
+    }
+  };
+  inFile(requests.path);
+  for (const path of repository.find(KUBERNETES_GLOBS)) {
+    if (done() || limited.size === 2) {
+      break;
+    }
+    if (path !== requests.path) {
+      inFile(path);
+    }
+  }
+  const advice: string[] = [];
+  const required: string[] = [];
+  for (const [resource, rule, why] of [
+    [
+      'memory',
+      policy.memoryLimit,
+      "a memory limit keeps a leak from taking the node's memory",
     ],
-    evaluate({ repository }) {
-      if (!repository) {
-        return repositoryUnavailable('autoscaling');
-      }
-      const autoscaler = kubernetesAutoscaler(repository);
-      if (autoscaler.match) {
-        return pass(
-          `${autoscaler.match.path} defines a Kubernetes autoscaler: \`${autoscaler.match.text}\`.`,
-          [matchEvidence(autoscaler.match)],
-        );
-      }
-      const enabled = repository.search(KUBERNETES_GLOBS, AUTOSCALING_ENABLED);
-      if (enabled) {
-        const line = focusLine(enabled, ENABLED_LINE);
-        return pass(
-          `Helm values enable autoscaling (${line.path}: \`${line.text}\`).`,
-          [
-            matchEvidence(line),
-            ...(autoscaler.guarded
-              ? [fileEvidence(autoscaler.guarded.path, 'autoscaler template')]
-              : []),
-          ],
-        );
-      }
-      const found = findForm(repository, AUTOSCALING_FORMS);
-      if (found) {
-        return pass(`Autoscaling is configured: ${describeFound(found)}.`, [
-          found.evidence,
-        ]);
-      }
-      const notes: string[] = [];
-      const evidence: Evidence[] = [];
-      if (autoscaler.guarded) {
-        const disabled = repository.search(
-          KUBERNETES_GLOBS,
-          AUTOSCALING_DISABLED,
-        );
-        notes.push(
-          `The Helm chart has an autoscaler template (${
-            autoscaler.guarded.path
-          }), but its values do not enable it${
-            disabled
-              ? ` (${disabled.path}: \`${
-                  focusLine(disabled, ENABLED_LINE).text
-                }\`)`
-              : ''
-          }.`,
-        );
-        evidence.push(matchEvidence(autoscaler.guarded));
-        if (disabled) {
-          evidence.push(matchEvidence(focusLine(disabled, ENABLED_LINE)));
-        }
-      }
-      const replicas = repository.search(KUBERNETES_GLOBS, FIXED_REPLICAS);
-      if (replicas) {
-        notes.push(
-          `Workloads run a fixed number of replicas (${replicas.path}: \`${replicas.text}\`) and nothing scales them.`,
-        );
-        evidence.push(matchEvidence(replicas));
-      }
-      const manual = repository.search(APP_ENGINE_GLOBS, MANUAL_SCALING);
-      if (manual) {
-        notes.push(`${manual.path} uses manual_scaling.`);
-        evidence.push(matchEvidence(manual));
-      }
-      return fail(
-        [
-          'No autoscaling found (looked for HorizontalPodAutoscaler, KEDA and VPA resources, Helm values enabling autoscaling, Cloud Run instance bounds, Lambda concurrency, App Engine, Fly.io, Copilot and Render scaling, and autoscaling in Terraform).',
-          ...notes,
-        ].join(' '),
-        evidence,
+    ['cpu', policy.cpuLimit, 'this ruleset asks for CPU limits'],
+  ] as const) {
+    if (limited.has(resource) || rule === 'ignored') {
+      continue;
+    }
+    if (rule === 'required') {
+      required.push(resource === 'cpu' ? 'CPU' : resource);
+    } else {
+      advice.push(
+        `Advice: no ${
+          resource === 'cpu' ? 'CPU' : resource
+        } limit is set; ${why}.`,
       );
-    },
-  },
-  {
+    }
+  }
+  return {
+    limits: first,
+    advice,
+    required:
+      required.length > 0
+        ? `set no ${required.join(
+            ' or ',
+          )} limit, which this ruleset requires (options ${required
+            .map(r => (r === 'CPU' ? 'cpuLimit' : 'memoryLimit'))
+            .join(', ')}: required).`
+        : undefined,
+  };
+}
+
+/** `capacity.resources` with a policy for limits. */
+function resourcesCheck(policy: ResourcesPolicy): CheckImplementation {
+  return {
     id: 'capacity.resources',
     capability: 'capacity',
-    title: 'Resource requests and limits are set',
+    title: 'Resource requests are set',
     description:
-      'Every workload declares the CPU and memory it needs and may use: Kubernetes containers (in manifests or Helm values) set both resource requests and limits, or the platform equivalent is set (Cloud Run limits, Lambda memory, ECS task size, App Engine instance class, Fly.io VM size, sizing in Terraform). Resource limits in docker-compose files do not count.',
+      'Every workload declares the CPU and memory it needs: Kubernetes containers (in manifests or Helm values) set resource requests, or the platform equivalent is set (Cloud Run limits, Lambda memory, ECS task size, App Engine instance class, Fly.io VM size, sizing in Terraform). By default a missing memory limit is advice and CPU limits are not asked for; the `memoryLimit` and `cpuLimit` options make either required. Resource limits in docker-compose files do not count.',
     weight: 1,
     evidence: 'entity+repository',
+    version: '2',
+    options: {
+      schema: RESOURCES_POLICY_SCHEMA,
+      configure: options => resourcesCheck(options as ResourcesPolicy),
+    },
     reads: [
       ...new Set([
         ...KUBERNETES_GLOBS,
@@ -361,7 +429,7 @@ export const capacityChecks: CheckImplementation[] = [
     ],
     evaluate({ repository }) {
       if (!repository) {
-        return repositoryUnavailable('resource requests and limits');
+        return repositoryUnavailable('resource requests');
       }
       const requestsBlock = repository.search(
         KUBERNETES_GLOBS,
@@ -370,12 +438,25 @@ export const capacityChecks: CheckImplementation[] = [
       const limitsBlock = repository.search(KUBERNETES_GLOBS, RESOURCE_LIMITS);
       const requests = requestsBlock && focusLine(requestsBlock, REQUESTS_LINE);
       const limits = limitsBlock && focusLine(limitsBlock, LIMITS_LINE);
-      if (requests && limits) {
+      const policyFailure = requests
+        ? limitsAgainstPolicy(repository, requests, policy)
+        : undefined;
+      if (requests && !policyFailure?.required) {
+        const evidence = [matchEvidence(requests)];
+        const cited = policyFailure?.limits ?? limits;
+        if (cited) {
+          evidence.push(matchEvidence(cited));
+        }
+        let found = `Containers set resource requests (${requests.path}).`;
+        if (cited) {
+          found =
+            requests.path === cited.path
+              ? `Containers set resource requests and limits (${requests.path}).`
+              : `Containers set resource requests (${requests.path}) and limits (${cited.path}).`;
+        }
         return pass(
-          requests.path === limits.path
-            ? `Containers set resource requests and limits (${requests.path}).`
-            : `Containers set resource requests (${requests.path}) and limits (${limits.path}).`,
-          [matchEvidence(requests), matchEvidence(limits)],
+          [found, ...(policyFailure?.advice ?? [])].join(' '),
+          evidence,
         );
       }
       if (limits) {
@@ -400,10 +481,15 @@ export const capacityChecks: CheckImplementation[] = [
           [matchEvidence(terraform)],
         );
       }
-      if (requests) {
+      if (requests && policyFailure?.required) {
         return fail(
-          `Containers request resources (${requests.path}: \`${requests.text}\`) but set no limits, so one workload can starve the others on its node.`,
-          [matchEvidence(requests)],
+          `Containers request resources (${requests.path}: \`${requests.text}\`) but ${policyFailure.required}`,
+          [
+            matchEvidence(requests),
+            ...(policyFailure.limits
+              ? [matchEvidence(policyFailure.limits)]
+              : []),
+          ],
         );
       }
       if (limits) {
@@ -441,5 +527,98 @@ export const capacityChecks: CheckImplementation[] = [
         evidence,
       );
     },
+  };
+}
+
+/** `capacity.autoscaling`. */
+const autoscalingCheck: CheckImplementation = {
+  id: 'capacity.autoscaling',
+  capability: 'capacity',
+  title: 'Autoscaling is configured',
+  description:
+    'The service scales with load without a ticket: a HorizontalPodAutoscaler, KEDA ScaledObject or VerticalPodAutoscaler, Helm values that enable autoscaling, or the platform equivalent (Cloud Run instance bounds, Lambda concurrency, App Engine or Fly.io scaling, autoscaling in Terraform).',
+  weight: 1,
+  evidence: 'entity+repository',
+  reads: [
+    ...new Set([...KUBERNETES_GLOBS, ...contentGlobsOf(AUTOSCALING_FORMS)]),
+  ],
+  evaluate({ repository }) {
+    if (!repository) {
+      return repositoryUnavailable('autoscaling');
+    }
+    const autoscaler = kubernetesAutoscaler(repository);
+    if (autoscaler.match) {
+      return pass(
+        `${autoscaler.match.path} defines a Kubernetes autoscaler: \`${autoscaler.match.text}\`.`,
+        [matchEvidence(autoscaler.match)],
+      );
+    }
+    const enabled = repository.search(KUBERNETES_GLOBS, AUTOSCALING_ENABLED);
+    if (enabled) {
+      const line = focusLine(enabled, ENABLED_LINE);
+      return pass(
+        `Helm values enable autoscaling (${line.path}: \`${line.text}\`).`,
+        [
+          matchEvidence(line),
+          ...(autoscaler.guarded
+            ? [fileEvidence(autoscaler.guarded.path, 'autoscaler template')]
+            : []),
+        ],
+      );
+    }
+    const found = findForm(repository, AUTOSCALING_FORMS);
+    if (found) {
+      return pass(`Autoscaling is configured: ${describeFound(found)}.`, [
+        found.evidence,
+      ]);
+    }
+    const notes: string[] = [];
+    const evidence: Evidence[] = [];
+    if (autoscaler.guarded) {
+      const disabled = repository.search(
+        KUBERNETES_GLOBS,
+        AUTOSCALING_DISABLED,
+      );
+      notes.push(
+        `The Helm chart has an autoscaler template (${
+          autoscaler.guarded.path
+        }), but its values do not enable it${
+          disabled
+            ? ` (${disabled.path}: \`${
+                focusLine(disabled, ENABLED_LINE).text
+              }\`)`
+            : ''
+        }.`,
+      );
+      evidence.push(matchEvidence(autoscaler.guarded));
+      if (disabled) {
+        evidence.push(matchEvidence(focusLine(disabled, ENABLED_LINE)));
+      }
+    }
+    const replicas = repository.search(KUBERNETES_GLOBS, FIXED_REPLICAS);
+    if (replicas) {
+      notes.push(
+        `Workloads run a fixed number of replicas (${replicas.path}: \`${replicas.text}\`) and nothing scales them.`,
+      );
+      evidence.push(matchEvidence(replicas));
+    }
+    const manual = repository.search(APP_ENGINE_GLOBS, MANUAL_SCALING);
+    if (manual) {
+      notes.push(`${manual.path} uses manual_scaling.`);
+      evidence.push(matchEvidence(manual));
+    }
+    return fail(
+      [
+        'No autoscaling found (looked for HorizontalPodAutoscaler, KEDA and VPA resources, Helm values enabling autoscaling, Cloud Run instance bounds, Lambda concurrency, App Engine, Fly.io, Copilot and Render scaling, and autoscaling in Terraform).',
+        ...notes,
+      ].join(' '),
+      evidence,
+    );
   },
+};
+
+/** Checks of the `capacity` capability. */
+export const capacityChecks: CheckImplementation[] = [
+  autoscalingCheck,
+  resourcesCheck(DEFAULT_RESOURCES_POLICY),
 ];

@@ -436,3 +436,253 @@ describe('data checks', () => {
     });
   });
 });
+
+describe('data store detection', () => {
+  const declared = (files: Record<string, string>, entity?: Entity) =>
+    checkResult('data.declared', { files, ...(entity ? { entity } : {}) });
+
+  it.each([
+    [
+      'GORM under its legacy module path, with its drivers only indirect',
+      'go.mod',
+      'module github.com/acme/articles\n\ngo 1.15\n\nrequire (\n\tgithub.com/gin-gonic/gin v1.6.3\n\tgithub.com/jinzhu/gorm v1.9.16\n\tgithub.com/lib/pq v1.1.1 // indirect\n)\n',
+      'github.com/jinzhu/gorm v1.9.16',
+    ],
+    [
+      'xorm under its old GitHub path',
+      'go.mod',
+      'module example.org/inventory\n\nrequire github.com/go-xorm/xorm v0.7.9\n',
+      'require github.com/go-xorm/xorm v0.7.9',
+    ],
+    [
+      'a GORM driver package, whose pgx is only indirect',
+      'go.mod',
+      'module example.org/ledger\n\nrequire (\n\tgorm.io/driver/postgres v1.5.9\n\tgithub.com/jackc/pgx/v5 v5.6.0 // indirect\n)\n',
+      'gorm.io/driver/postgres v1.5.9',
+    ],
+    [
+      'the original mysql package',
+      'package.json',
+      '{ "dependencies": {\n  "express": "^4.17.1",\n  "mysql": "^2.18.1"\n} }',
+      '"mysql": "^2.18.1"',
+    ],
+    [
+      'a Nest integration that brings TypeORM and its driver in',
+      'package.json',
+      '{ "dependencies": {\n  "@nestjs/core": "^10.0.0",\n  "@nestjs/typeorm": "^10.0.2"\n} }',
+      '"@nestjs/typeorm": "^10.0.2"',
+    ],
+    [
+      'a MikroORM driver package without @mikro-orm/core',
+      'package.json',
+      '{ "dependencies": {\n  "@mikro-orm/postgresql": "^6.2.0"\n} }',
+      '"@mikro-orm/postgresql": "^6.2.0"',
+    ],
+    [
+      'Entity Framework 6',
+      'Shop.Web/packages.config',
+      '<packages>\n  <package id="EntityFramework" version="6.4.4" targetFramework="net48" />\n</packages>',
+      '<package id="EntityFramework" version="6.4.4" targetFramework="net48" />',
+    ],
+    [
+      'an Aspire database integration',
+      'src/Catalog.API/Catalog.API.csproj',
+      '<ItemGroup>\n  <PackageReference Include="Aspire.Npgsql.EntityFrameworkCore.PostgreSQL" />\n</ItemGroup>',
+      '<PackageReference Include="Aspire.Npgsql.EntityFrameworkCore.PostgreSQL" />',
+    ],
+    [
+      'the Quarkus Hibernate ORM extension',
+      'pom.xml',
+      '<dependency>\n  <groupId>io.quarkus</groupId>\n  <artifactId>quarkus-hibernate-orm-panache</artifactId>\n</dependency>',
+      '<artifactId>quarkus-hibernate-orm-panache</artifactId>',
+    ],
+    [
+      'cx_Oracle',
+      'requirements.txt',
+      'flask==3.0.3\ncx_Oracle==8.3.0\n',
+      'cx_Oracle==8.3.0',
+    ],
+    [
+      'a Rust workspace dependency',
+      'Cargo.toml',
+      '[package]\nname = "billing"\n\n[dependencies]\nsqlx.workspace = true\n',
+      'sqlx.workspace = true',
+    ],
+    [
+      'the legacy MongoDB Java driver',
+      'pom.xml',
+      '<dependency>\n  <groupId>org.mongodb</groupId>\n  <artifactId>mongo-java-driver</artifactId>\n</dependency>',
+      '<artifactId>mongo-java-driver</artifactId>',
+    ],
+    [
+      'mgo, the unmaintained Go MongoDB driver',
+      'go.mod',
+      'module example.org/catalogue\n\nrequire gopkg.in/mgo.v2 v2.0.0-20190816093944-a6b53ec6cb22\n',
+      'require gopkg.in/mgo.v2 v2.0.0-20190816093944-a6b53ec6cb22',
+    ],
+  ])('finds %s', (_, path, content, line) => {
+    const result = declared({ [path]: content });
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain(`${path} declares a database client`);
+    expect(result.evidence).toEqual([
+      expect.objectContaining({ ref: path, detail: line }),
+    ]);
+  });
+
+  it.each([
+    [
+      "Python's built-in sqlite3",
+      {
+        'requirements.txt': 'flask==3.0.3\n',
+        'app/store.py':
+          '"""Keeps the notes."""\nimport sqlite3\n\nconn = sqlite3.connect("notes.db")\n',
+      },
+      'app/store.py',
+      2,
+    ],
+    [
+      "Go's database/sql in a project with no go.mod (GOPATH era)",
+      {
+        'Gopkg.toml': '[[constraint]]\n  name = "github.com/gorilla/mux"\n',
+        'store/db.go':
+          'package store\n\nimport (\n\t"database/sql"\n\n\t_ "github.com/lib/pq"\n)\n',
+      },
+      'store/db.go',
+      4,
+    ],
+    [
+      "PHP's PDO, with no composer.json",
+      {
+        'html/api.php':
+          '<?php\n// ratings API\n$db = new PDO($dsn, $user, $password);\n',
+      },
+      'html/api.php',
+      3,
+    ],
+    [
+      'a client the monorepo declares in its root manifest',
+      {
+        Dockerfile: 'FROM node:20',
+        'src/db.ts':
+          "import { Pool } from 'pg';\n\nexport const pool = new Pool();\n",
+      },
+      'src/db.ts',
+      1,
+    ],
+  ])('finds %s imported by the source', (_, files, path, line) => {
+    const result = declared(files);
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain(`${path} uses a database client`);
+    expect(result.evidence).toEqual([
+      expect.objectContaining({ type: 'file', ref: path, line }),
+    ]);
+  });
+
+  it('does not take a commented-out import or connection for a store', () => {
+    const result = declared({
+      'requirements.txt': 'flask==3.0.3\n',
+      'app/main.py': '# import sqlite3\n"""Stateless."""\n',
+      'html/index.php':
+        '<?php\n// $db = new PDO($dsn);\n#  $db = new mysqli();\n',
+      'src/index.ts':
+        "// import { Pool } from 'pg';\nimport express from 'express';\n",
+    });
+    expect(result.status).toBe('not-applicable');
+    expect(result.message).toMatch(/No data store/);
+  });
+});
+
+describe('data.migrations with document and key-value stores', () => {
+  const MONGOOSE = {
+    'package.json':
+      '{ "dependencies": {\n  "express": "^4.19.2",\n  "mongoose": "^8.4.0"\n} }',
+    'src/db.ts': "import mongoose from 'mongoose';\n",
+  };
+
+  it.each([
+    ['mongoose', MONGOOSE],
+    [
+      'Redis',
+      {
+        'requirements.txt': 'fastapi==0.111.0\nredis==5.0.4\n',
+        'app/cache.py': 'import redis\n',
+      },
+    ],
+    [
+      'a Prisma schema on MongoDB',
+      {
+        'prisma/schema.prisma':
+          'datasource db {\n  provider = "mongodb"\n  url      = env("DATABASE_URL")\n}\n',
+      },
+    ],
+  ])('is not applicable when the only store is %s', (_, files) => {
+    const result = checkResult('data.migrations', { files });
+    expect(result.status).toBe('not-applicable');
+    expect(result.message).toMatch(/^Only a document or key-value store/);
+    expect(result.message).toContain('no schema to migrate');
+    // The store still has to be a catalog Resource.
+    expect(checkResult('data.declared', { files }).status).toBe('fail');
+  });
+
+  it('passes when the document store has migrations', () => {
+    const result = checkResult('data.migrations', {
+      files: {
+        ...MONGOOSE,
+        'migrate-mongo-config.js':
+          'module.exports = { migrationsDir: "migrations" };',
+      },
+    });
+    expect(result.status).toBe('pass');
+    expect(result.message).toContain('migrate-mongo');
+  });
+
+  it.each([
+    [
+      'a relational client beside it',
+      {
+        'package.json':
+          '{ "dependencies": {\n  "ioredis": "^5.4.1",\n  "pg": "^8.12.0"\n} }',
+      },
+      undefined,
+    ],
+    [
+      'a relational database imported by the source',
+      {
+        ...MONGOOSE,
+        'src/report.ts': "import Database from 'better-sqlite3';\n",
+      },
+      undefined,
+    ],
+    [
+      'a PostgreSQL Resource in the catalog',
+      MONGOOSE,
+      resource('orders-db', 'postgresql'),
+    ],
+  ])(
+    'fails without migrations when the service also has %s',
+    (_, files, dependency) => {
+      const result = checkResult('data.migrations', {
+        files,
+        ...(dependency
+          ? {
+              entity: serviceEntity({
+                spec: { dependsOn: ['resource:orders-db'] },
+              }),
+              catalog: catalogOf([dependency]),
+            }
+          : {}),
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(/no schema migrations/);
+    },
+  );
+
+  it('is not applicable when the Resource the entity depends on is the document store', () => {
+    const result = checkResult('data.migrations', {
+      entity: serviceEntity({ spec: { dependsOn: ['resource:orders-db'] } }),
+      catalog: catalogOf([resource('orders-db', 'mongodb')]),
+      files: MONGOOSE,
+    });
+    expect(result.status).toBe('not-applicable');
+  });
+});

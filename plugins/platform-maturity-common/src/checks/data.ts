@@ -191,21 +191,64 @@ function migrationEvidence(found: FoundMigrations): Evidence[] {
 // Does the entity have a data store?
 // ---------------------------------------------------------------------------------------------
 
-/** Database clients, ORMs and drivers, by ecosystem. */
-const DATABASE_CLIENTS: DependencyPatterns = {
-  npm: /"(?:pg|pg-promise|postgres|mysql2?|mariadb|mongodb|mongoose|@prisma\/client|prisma|typeorm|sequelize|knex|redis|ioredis|@redis\/client|better-sqlite3|sqlite3|@mikro-orm\/core|drizzle-orm|kysely|objection|mssql|tedious|oracledb|cassandra-driver|@neondatabase\/serverless|@planetscale\/database)"[ \t]*:/,
+/**
+ * Clients, drivers and ORMs of stores with a schema (relational and wide-column databases), by
+ * ecosystem: current and legacy module paths (`github.com/jinzhu/gorm`, `mysql`, `mongo-java-driver`
+ * …), and the framework integrations that pull a driver in (`@nestjs/typeorm`, `gorm.io/driver/*`,
+ * `spring-boot-starter-data-jpa`, `quarkus-hibernate-orm` …), so that the direct dependency counts
+ * even when the driver itself is only transitive.
+ */
+const SQL_CLIENTS: DependencyPatterns = {
+  npm: /"(?:pg|pg-promise|pg-pool|postgres|mysql2?|mariadb|@prisma\/client|prisma|typeorm|@nestjs\/typeorm|sequelize|sequelize-typescript|@nestjs\/sequelize|knex|better-sqlite3|sqlite3?|@mikro-orm\/[\w-]+|drizzle-orm|kysely|objection|bookshelf|mssql|tedious|oracledb|cassandra-driver|@neondatabase\/serverless|@planetscale\/database|@libsql\/client|@google-cloud\/spanner)"[ \t]*:/,
   // A direct requirement: lines marked `// indirect` come from other modules.
-  Go: /^[ \t]*(?:require[ \t]+)?(?:github\.com\/(?:jackc\/pgx|lib\/pq|go-sql-driver\/mysql|jmoiron\/sqlx|redis\/go-redis|go-redis\/redis|mattn\/go-sqlite3|uptrace\/bun|gocql\/gocql|go-pg\/pg)|gorm\.io\/(?:gorm|driver)|go\.mongodb\.org\/mongo-driver|entgo\.io\/ent|modernc\.org\/sqlite)\S*[ \t]+v\S+[ \t]*\r?$/m,
+  Go: /^[ \t]*(?:require[ \t]+)?(?:github\.com\/(?:jackc\/pgx|lib\/pq|go-sql-driver\/mysql|jmoiron\/sqlx|mattn\/go-sqlite3|uptrace\/bun|gocql\/gocql|go-pg\/pg|jinzhu\/gorm|go-gorm\/gorm|go-xorm\/xorm|volatiletech\/sqlboiler|denisenkom\/go-mssqldb|microsoft\/go-mssqldb|sijms\/go-ora|godror\/godror|ClickHouse\/clickhouse-go|upper\/db|astaxie\/beego\/orm|beego\/beego\/v2\/client\/orm|doug-martin\/goqu)|gorm\.io\/(?:gorm|driver)|xorm\.io\/xorm|upper\.io\/db|entgo\.io\/ent|modernc\.org\/sqlite|cloud\.google\.com\/go\/spanner)\S*[ \t]+v\S+[ \t]*\r?$/m,
   Python:
-    /(?:^|[[,])[ \t]*["']?(?:psycopg(?:2(?:-binary)?)?|asyncpg|sqlalchemy|flask-sqlalchemy|sqlmodel|django|pymongo|motor|mongoengine|mysqlclient|pymysql|aiomysql|redis|peewee|tortoise-orm|cassandra-driver)(?=[\s"'<>=~!;[,]|$)/im,
-  Java: /\b(?:spring-boot-starter-(?:data-(?:jpa|jdbc|mongodb|redis|r2dbc|cassandra)|jdbc)|org\.postgresql|r2dbc-postgresql|mysql-connector-j(?:ava)?|mariadb-java-client|hibernate-core|org\.hibernate\.orm|mongodb-driver-[\w-]+|jedis|lettuce-core|ojdbc\d*|mssql-jdbc|jooq|mybatis|exposed-jdbc)\b/,
+    /(?:^|[[,])[ \t]*["']?(?:psycopg(?:2(?:-binary)?|\[[\w,]+\])?|asyncpg|aiopg|sqlalchemy|flask-sqlalchemy|sqlmodel|django|mysqlclient|pymysql|aiomysql|asyncmy|mysql-connector-python|pymssql|cx[_-]oracle|oracledb|peewee|pony|tortoise-orm|ormar|piccolo|databases|aiosqlite|cassandra-driver|google-cloud-spanner)(?=[\s"'<>=~!;[,]|$)/im,
+  Java: /\b(?:spring-boot-starter-(?:data-(?:jpa|jdbc|r2dbc|cassandra)|jdbc)|spring-data-(?:jpa|jdbc|r2dbc)|org\.postgresql|r2dbc-(?:postgresql|mysql|mssql|h2)|mysql-connector-j(?:ava)?|mariadb-java-client|hibernate-(?:core|entitymanager)|org\.hibernate\.orm|ojdbc\d*|mssql-jdbc|jooq|mybatis(?:-spring-boot-starter)?|exposed-(?:core|jdbc)|ktorm-core|quarkus-(?:hibernate-(?:orm|reactive)[\w-]*|jdbc-\w+|reactive-(?:pg|mysql)-client)|micronaut-data-(?:jdbc|jpa|hibernate-jpa|r2dbc)|vertx-(?:pg|mysql)-client|java-driver-core|cassandra-driver-core)\b/,
   '.NET':
-    /\b(?:Include|Update|id)[ \t]*=[ \t]*"(?:Microsoft\.EntityFrameworkCore|Npgsql|Dapper|MySqlConnector|MySql\.Data|MongoDB\.Driver|StackExchange\.Redis|Microsoft\.Data\.SqlClient|System\.Data\.SqlClient|Pomelo\.EntityFrameworkCore)\b/i,
-  Rust: /^[ \t]*(?:sqlx|diesel|sea-orm|tokio-postgres|postgres|mongodb|redis|rusqlite|mysql_async|deadpool-postgres|bb8-postgres|scylla)[ \t]*=|^\[(?:[\w-]+\.)*dependencies\.(?:sqlx|diesel|sea-orm|tokio-postgres|postgres|mongodb|redis|rusqlite)\]/m,
-  Ruby: /\b(?:gem|add_dependency|add_runtime_dependency)[ \t(]+["'](?:pg|mysql2|trilogy|sqlite3|activerecord|sequel|mongoid|mongo|redis)["']/,
-  PHP: /"(?:doctrine\/(?:orm|dbal|mongodb-odm)|illuminate\/database|mongodb\/mongodb|predis\/predis|ext-pdo(?:_\w+)?|ext-mongodb|ext-redis)"[ \t]*:/,
-  Elixir: /\{:(?:ecto_sql|postgrex|myxql|redix|mongodb_driver|exqlite)[ \t]*,/,
+    /\b(?:Include|Update|id)[ \t]*=[ \t]*"(?:Aspire\.)?(?:Microsoft\.EntityFrameworkCore|EntityFramework|Npgsql|Dapper|MySqlConnector|MySql\.Data|Microsoft\.Data\.SqlClient|System\.Data\.SqlClient|Microsoft\.Data\.Sqlite|System\.Data\.SQLite|Pomelo\.EntityFrameworkCore|NHibernate|Oracle\.ManagedDataAccess|linq2db|Marten)\b/i,
+  Rust: /^[ \t]*(?:sqlx|diesel|sea-orm|tokio-postgres|postgres|rusqlite|mysql|mysql_async|deadpool-postgres|bb8-postgres|scylla|tiberius)(?:\.workspace)?[ \t]*=|^\[(?:[\w-]+\.)*dependencies\.(?:sqlx|diesel|sea-orm|tokio-postgres|postgres|rusqlite)\]/m,
+  Ruby: /\b(?:gem|add_dependency|add_runtime_dependency)[ \t(]+["'](?:pg|mysql2?|trilogy|sqlite3|activerecord|sequel|tiny_tds|activerecord-[\w-]*adapter)["']/,
+  PHP: /"(?:doctrine\/(?:orm|dbal|doctrine-bundle)|illuminate\/database|propel\/propel|cycle\/orm|cakephp\/(?:orm|database)|ext-pdo(?:_\w+)?|ext-(?:pgsql|mysqli))"[ \t]*:/,
+  Elixir:
+    /\{:(?:ecto_sql|postgrex|myxql|mariaex|tds|ecto_sqlite3|exqlite|ash_postgres)[ \t]*,/,
 };
+
+/**
+ * Clients of document and key-value stores (MongoDB, Redis, DynamoDB, Cosmos DB, Firestore), which
+ * have no schema to migrate.
+ */
+const SCHEMALESS_CLIENTS: DependencyPatterns = {
+  npm: /"(?:mongodb|mongoose|@nestjs\/mongoose|@typegoose\/typegoose|redis|ioredis|@redis\/client|@aws-sdk\/(?:client|lib)-dynamodb|dynamoose|@azure\/cosmos|@google-cloud\/(?:firestore|datastore)|nano|couchbase)"[ \t]*:/,
+  Go: /^[ \t]*(?:require[ \t]+)?(?:github\.com\/(?:redis\/go-redis|go-redis\/redis|gomodule\/redigo|garyburd\/redigo|globalsign\/mgo|guregu\/dynamo)|go\.mongodb\.org\/mongo-driver|gopkg\.in\/(?:mgo\.v2|redis\.v\d)|cloud\.google\.com\/go\/(?:firestore|datastore))\S*[ \t]+v\S+[ \t]*\r?$/m,
+  Python:
+    /(?:^|[[,])[ \t]*["']?(?:pymongo|motor|mongoengine|flask-mongoengine|beanie|odmantic|redis|aioredis|django-redis|pynamodb|azure-cosmos|google-cloud-(?:firestore|datastore))(?=[\s"'<>=~!;[,]|$)/im,
+  Java: /\b(?:spring-boot-starter-data-(?:mongodb|redis)(?:-reactive)?|spring-data-(?:mongodb|redis)|mongodb-driver-[\w-]+|mongo-java-driver|jedis|lettuce-core|redisson|quarkus-(?:mongodb-client|redis-client|mongodb-panache)|azure-cosmos|dynamodb-enhanced)\b/,
+  '.NET':
+    /\b(?:Include|Update|id)[ \t]*=[ \t]*"(?:Aspire\.)?(?:MongoDB\.Driver|StackExchange\.Redis|Microsoft\.Azure\.Cosmos|AWSSDK\.DynamoDBv2)\b/i,
+  Rust: /^[ \t]*(?:mongodb|redis|fred|deadpool-redis|bb8-redis)(?:\.workspace)?[ \t]*=|^\[(?:[\w-]+\.)*dependencies\.(?:mongodb|redis)\]/m,
+  Ruby: /\b(?:gem|add_dependency|add_runtime_dependency)[ \t(]+["'](?:mongoid|mongo|redis|redis-rails|ohm)["']/,
+  PHP: /"(?:doctrine\/mongodb-odm|mongodb\/(?:mongodb|laravel-mongodb)|jenssegers\/mongodb|predis\/predis|ext-mongodb|ext-redis)"[ \t]*:/,
+  Elixir: /\{:(?:redix|mongodb_driver|mongodb|mongodb_ecto)[ \t]*,/,
+};
+
+/**
+ * Source files, for the database APIs a service imports without a manifest entry of its own: a
+ * language's standard library (Python's `sqlite3`, Go's `database/sql`, JDBC, PHP's PDO), or a
+ * dependency declared outside the entity's directory (a monorepo's root manifest).
+ */
+const SOURCE_GLOBS: readonly string[] = [
+  '**/*.{py,go,java,kt,cs,rb,php,rs,ex,exs}',
+  '**/*.{js,ts,mjs,cjs}',
+];
+
+/** Imports and connections of stores with a schema, per language; line starts, so never in a comment. */
+const SQL_IMPORT =
+  /^[ \t]*(?:(?:import|from)[ \t]+(?:sqlite3|psycopg2?|psycopg|asyncpg|sqlalchemy|pymysql|MySQLdb|aiosqlite|peewee|django\.db)\b|(?:import[ \t]+)?(?:_[ \t]+)?"(?:database\/sql|github\.com\/(?:lib\/pq|jackc\/pgx[^"]*|go-sql-driver\/mysql|mattn\/go-sqlite3|jinzhu\/gorm)|gorm\.io\/gorm)"|import[ \t]+(?:java\.sql|javax\.sql|jakarta\.persistence|javax\.persistence|org\.springframework\.jdbc|org\.springframework\.data\.(?:jpa|jdbc|r2dbc)|org\.hibernate|org\.jooq)\.|using[ \t]+(?:Microsoft\.EntityFrameworkCore|Npgsql|Dapper|(?:System|Microsoft)\.Data\.(?:SqlClient|Sqlite))\b|require[ \t(]+['"](?:sqlite3|pg|mysql2|sequel|active_record)['"]|use[ \t]+(?:sqlx|diesel|rusqlite|tokio_postgres|sea_orm)::|use[ \t]+Ecto\.(?:Repo|Schema)\b|(?:import\b[^'"\n]*\bfrom[ \t]+|(?:const|let|var)\b[^=\n]*=[ \t]*require\([ \t]*)['"](?:pg|mysql2?(?:\/promise)?|node:sqlite|better-sqlite3|sqlite3|@prisma\/client|typeorm|sequelize|knex|kysely|drizzle-orm(?:\/[\w-]+)?)['"]|[^/#*\n]*?(?:new[ \t]+\\?PDO[ \t]*\(|\bmysqli_connect[ \t]*\(|new[ \t]+\\?mysqli[ \t]*\(|\bpg_connect[ \t]*\())/m;
+
+/** Imports of document and key-value store clients, per language. */
+const SCHEMALESS_IMPORT =
+  /^[ \t]*(?:(?:import|from)[ \t]+(?:pymongo|motor|mongoengine|redis)\b|(?:import[ \t]+)?(?:_[ \t]+)?"(?:go\.mongodb\.org\/mongo-driver|github\.com\/(?:redis\/go-redis|go-redis\/redis|gomodule\/redigo))[^"]*"|import[ \t]+(?:com\.mongodb|redis\.clients\.jedis|io\.lettuce|org\.springframework\.data\.(?:mongodb|redis))\.|using[ \t]+(?:MongoDB\.Driver|StackExchange\.Redis)\b|require[ \t(]+['"](?:mongo|redis)['"]|use[ \t]+(?:mongodb|redis)::|(?:import\b[^'"\n]*\bfrom[ \t]+|(?:const|let|var)\b[^=\n]*=[ \t]*require\([ \t]*)['"](?:mongodb|mongoose|redis|ioredis)['"])/m;
 
 /** A Prisma schema declares a database even before there are migrations. */
 const PRISMA_SCHEMA_GLOBS: readonly string[] = ['**/schema.prisma'];
@@ -216,6 +259,8 @@ const STORE_ANNOTATION_KEY =
 
 const DATA_READS: readonly string[] = [
   ...DEPENDENCY_MANIFEST_GLOBS,
+  ...PRISMA_SCHEMA_GLOBS,
+  ...SOURCE_GLOBS,
   ...MIGRATION_READS,
 ];
 
@@ -224,6 +269,11 @@ interface StoreSign {
   /** For messages: `package.json declares a database client (\`"pg": "^8"\`)`. */
   description: string;
   evidence: Evidence[];
+  /**
+   * Whether the store has a schema to migrate: false for document and key-value stores, undefined
+   * when the sign does not tell (a Resource, an annotation).
+   */
+  schema?: boolean;
 }
 
 /** The Resources the entity depends on. */
@@ -248,22 +298,58 @@ function storeAnnotation(
   return undefined;
 }
 
-/** Signs of a data store in the repository: a database client, a Prisma schema, migrations. */
+function clientSign(
+  repository: RepositoryView,
+  patterns: DependencyPatterns,
+  schema: boolean,
+): StoreSign | undefined {
+  const client = findDependency(repository, patterns);
+  return client
+    ? {
+        description: `${client.path} declares a database client (\`${client.text}\`)`,
+        evidence: [matchEvidence(client)],
+        schema,
+      }
+    : undefined;
+}
+
+function importSign(
+  repository: RepositoryView,
+  pattern: RegExp,
+  schema: boolean,
+): StoreSign | undefined {
+  const found = searchOwnFiles(repository, SOURCE_GLOBS, pattern);
+  return found
+    ? {
+        description: `${found.path} uses a database client (\`${found.text}\`)`,
+        evidence: [matchEvidence(found)],
+        schema,
+      }
+    : undefined;
+}
+
+/** A Prisma schema whose datasource is MongoDB. */
+const PRISMA_MONGODB = /^[ \t]*provider[ \t]*=[ \t]*"mongodb"/m;
+
+/**
+ * Signs of a data store in the repository, cheapest first: a database client in a dependency
+ * manifest, a Prisma schema, schema migrations, then an import of a database client in the source
+ * (a standard library's, or one declared in a manifest outside the entity's directory). Stores with
+ * a schema come before document and key-value stores.
+ */
 function repositoryStoreSign(
   repository: RepositoryView,
 ): StoreSign | undefined {
-  const client = findDependency(repository, DATABASE_CLIENTS);
+  const client = clientSign(repository, SQL_CLIENTS, true);
   if (client) {
-    return {
-      description: `${client.path} declares a database client (\`${client.text}\`)`,
-      evidence: [matchEvidence(client)],
-    };
+    return client;
   }
   const [schema] = findOwnFiles(repository, PRISMA_SCHEMA_GLOBS);
   if (schema) {
     return {
       description: `the repository has a Prisma schema (${schema})`,
       evidence: [fileEvidence(schema, 'Prisma schema')],
+      schema: !PRISMA_MONGODB.test(repository.read(schema) ?? ''),
     };
   }
   const migrations = findMigrationFiles(repository);
@@ -273,9 +359,52 @@ function repositoryStoreSign(
         migrations.name
       } schema migrations (${listPaths(migrations.files, 1)})`,
       evidence: migrationEvidence(migrations),
+      schema: true,
     };
   }
-  return undefined;
+  return (
+    clientSign(repository, SCHEMALESS_CLIENTS, false) ??
+    importSign(repository, SQL_IMPORT, true) ??
+    importSign(repository, SCHEMALESS_IMPORT, false)
+  );
+}
+
+/** Store names in a Resource's type or an annotation key that mean a database with a schema. */
+const SCHEMA_STORE_NAME =
+  /postgres|mysql|maria|sql|oracle|rds|aurora|spanner|cockroach|cassandra|scylla|db2/i;
+
+/**
+ * Whether the entity's only data stores are document or key-value stores (MongoDB, Redis,
+ * DynamoDB …), which have no schema to migrate: the repository uses only their clients, and no
+ * Resource type or annotation of the entity names a database with a schema.
+ */
+function onlySchemalessStores(
+  sign: StoreSign,
+  {
+    entity,
+    repository,
+    catalog,
+  }: Pick<CheckContext, 'entity' | 'catalog'> & {
+    repository: RepositoryView;
+  },
+): boolean {
+  const inRepository =
+    sign.schema === undefined ? repositoryStoreSign(repository) : sign;
+  if (inRepository?.schema !== false) {
+    return false;
+  }
+  if (importSign(repository, SQL_IMPORT, true)) {
+    return false;
+  }
+  const annotation = storeAnnotation(entity);
+  if (annotation && SCHEMA_STORE_NAME.test(annotation.key)) {
+    return false;
+  }
+  return !resourceDependencies(entity).some(relation => {
+    const resource = catalog?.getEntity(relation.targetRef);
+    const type = resource && specField(resource, 'type');
+    return typeof type === 'string' && SCHEMA_STORE_NAME.test(type);
+  });
 }
 
 /**
@@ -320,7 +449,7 @@ function findDataStore(
 }
 
 const NO_STORE =
-  'No data store: the entity depends on no Resource, and the repository has no database client library, Prisma schema or schema migrations.';
+  'No data store: the entity depends on no Resource, and the repository has no database client library (in a dependency manifest or imported by the source), Prisma schema or schema migrations.';
 
 /** Checks of the `data` capability. */
 export const dataChecks: CheckImplementation[] = [
@@ -329,10 +458,11 @@ export const dataChecks: CheckImplementation[] = [
     capability: 'data',
     title: 'Data store is a catalog Resource',
     description:
-      'The database the service uses is a Resource in the catalog that the service lists in spec.dependsOn, so its owner, backups and dependants are visible. Services without a data store (no database client library, migrations or Resource) skip this check.',
+      "The database the service uses is a Resource in the catalog that the service lists in spec.dependsOn, so its owner, backups and dependants are visible. A data store is a database client, driver or ORM in a dependency manifest (under current or legacy module paths, or a framework integration that brings the driver in), a Prisma schema, schema migrations, or a database client the source imports (a standard library's, such as Python's sqlite3, Go's database/sql, JDBC or PDO). Services without a data store skip this check.",
     weight: 1,
     evidence: 'entity+repository',
-    reads: DEPENDENCY_MANIFEST_GLOBS,
+    version: '2',
+    reads: DATA_READS,
     evaluate({ entity, repository, catalog }) {
       const resources = resourceDependencies(entity);
       if (resources.length > 0) {
@@ -407,11 +537,12 @@ export const dataChecks: CheckImplementation[] = [
     capability: 'data',
     title: 'Schema migrations as code',
     description:
-      'Schema changes are migrations kept in the repository (Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel, Ecto, Laravel and others), never applied by hand. Services without a data store skip this check.',
+      'Schema changes are migrations kept in the repository (Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel, Ecto, Laravel and others), never applied by hand. Services without a data store skip this check, and so do services whose only stores are document or key-value stores (MongoDB, Redis, DynamoDB, Cosmos DB) without migrations: they have no schema to migrate.',
     weight: 2,
     evidence: 'entity+repository',
+    version: '2',
     reads: DATA_READS,
-    evaluate({ entity, repository }) {
+    evaluate({ entity, repository, catalog }) {
       if (!repository) {
         return repositoryUnavailable('schema migrations');
       }
@@ -431,6 +562,11 @@ export const dataChecks: CheckImplementation[] = [
         return pass(
           `${written.name} migrations: ${written.match.path} (\`${written.match.text}\`).`,
           migrationEvidence(written),
+        );
+      }
+      if (onlySchemalessStores(store.sign, { entity, repository, catalog })) {
+        return notApplicable(
+          `Only a document or key-value store: ${store.sign.description}. It has no schema to migrate, and the repository has no migrations of it.`,
         );
       }
       return fail(

@@ -269,6 +269,32 @@ describe('deploy checks', () => {
       expect(result.status).toBe('unknown');
       expect(result.message).toMatch(/deployment definition/);
     });
+    it('follows the pipeline into the script that deploys', () => {
+      const result = checkResult('deploy.manifests', {
+        files: {
+          '.github/workflows/deploy.yml':
+            'steps:\n  - run: bash scripts/deploy.sh production\n',
+          'scripts/deploy.sh':
+            '#!/usr/bin/env bash\nset -euo pipefail\nhelm upgrade --install orders ./chart-src --wait\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[1]).toMatchObject({
+        ref: 'scripts/deploy.sh',
+        line: 3,
+      });
+    });
+
+    it('does not take a commented-out deploy step or manifest', () => {
+      const result = checkResult('deploy.manifests', {
+        files: {
+          '.github/workflows/deploy.yml':
+            'steps:\n  # - run: kubectl apply -f k8s/\n  - run: echo skipped\n',
+          'k8s/app.yaml': '# apiVersion: apps/v1\n# kind: Deployment\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+    });
   });
 
   describe('deploy.versioning', () => {
@@ -435,6 +461,82 @@ describe('deploy checks', () => {
 
     it('is unknown when the repository could not be read', () => {
       expect(checkResult('deploy.versioning', {}).status).toBe('unknown');
+    });
+  });
+
+  describe('deploy.versioning: the forms seen in real repositories', () => {
+    it.each([
+      [
+        '.github/workflows/release.yml',
+        '- run: docker build -t ghcr.io/acme/orders:${{ env.version }} .',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- run: docker push acme/orders:${{ inputs.version }}',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- run: docker build -t $REGISTRY/orders:$TAG .',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- run: docker build -t orders:${VERSION}-${SHORT_SHA} .',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- run: docker build -t orders:$(git rev-parse --short HEAD) .',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- run: gh release create "$TAG" --generate-notes',
+      ],
+      [
+        '.github/workflows/release.yml',
+        '- uses: softprops/action-gh-release@v2',
+      ],
+      [
+        'RELEASE_NOTES.md',
+        '# Release notes\n\n## 2.3.0\n\n- Faster checkout\n',
+      ],
+      ['NEWS.md', '## v1.4\n'],
+      ['docs/release-notes.md', '## 1.0.0 (2026-01-02)\n'],
+      [
+        'deploy/production/deployment.yaml',
+        'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: orders\n          image: ghcr.io/acme/orders:1.4.2-3f9c2ab\n',
+      ],
+    ])('passes with %s (%#)', (path, content) => {
+      const result = checkResult('deploy.versioning', {
+        files: { [path]: content },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+
+    it('follows the pipeline into the Make target that tags the image', () => {
+      const result = checkResult('deploy.versioning', {
+        files: {
+          '.github/workflows/release.yml': 'steps:\n  - run: make push\n',
+          Makefile:
+            'IMAGE ?= ghcr.io/acme/orders\npush:\n\tdocker push $(IMAGE):$(VERSION)\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence.map(e => e.ref)).toEqual([
+        '.github/workflows/release.yml',
+        'Makefile',
+      ]);
+    });
+
+    it('does not take a commented-out release step or an image pinned to latest', () => {
+      const result = checkResult('deploy.versioning', {
+        files: {
+          '.github/workflows/release.yml':
+            'steps:\n  # - uses: softprops/action-gh-release@v2\n  - run: docker push acme/orders:latest\n',
+          'k8s/deployment.yaml':
+            'apiVersion: apps/v1\nkind: Deployment\n# image: acme/orders:1.2.3\n',
+        },
+      });
+      expect(result.status).toBe('fail');
     });
   });
 

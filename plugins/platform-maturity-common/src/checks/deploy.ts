@@ -1,5 +1,6 @@
 import type { CheckImplementation } from '../engine/checkTypes';
 import { CI_GLOBS } from './ci';
+import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
   annotationEvidence,
   fail,
@@ -142,60 +143,75 @@ const MANIFEST_RELEASE_TOOL =
 
 /** Release tooling run by a pipeline. */
 const PIPELINE_RELEASE_TOOL =
-  /\brelease-please\b|\bsemantic-release\b|changesets\/action|\bgoreleaser\b|\brelease-it\b|\b(?:standard-version|commit-and-tag-version)\b|(?:mathieudutour|anothrNick)\/github-tag-action|PaulHatch\/semantic-version|gittools\/actions\/gitversion|\bcz\s+bump\b|\bbump-my-version\s+bump\b|\bnpm\s+version\s+(?:patch|minor|major|prerelease|from-git)\b|\bmvn\b[^\n]{0,400}?\brelease:prepare\b/m;
-
-/** CI variables that hold a version, a tag or a commit, across the common CI systems. */
-const VERSION_VARIABLES = [
-  'CI_COMMIT_TAG',
-  'CI_COMMIT_SHORT_SHA',
-  'CI_COMMIT_SHA',
-  'CI_PIPELINE_IID',
-  'GITHUB_SHA',
-  'GITHUB_REF_NAME',
-  'TAG_NAME',
-  'SHORT_SHA',
-  'COMMIT_SHA',
-  'CIRCLE_TAG',
-  'CIRCLE_SHA1',
-  'BUILDKITE_TAG',
-  'BUILDKITE_COMMIT',
-  'BITBUCKET_TAG',
-  'BITBUCKET_COMMIT',
-  'DRONE_TAG',
-  'DRONE_COMMIT_SHA',
-  'BUILD_NUMBER',
-  'GIT_COMMIT',
-  'CODEBUILD_RESOLVED_SOURCE_VERSION',
-  'RELEASE_VERSION',
-  'IMAGE_TAG',
-  'VERSION',
-].join('|');
+  /\brelease-please\b|\bsemantic-release\b|changesets\/action|\bgoreleaser\b|\brelease-it\b|\b(?:standard-version|commit-and-tag-version)\b|(?:mathieudutour|anothrNick)\/github-tag-action|PaulHatch\/semantic-version|gittools\/actions\/gitversion|\bcz\s+bump\b|\bbump-my-version\s+bump\b|\bnpm\s+version\s+(?:patch|minor|major|prerelease|from-git)\b|\bmvn\b[^\n]{0,400}?\brelease:prepare\b|\bgh\s+release\s+create\b|softprops\/action-gh-release|actions\/create-release|ncipollo\/release-action|marvinpinto\/action-automatic-releases|release-drafter\/release-drafter|\bhub\s+release\s+create\b/m;
 
 /**
- * An image tagged with a version, tag or commit: `orders:$CI_COMMIT_TAG`,
- * `orders:${{ github.sha }}`, `$(Build.BuildId)` in an Azure tag list, or docker/metadata-action's
- * `type=semver` / `type=sha`.
+ * A pattern's source with each letter matching either case: `[vV][eE]…`. Only the words that need
+ * it are written so; a whole pattern with the `i` flag scans many times slower.
+ */
+function anyCase(source: string): string {
+  return source.replace(
+    /[a-z]/gi,
+    c => `[${c.toLowerCase()}${c.toUpperCase()}]`,
+  );
+}
+
+/**
+ * Variables that hold a version, a tag or a commit, across the common CI systems and in any case
+ * (`$VERSION`, `$tag`, `$SHORT_SHA`, `$CI_COMMIT_TAG`, `$BUILD_NUMBER`), by the words their names
+ * contain.
+ */
+const VERSION_VARIABLE = String.raw`[\w]{0,40}?(?:${anyCase(
+  'version|tag|sha1?|commit|build_?(?:number|id)|pipeline_iid|rev(?:ision)?',
+)})\w{0,20}`;
+
+/**
+ * An image tagged with a version, tag or commit: `orders:$CI_COMMIT_TAG`, `orders:${VERSION}-${SHA}`,
+ * `orders:${{ github.sha }}`, `orders:${{ inputs.version }}`, `:$(git rev-parse --short HEAD)`,
+ * `$(Build.BuildId)` in an Azure tag list, or docker/metadata-action's `type=semver` / `type=sha`.
  */
 const VERSIONED_IMAGE_TAG = new RegExp(
   [
     String.raw`[\w})\]]:[\w.-]*(?:`,
-    String.raw`\$\{\{[ \t]*(?:github\.(?:sha|ref_name)|env\.(?:VERSION|TAG|IMAGE_TAG|RELEASE_VERSION)|(?:steps|needs)\.[\w-]+\.outputs\.(?=[\w-]*(?:version|tag))[\w-]+)[ \t]*\}\}`,
-    String.raw`|\$\{?(?:${VERSION_VARIABLES})\b`,
+    String.raw`\$\{\{[ \t]*(?:github\.(?:sha|ref_name)|(?:env|inputs|vars|matrix|github\.event\.inputs|(?:steps|needs|jobs)\.[\w-]+\.outputs)\.${VERSION_VARIABLE})[ \t]*\}\}`,
+    String.raw`|\$[{(]?${VERSION_VARIABLE}\b`,
+    String.raw`|\$\((?:git[ \t]+(?:rev-parse|describe)|cat[ \t]+[\w./-]*${anyCase(
+      'version',
+    )})\b`,
     String.raw`|\$\(Build\.(?:BuildId|BuildNumber|SourceVersion|SourceBranchName)\)`,
-    String.raw`|\$\{env\.(?:BUILD_NUMBER|GIT_COMMIT|TAG_NAME)\})`,
+    String.raw`|\$\{env\.${VERSION_VARIABLE}\})`,
     String.raw`|^[ \t]+\$\(Build\.(?:BuildId|BuildNumber|SourceVersion)\)[ \t]*\r?$`,
     String.raw`|\btype=(?:semver|pep440|sha|match|ref,event=tag)\b`,
   ].join(''),
   'm',
 );
 
+/**
+ * A committed release manifest that pins the image to a version: `image: ghcr.io/acme/orders:1.4.2`
+ * or `:1.4.2-3f9c2ab`, not `latest` or a branch name.
+ */
+const SEMVER_PINNED_IMAGE =
+  /^[ \t]*(?:-[ \t]+)?image:[ \t]*["']?[\w.-]+(?::\d+)?(?:\/[\w.-]+)+:v?\d+\.\d+\.\d+(?:[-+][\w.-]+)?["']?[ \t]*\r?$/m;
+
 /** A pipeline that releases from version tags. */
 const VERSION_TAG_TRIGGER =
   /^[ \t]*tags:[ \t]*(?:\[[ \t]*|\r?\n[ \t]*-[ \t]*)["']?v[\d*[{]|\$\{?CI_COMMIT_TAG\b|^[ \t]*only:[ \t]*(?:\[[ \t]*tags\b|\r?\n[ \t]*-[ \t]*tags\b|\/\^?v)|\bbuildingTag\(\)|\btag\s+["']v[\d*]/m;
 
+/**
+ * The steps searched for in the pipelines and what they call: constant lists, whose identity keys
+ * the joined patterns and the engine's memo of searches.
+ */
+const PIPELINE_DEPLOY_STEPS: readonly RegExp[] = [PIPELINE_DEPLOY];
+const PIPELINE_VERSIONING_STEPS: readonly RegExp[] = [
+  PIPELINE_RELEASE_TOOL,
+  VERSIONED_IMAGE_TAG,
+];
+
 const CHANGELOG_GLOBS = [
-  '{CHANGELOG,CHANGES,HISTORY,RELEASES}.md',
+  '{CHANGELOG,CHANGES,HISTORY,RELEASES,NEWS,RELEASE_NOTES,RELEASE-NOTES,release-notes,ReleaseNotes}.md',
   '**/CHANGELOG.md',
+  'docs/**/{CHANGELOG,changelog,CHANGES,NEWS,RELEASE_NOTES,release-notes,releases,RELEASES}.md',
+  'docs/{release-notes,releases,changelog}/**/*.md',
 ];
 const CHANGELOG_VERSION = /^#{1,3}[ \t]+(?:[Vv]ersion[ \t]+)?\[?v?\d+\.\d+/m;
 
@@ -219,6 +235,11 @@ const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
     name: 'releases from version tags',
     globs: CI_GLOBS,
     pattern: VERSION_TAG_TRIGGER,
+  },
+  {
+    name: 'image pinned to a version in a committed release manifest',
+    globs: KUBERNETES_GLOBS,
+    pattern: SEMVER_PINNED_IMAGE,
   },
   {
     name: 'changelog with version headings',
@@ -333,10 +354,11 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Deployment defined as code',
     description:
-      'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests, Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io, Render, Copilot), Terraform that deploys the service, or a deploy step in the pipeline. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
+      'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests, Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io, Render, Copilot), Terraform that deploys the service, or a deploy step in the pipeline or in a script or target it calls. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
     weight: 2,
     evidence: 'entity+repository',
-    reads: contentGlobsOf(DEPLOYMENT_FORMS),
+    version: '2',
+    reads: [...new Set([...contentGlobsOf(DEPLOYMENT_FORMS), ...CALLED_GLOBS])],
     evaluate({ entity, repository }) {
       const argo = findAnnotation(entity, ARGO_CD_ANNOTATIONS);
       if (argo) {
@@ -353,6 +375,18 @@ export const deployChecks: CheckImplementation[] = [
         return pass(`Deployment is defined as code: ${describeFound(found)}.`, [
           found.evidence,
         ]);
+      }
+      const called = searchPipelines(repository, PIPELINE_DEPLOY_STEPS);
+      if (called) {
+        return pass(
+          `Deployment is defined as code: deploy step ${called.match.path}:${
+            called.match.line
+          } \`${called.match.text}\`${describeVia(called)}.`,
+          [
+            ...called.via.slice(0, 1).map(matchEvidence),
+            matchEvidence(called.match),
+          ],
+        );
       }
       const compose = repository.find(COMPOSE_GLOBS);
       const kubernetesId = findAnnotation(entity, [KUBERNETES_ID_ANNOTATION]);
@@ -386,10 +420,16 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Releases are versioned',
     description:
-      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser and others), images tagged with a version or commit rather than only `latest`, releases cut from version tags, or a changelog with version headings.',
+      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create` and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags, images pinned to a version in committed release manifests, or a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings.',
     weight: 1,
     evidence: 'entity+repository',
-    reads: contentGlobsOf(VERSIONING_CONTENT_FORMS),
+    version: '2',
+    reads: [
+      ...new Set([
+        ...contentGlobsOf(VERSIONING_CONTENT_FORMS),
+        ...CALLED_GLOBS,
+      ]),
+    ],
     evaluate({ repository }) {
       if (!repository) {
         return repositoryUnavailable('how releases are versioned');
@@ -401,6 +441,18 @@ export const deployChecks: CheckImplementation[] = [
         return pass(`Releases are versioned: ${describeFound(found)}.`, [
           found.evidence,
         ]);
+      }
+      const called = searchPipelines(repository, PIPELINE_VERSIONING_STEPS);
+      if (called) {
+        return pass(
+          `Releases are versioned: ${called.match.path}:${
+            called.match.line
+          } \`${called.match.text}\`${describeVia(called)}.`,
+          [
+            ...called.via.slice(0, 1).map(matchEvidence),
+            matchEvidence(called.match),
+          ],
+        );
       }
       const latest =
         repository.search(CI_GLOBS, LATEST_TAG) &&

@@ -50,9 +50,10 @@ export const HELM_TEMPLATE_GLOBS: readonly string[] = [
   '**/templates/**/*.{yaml,yml}',
 ];
 
-/** Values files of a Helm chart, including the per-environment ones. */
+/** Values files of a Helm chart, including the per-environment ones (`values-prod.yaml`, `values/prod.yaml`). */
 export const HELM_VALUES_GLOBS: readonly string[] = [
-  '**/values{,-dev,-staging,-prod,-production}.yaml',
+  '**/values{,-*,.*}.{yaml,yml}',
+  '**/values/*.{yaml,yml}',
 ];
 
 /** Every file that may hold a Kubernetes object or Helm values. */
@@ -130,7 +131,8 @@ function resourcesBlockWith(key: 'requests' | 'limits'): RegExp {
     [
       String.raw`^([ \t]*)(?:-[ \t]+)?resources:[ \t]*(?:#[^\n]*)?\r?\n`,
       String.raw`(?:\1[ \t][^\n]*\n|\r?\n){0,16}?`,
-      String.raw`\1[ \t]+${key}:[ \t]*(?:\{[ \t]*["']?\w|(?:#[^\n]*)?\r?\n[ \t]+["']?(?:cpu|memory|ephemeral-storage|nvidia\.com|\{\{))`,
+      // Blank lines may stand between the key and its values: comments (helm-docs' `# --`) are blanked.
+      String.raw`\1[ \t]+${key}:[ \t]*(?:\{[ \t]*["']?\w|(?:#[^\n]*)?\r?\n(?:[ \t]*\r?\n){0,4}[ \t]+["']?(?:cpu|memory|ephemeral-storage|nvidia\.com|\{\{))`,
       String.raw`|^[ \t]*(?:-[ \t]+)?resources:[ \t]*\{[^\n]*\b${key}[ \t]*:`,
     ].join(''),
     'm',

@@ -333,6 +333,50 @@ describe('observe checks', () => {
       expect(result.message).toMatch(/No dashboard or alert/);
     });
 
+    it.each([
+      [
+        {
+          url: 'https://acme.slack.com/archives/C01/grafana-alerts',
+          title: 'Grafana alerts channel',
+        },
+      ],
+      [
+        {
+          url: 'https://github.com/acme/datadog-dashboards/issues',
+          title: 'Dashboard issues',
+        },
+      ],
+      [
+        {
+          url: 'https://acme.atlassian.net/browse/GRAFANA-12',
+          title: 'Ticket',
+        },
+      ],
+      [{ url: 'https://wiki.acme.io/teams/grafana-guild', title: 'Guild' }],
+    ])(
+      'does not count a chat, tracker or wiki link naming a vendor as a dashboard %#',
+      link => {
+        const result = checkResult('observe.dashboards', {
+          entity: serviceEntity({ metadata: { links: [link] } }),
+          files: { 'README.md': '' },
+        });
+        expect(result.status).toBe('fail');
+      },
+    );
+
+    it('matches a monitoring link by its host, not its title', () => {
+      const result = checkResult('observe.dashboards', {
+        entity: serviceEntity({
+          metadata: {
+            links: [
+              { url: 'https://acme.grafana.net/d/x1/orders', title: 'Orders' },
+            ],
+          },
+        }),
+      });
+      expect(result.status).toBe('pass');
+    });
+
     it('does not count an on-call annotation as a dashboard', () => {
       const result = checkResult('observe.dashboards', {
         entity: annotated({ 'splunk.com/on-call-routing-key': 'orders' }),

@@ -119,9 +119,39 @@ const SPLUNK_ON_CALL = 'splunk.com/on-call-';
 /** A link whose type, title or icon says it is about monitoring. */
 const MONITORING_LINK_TEXT =
   /dashboard|grafana|datadog|monitoring|metrics|observability|\balert|new ?relic|honeycomb|dynatrace|kibana|splunk|sentry/i;
-/** A link to a monitoring tool. */
-const MONITORING_LINK_URL =
-  /grafana|datadoghq\.|newrelic\.com|honeycomb\.io|dynatrace\.com|signalfx\.com|splunkcloud\.com|sentry\.io|kibana|lightstep\.com|chronosphere\.io|console\.aws\.amazon\.com\/cloudwatch/i;
+/**
+ * The host of a monitoring tool, matched on the link's host name only (a vendor's name in a chat
+ * channel or a ticket's path is not a dashboard): the vendors' SaaS domains, and self-hosted tools
+ * whose host name has a label such as `grafana` or `kibana`.
+ */
+const MONITORING_HOST =
+  /(?:^|\.)(?:grafana\.net|grafana\.com|datadoghq\.(?:com|eu)|ddog-gov\.com|newrelic\.com|honeycomb\.io|dynatrace\.com|signalfx\.com|splunkcloud\.com|sentry\.io|lightstep\.com|chronosphere\.io|elastic-cloud\.com|coralogix\.com|logz\.io)$|(?:^|[.-])(?:grafana|kibana|prometheus|alertmanager|thanos|jaeger|tempo|loki|zipkin|signoz|uptrace|opensearch-dashboards)(?:[.-]|$)/i;
+/** CloudWatch is a path of the AWS console, whose other paths are not monitoring. */
+const CLOUDWATCH_CONSOLE = /(?:^|\.)console\.aws\.amazon\.com$/i;
+/** Chat, issue trackers and code hosts: their links are never a dashboard, whatever they name. */
+const NOT_MONITORING_HOST =
+  /(?:^|\.)(?:slack\.com|discord\.(?:com|gg)|teams\.microsoft\.com|chat\.google\.com|zulipchat\.com|mattermost\.com|github\.com|gitlab\.com|bitbucket\.org|atlassian\.net|atlassian\.com|linear\.app|youtrack\.cloud|notion\.so|confluence\.[\w.-]+|jira\.[\w.-]+)$/i;
+
+/** Whether a link's URL points at a monitoring tool, judged by its host. */
+function monitoringUrl(url: string): 'yes' | 'no' | 'unsure' {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'unsure';
+  }
+  const host = parsed.hostname;
+  if (NOT_MONITORING_HOST.test(host)) {
+    return 'no';
+  }
+  if (
+    MONITORING_HOST.test(host) ||
+    (CLOUDWATCH_CONSOLE.test(host) && parsed.pathname.startsWith('/cloudwatch'))
+  ) {
+    return 'yes';
+  }
+  return 'unsure';
+}
 
 /** Dashboards exported as JSON (Grafana panels, Datadog or New Relic widgets). */
 const DASHBOARD_JSON_GLOBS: readonly string[] = [
@@ -219,7 +249,11 @@ function dashboardLink(
     const text = [title, type, icon]
       .filter(t => typeof t === 'string')
       .join(' ');
-    if (MONITORING_LINK_TEXT.test(text) || MONITORING_LINK_URL.test(url)) {
+    const byHost = monitoringUrl(url);
+    if (
+      byHost === 'yes' ||
+      (byHost === 'unsure' && MONITORING_LINK_TEXT.test(text))
+    ) {
       return {
         index,
         url,

@@ -1,4 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
+import type { ZodType } from 'zod';
 import type { FilterPredicate } from '@backstage/filter-predicates';
 import type {
   CapabilityId,
@@ -94,6 +95,15 @@ export interface CheckImplementation {
   version?: string;
   /** Globs of the files whose content the check reads. */
   reads?: readonly string[];
+  /**
+   * Settings that the ruleset configuration may give the check under
+   * `platformMaturity.checks.<capability>.<name>.options`: their schema, whose errors name the key,
+   * and the check as configured with the parsed settings.
+   */
+  options?: {
+    schema: ZodType;
+    configure(options: unknown): CheckImplementation;
+  };
   /** Decides the check. Must be deterministic; may throw, which gives an `unknown` result. */
   evaluate(context: CheckContext): CheckOutcome;
 }

@@ -451,6 +451,13 @@ describe('waivers', () => {
     expect(card.notices[3].message).toBe(
       'The waiver for build.a expired on 2026-11-24.',
     );
+    // The card shows who granted the expired waiver and why.
+    expect(card.notices[3].waiver).toMatchObject({
+      checkId: 'build.a',
+      reason: 'old',
+      until: '2026-11-24',
+      source: 'entity',
+    });
   });
 
   it('lets a date-only waiver last to the end of that day', () => {

@@ -1,4 +1,6 @@
-import { matchIn } from './repository';
+import type { RepositoryView } from './checkTypes';
+import { globList } from './globs';
+import { RepositoryAccess, evaluationMemo, matchIn } from './repository';
 
 /** The 1-based line of the first match, counted the plain way. */
 function expectedLine(content: string, pattern: RegExp): number | undefined {
@@ -70,5 +72,58 @@ describe('matchIn', () => {
         expect(matchIn('f', text, /needle \d/)?.line).toBe(i + 1);
       });
     }
+  });
+});
+
+describe('evaluationMemo', () => {
+  const snapshot = {
+    paths: ['.github/workflows/ci.yml', 'scripts/test.sh'],
+    read: (path: string) =>
+      path === 'scripts/test.sh' ? 'go test ./...\n' : 'run: ./scripts/test.sh',
+  };
+  const key = {};
+  const reads = ['scripts/*.sh'];
+
+  it('computes a value once per evaluation, shared by the checks that ask for it', () => {
+    const access = new RepositoryAccess(snapshot);
+    const first = access.viewFor(
+      globList(['.github/workflows/*.yml', ...reads]),
+    );
+    const second = access.viewFor(globList(reads));
+    let computed = 0;
+    const compute = (view: RepositoryView) => {
+      computed++;
+      return view.read('scripts/test.sh');
+    };
+    expect(evaluationMemo(first, key, reads, compute)).toBe('go test ./...\n');
+    expect(evaluationMemo(second, key, reads, compute)).toBe('go test ./...\n');
+    expect(computed).toBe(1);
+    // A new evaluation computes it afresh.
+    const next = new RepositoryAccess(snapshot).viewFor(globList(reads));
+    expect(evaluationMemo(next, key, reads, compute)).toBe('go test ./...\n');
+    expect(computed).toBe(2);
+  });
+
+  it('refuses a check that does not declare the files the value reads', () => {
+    const view = new RepositoryAccess(snapshot).viewFor(
+      globList(['.github/workflows/*.yml']),
+    );
+    expect(() => evaluationMemo(view, key, reads, () => 'never')).toThrow(
+      "not all among the files it declares in 'reads'",
+    );
+  });
+
+  it('computes on every call for a view that is not the engine’s', () => {
+    const view: RepositoryView = {
+      paths: snapshot.paths,
+      find: () => [],
+      has: () => false,
+      read: snapshot.read,
+      search: () => undefined,
+    };
+    let computed = 0;
+    evaluationMemo(view, key, reads, () => computed++);
+    evaluationMemo(view, key, reads, () => computed++);
+    expect(computed).toBe(2);
   });
 });

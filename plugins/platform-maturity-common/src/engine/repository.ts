@@ -1,5 +1,6 @@
 import type { RepositorySnapshot } from '../types';
 import type { FileMatch, RepositoryView } from './checkTypes';
+import { withoutComments } from './comments';
 import { GlobList, PathIndex, covers, globList, listMatches } from './globs';
 import type { Hasher } from './hash';
 import { sortStrings } from './hash';
@@ -138,6 +139,43 @@ class CheckView implements RepositoryView {
   ): FileMatch | undefined {
     return this.access.search(globs, pattern, this.allowed);
   }
+
+  /**
+   * The access's value for the key, computed the first time through a view limited to `reads`,
+   * which must be among this check's.
+   */
+  memo<T>(
+    key: object,
+    reads: readonly string[],
+    compute: (view: RepositoryView) => T,
+  ): T {
+    const list = globList(reads);
+    if (!covers(this.allowed, list)) {
+      throw new Error(
+        `the check uses files (${reads.join(
+          ', ',
+        )}) that are not all among the files it declares in 'reads'`,
+      );
+    }
+    return this.access.memo(key, () => compute(this.access.viewFor(list)));
+  }
+}
+
+/**
+ * A value derived from the repository's files, computed once per evaluation and shared by every
+ * check that asks with the same key, such as the scripts and targets the pipelines call. It is
+ * computed through a view that reads only `reads`, globs that each check asking must declare in
+ * its own `reads`. A view that is not the engine's (a test's own) computes it on every call.
+ */
+export function evaluationMemo<T>(
+  repository: RepositoryView,
+  key: object,
+  reads: readonly string[],
+  compute: (view: RepositoryView) => T,
+): T {
+  return repository instanceof CheckView
+    ? repository.memo(key, reads, compute)
+    : compute(repository);
 }
 
 /** A repository search stopped at the deadline of the entity's time budget. */
@@ -183,6 +221,8 @@ export class RepositoryAccess {
   private readonly number = ++accessCount;
   /** Searches besides the first of each list (see `searchPatterns`), or of another access's. */
   private otherSearches: OtherSearch[] | undefined;
+  /** Values derived from the files, by key (see {@link evaluationMemo}). */
+  private memos: Map<object, unknown> | undefined;
   /** When searches must stop (`performance.now()` time): the end of the entity's time budget. */
   deadline = Infinity;
 
@@ -198,7 +238,9 @@ export class RepositoryAccess {
       return cached;
     }
     const content = this.snapshot.read(path);
-    const text = typeof content === 'string' ? content : undefined;
+    // Checks see files without their comments: a commented-out line is never evidence.
+    const text =
+      typeof content === 'string' ? withoutComments(path, content) : undefined;
     this.contents.set(path, text);
     this.readPaths.push(path);
     return text;
@@ -265,6 +307,16 @@ export class RepositoryAccess {
       }
     }
     return undefined;
+  }
+
+  memo<T>(key: object, compute: () => T): T {
+    this.memos ??= new Map();
+    if (this.memos.has(key)) {
+      return this.memos.get(key) as T;
+    }
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   /** The view of one check, limited to reading the files it declares. */

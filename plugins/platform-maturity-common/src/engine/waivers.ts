@@ -114,6 +114,7 @@ export function collectWaivers(
         type: 'waiver-expired',
         checkId: waiver.checkId,
         message: `The waiver for ${waiver.checkId} expired on ${waiver.until}.`,
+        waiver,
       });
     } else {
       inForce.set(waiver.checkId, waiver);

@@ -31,7 +31,7 @@ describe('compileRuleset', () => {
         'https://github.com/paved-dev/paved/blob/main/docs/checks.md#buildpipeline',
     });
     expect(ruleset.needsContent('.github/workflows/ci.yml')).toBe(true);
-    expect(ruleset.needsContent('src/index.ts')).toBe(false);
+    expect(ruleset.needsContent('assets/logo.svg')).toBe(false);
     expect(ruleset.isInScope(serviceEntity())).toBe(true);
     expect(
       ruleset.isInScope(serviceEntity({ spec: { type: 'library' } })),

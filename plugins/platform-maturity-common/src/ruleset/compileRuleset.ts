@@ -149,6 +149,32 @@ export interface CompileRulesetOptions {
   configKey?: string;
 }
 
+/** The check configured with the settings under its `options` key, validated by its schema. */
+function withOptions(
+  implementation: CheckImplementation,
+  options: unknown,
+  key: string,
+): CheckImplementation {
+  if (options === undefined) {
+    return implementation;
+  }
+  if (!implementation.options) {
+    throw new RulesetConfigError(
+      `${key}.options`,
+      `check '${implementation.id}' takes no options`,
+    );
+  }
+  const parsed = implementation.options.schema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RulesetConfigError(
+      keyPath(`${key}.options`, issue.path),
+      issue.message,
+    );
+  }
+  return implementation.options.configure(parsed.data);
+}
+
 function keyPath(root: string, path: ReadonlyArray<PropertyKey>): string {
   return [root, ...path.map(String)].join('.');
 }
@@ -327,11 +353,16 @@ export function compileRuleset(
   }
 
   const checks: RulesetCheck[] = [];
-  for (const implementation of implementations.values()) {
-    const override = overrides.get(implementation.id)?.config ?? {};
-    const key = `${root}.checks.${implementation.id}`;
+  const optionsById = new Map<string, unknown>();
+  for (const configured of implementations.values()) {
+    const override = overrides.get(configured.id)?.config ?? {};
+    const key = `${root}.checks.${configured.id}`;
     if (override.enabled === false) {
       continue;
+    }
+    const implementation = withOptions(configured, override.options, key);
+    if (override.options !== undefined) {
+      optionsById.set(configured.id, override.options);
     }
     const appliesTo = override.appliesTo
       ? parsePredicate(override.appliesTo, `${key}.appliesTo`)
@@ -402,6 +433,9 @@ export function compileRuleset(
           evidence: c.definition.evidence,
           reads: c.implementation.reads ?? [],
           version: c.implementation.version ?? '1',
+          ...(optionsById.has(c.definition.id)
+            ? { options: optionsById.get(c.definition.id) }
+            : {}),
         })),
         levels,
         waivers,

@@ -62,6 +62,8 @@ export const checkConfigSchema = z
     title: z.string().min(1, 'must not be empty').optional(),
     description: z.string().optional(),
     remediation: remediation.optional(),
+    /** Settings of a built-in or code check that takes them (see its documentation). */
+    options: jsonObject.optional(),
     /** New checks: the entity must match this predicate. */
     entity: predicate.optional(),
     /** New checks: at least one repository file must match one of these globs. */

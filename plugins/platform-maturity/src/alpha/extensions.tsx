@@ -7,11 +7,13 @@ import {
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
+  EntityIconLinkBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import TrendingUpIcon from '@material-ui/icons/TrendingUp';
 import { DEFAULT_APPLIES_TO } from '@paved/plugin-platform-maturity-common';
 import { platformMaturityApiRef } from '../api/PlatformMaturityApi';
 import { PlatformMaturityClient } from '../api/PlatformMaturityClient';
+import { useLevelIconLinkProps } from '../components/EntityPlatformMaturityLevel';
 import { entityContentRouteRef, rootRouteRef } from '../routes';
 
 /**
@@ -83,5 +85,23 @@ export const platformMaturityEntityContent = EntityContentBlueprint.make({
       import('../components/EntityPlatformMaturityContent').then(m => (
         <m.EntityPlatformMaturityContent />
       )),
+  },
+});
+
+/**
+ * The entity's level in the About card's links (`entity-icon-link:platform-maturity/level`),
+ * for example `L2 Ships`, leading to the maturity tab. Same default filter as the card.
+ *
+ * @alpha
+ */
+export const platformMaturityEntityLevelLink = EntityIconLinkBlueprint.make({
+  name: 'level',
+  params: {
+    filter: DEFAULT_APPLIES_TO,
+    useProps: () => ({
+      ...useLevelIconLinkProps(),
+      icon: <TrendingUpIcon />,
+      title: 'Platform maturity level',
+    }),
   },
 });

@@ -13,15 +13,20 @@ import {
   platformMaturityApi,
   platformMaturityEntityCard,
   platformMaturityEntityContent,
+  platformMaturityEntityLevelLink,
   platformMaturityPage,
 } from './extensions';
+import {
+  deliveryTargetPickerFormField,
+  serviceNamePickerFormField,
+} from './formFields';
 
 // The explicit type keeps the extension map out of the public API: its inferred parameter types
 // print differently from one build to the next, which would make the API report unstable. Get an
 // extension to override with `getExtension('<extension id>')`.
 /**
  * The platform maturity plugin for the new frontend system: the API, the entity card, the entity
- * tab and the overview page. Its `scaffolderRoot` external route binds to the scaffolder's root
+ * tab, the overview page and the golden-path templates' form fields. Its `scaffolderRoot` external route binds to the scaffolder's root
  * by default.
  *
  * @alpha
@@ -46,6 +51,9 @@ const platformMaturityPlugin: OverridableFrontendPlugin<
     platformMaturityPage,
     platformMaturityEntityCard,
     platformMaturityEntityContent,
+    platformMaturityEntityLevelLink,
+    serviceNamePickerFormField,
+    deliveryTargetPickerFormField,
   ],
 });
 

@@ -35,7 +35,7 @@ export interface ScorecardListRequest {
   /** Case-insensitive substring of the entity ref or title. */
   q?: string;
   /** The sort key; default `entityRef`. */
-  orderBy?: 'entityRef' | 'name' | 'score' | 'level' | 'evaluatedAt';
+  orderBy?: 'entityRef' | 'name' | 'owner' | 'score' | 'level' | 'evaluatedAt';
   /** The sort direction; default `asc`. */
   order?: 'asc' | 'desc';
   /** The `nextCursor` of the previous page. */

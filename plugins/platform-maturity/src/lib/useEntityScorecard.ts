@@ -12,7 +12,8 @@ import {
   Scorecard,
   ScorecardResponse,
 } from '@paved/plugin-platform-maturity-common';
-import { useState } from 'react';
+import { roundScore } from '@paved/plugin-platform-maturity-common';
+import { useEffect, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { platformMaturityApiRef } from '../api/PlatformMaturityApi';
@@ -38,8 +39,56 @@ export interface EntityScorecard {
   canRefresh: boolean;
   refresh(): Promise<void>;
   refreshing: boolean;
+  /** A re-evaluation finished less than {@link REFRESH_INTERVAL_MS} ago: the button rests. */
+  resting: boolean;
+  /** What the last re-evaluation changed, in words. */
+  refreshOutcome?: string;
   /** Why the last re-evaluation failed. */
   refreshError?: Error;
+}
+
+/**
+ * How long the re-evaluate button rests after a re-evaluation: each one reads the repository
+ * again, and a burst of clicks would only repeat the same answer.
+ */
+export const REFRESH_INTERVAL_MS = 5_000;
+
+/** What a re-evaluation changed: score and level, or nothing. */
+export function describeRefresh(
+  before: Scorecard | undefined,
+  after: Scorecard,
+): string {
+  const score = (s?: Scorecard) =>
+    s?.score === null || s?.score === undefined
+      ? '–'
+      : String(roundScore(s.score));
+  const level = (s?: Scorecard) =>
+    s?.level ? `level ${s.level.level} ${s.level.name}` : 'no level';
+  if (
+    before &&
+    before.evidenceDigest === after.evidenceDigest &&
+    before.rulesetHash === after.rulesetHash
+  ) {
+    return `Re-evaluated: nothing changed (score ${score(after)}, ${level(
+      after,
+    )}).`;
+  }
+  if (
+    before &&
+    score(before) === score(after) &&
+    level(before) === level(after)
+  ) {
+    return `Re-evaluated: the evidence changed, the score did not (${score(
+      after,
+    )}, ${level(after)}).`;
+  }
+  const levelChange =
+    level(before) === level(after)
+      ? `still ${level(after)}`
+      : `${level(before)} → ${level(after)}`;
+  return `Re-evaluated: score ${score(before)} → ${score(
+    after,
+  )}, ${levelChange}.`;
 }
 
 function isInScope(checklist: ChecklistResponse, entity: Entity): boolean {
@@ -76,11 +125,29 @@ export function useEntityScorecard(entity: Entity): EntityScorecard {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, entityRef]);
 
+  const [resting, setResting] = useState(false);
+  useEffect(() => {
+    if (!resting) {
+      return undefined;
+    }
+    const timer = setTimeout(() => setResting(false), REFRESH_INTERVAL_MS);
+    return () => clearTimeout(timer);
+  }, [resting]);
+
+  const current =
+    refreshed?.entityRef === entityRef
+      ? refreshed.response
+      : loaded.value?.response;
   const [refreshState, refresh] = useAsyncFn(async () => {
-    const response = await api.refreshScorecard(getCompoundEntityRef(entity));
-    setRefreshed({ entityRef, response });
+    try {
+      const response = await api.refreshScorecard(getCompoundEntityRef(entity));
+      setRefreshed({ entityRef, response });
+      return describeRefresh(current?.scorecard, response.scorecard);
+    } finally {
+      setResting(true);
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, entityRef]);
+  }, [api, entityRef, current]);
 
   let state: EntityScorecardState;
   if (loaded.error) {
@@ -89,10 +156,7 @@ export function useEntityScorecard(entity: Entity): EntityScorecard {
     state = { status: 'loading' };
   } else {
     const { checklist } = loaded.value;
-    const response =
-      refreshed?.entityRef === entityRef
-        ? refreshed.response
-        : loaded.value.response;
+    const response = current;
     if (response) {
       state = response.scorecard.inScope
         ? { status: 'evaluated', checklist, scorecard: response.scorecard }
@@ -111,6 +175,8 @@ export function useEntityScorecard(entity: Entity): EntityScorecard {
       await refresh();
     },
     refreshing: refreshState.loading,
+    resting,
+    refreshOutcome: refreshState.loading ? undefined : refreshState.value,
     refreshError: refreshState.error,
   };
 }

@@ -8,3 +8,4 @@ export * from './policyCheck';
 export * from './maturityVerify';
 export * from './publishLocal';
 export * from './fetchLocal';
+export * from './deliveryResolve';

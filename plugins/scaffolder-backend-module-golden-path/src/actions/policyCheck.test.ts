@@ -87,7 +87,7 @@ describe('paved:policy:check', () => {
     expect(error.name).toBe('InputError');
     expect(error.message.split('\n')).toEqual([
       "The template's inputs are off the paved road (5 problems):",
-      "- name: 'Orders_Service' does not follow the naming rule ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$ (goldenPath.policy.namePattern)",
+      "- name: 'Orders_Service' is not a valid service name: use lower-case letters, digits and dashes, starting and ending with a letter or digit (like orders-api).",
       '- owner: group:default/team-nobody does not exist in the catalog',
       '- system: system:default/nowhere does not exist in the catalog',
       "- stack: 'python' is not allowed; allowed stacks: node, go (goldenPath.policy.allowedStacks)",
@@ -123,9 +123,7 @@ describe('paved:policy:check', () => {
     const lines: string[] = error.message.split('\n');
     expect(lines[0]).toMatch(/3 problems/);
     expect(lines[1]).toBe(
-      `- name: 'a${'b'.repeat(
-        63,
-      )}' is 64 characters long; at most 63 are allowed`,
+      '- name: The name is 64 characters long; use at most 63.',
     );
     expect(lines[2]).toMatch(/^- owner: 'group:' is not a valid entity ref/);
     expect(lines[3]).toBe(
@@ -138,7 +136,18 @@ describe('paved:policy:check', () => {
     await expect(
       run(action, { name: 'orders', owner: 'team-orders' }),
     ).rejects.toThrow(
-      "- name: 'orders' does not follow the naming rule ^svc-[a-z-]+$",
+      "- name: 'orders' is not a valid service name: use names matching `^svc-[a-z-]+$`.",
+    );
+    const described = setup({
+      policy: {
+        namePattern: '^svc-[a-z-]+$',
+        namePatternDescription: 'svc- followed by lower-case words',
+      },
+    }).action;
+    await expect(
+      run(described, { name: 'orders', owner: 'team-orders' }),
+    ).rejects.toThrow(
+      "- name: 'orders' is not a valid service name: use svc- followed by lower-case words.",
     );
     const ctx = await run(action, { name: 'svc-orders', owner: 'team-orders' });
     expect(ctx.output).toHaveBeenCalledWith(
@@ -149,7 +158,9 @@ describe('paved:policy:check', () => {
     const loose = setup({ policy: { namePattern: '.*' } }).action;
     await expect(
       run(loose, { name: 'orders!', owner: 'team-orders' }),
-    ).rejects.toThrow("- name: 'orders!' is not a valid catalog entity name");
+    ).rejects.toThrow(
+      "- name: 'orders!' is not a valid service name: use names matching `.*`.",
+    );
   });
 
   it('looks entities up with the credentials of the user who runs the template', async () => {

@@ -1,14 +1,14 @@
 import type { Config } from '@backstage/config';
 import {
   DEFAULT_NAMESPACE,
-  KubernetesValidatorFunctions,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { MAX_NAME_LENGTH, readGoldenPathConfig } from '../config';
+import { checkServiceName } from '@paved/plugin-platform-maturity-common';
+import { readGoldenPathConfig } from '../config';
 import { describeValue } from '../lib/stacks';
 import { examples } from './policyCheck.examples';
 
@@ -123,24 +123,10 @@ export function createPolicyCheckAction(options: PolicyCheckActionOptions) {
       const violations: Violation[] = [];
       const lookups: Promise<void>[] = [];
 
-      // The name: the platform's rule, and the catalog's own rule for entity names.
-      if (typeof name !== 'string' || name.trim() === '') {
-        violations.push({ input: 'name', problem: 'is required' });
-      } else if (name.length > MAX_NAME_LENGTH) {
-        violations.push({
-          input: 'name',
-          problem: `'${name}' is ${name.length} characters long; at most ${MAX_NAME_LENGTH} are allowed`,
-        });
-      } else if (!policy.namePattern.test(name)) {
-        violations.push({
-          input: 'name',
-          problem: `'${name}' does not follow the naming rule ${policy.namePattern.source} (goldenPath.policy.namePattern)`,
-        });
-      } else if (!KubernetesValidatorFunctions.isValidObjectName(name)) {
-        violations.push({
-          input: 'name',
-          problem: `'${name}' is not a valid catalog entity name (letters, digits, '-', '_' and '.', starting and ending with a letter or digit)`,
-        });
+      // The name: the rule the template form applies as the user types (one definition).
+      const nameProblem = checkServiceName(name, policy.nameRule);
+      if (nameProblem) {
+        violations.push({ input: 'name', problem: nameProblem });
       } else {
         const ref = stringifyEntityRef({
           kind: 'Component',

@@ -154,6 +154,30 @@ describe('paved:publish:local', () => {
     );
   });
 
+  it('refreshes an entity already registered from the published file (a Location target), without adding a location', async () => {
+    const { action, catalog } = setup(undefined, {
+      getEntityByRef: jest.fn(async () => ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'orders',
+          annotations: {
+            'backstage.io/managed-by-location': `file:${path.join(
+              target(),
+              'catalog-info.yaml',
+            )}`,
+          },
+        },
+      })),
+    });
+    await run(action, { repoName: 'orders' });
+    expect(catalog.addLocation).not.toHaveBeenCalled();
+    expect(catalog.refreshEntity).toHaveBeenCalledWith(
+      'component:default/orders',
+      expect.anything(),
+    );
+  });
+
   it('makes no commit when publishing again changes nothing', async () => {
     const { action } = setup();
     const first = await run(action, { repoName: 'orders' });

@@ -1,5 +1,6 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import {
+  ANNOTATION_LOCATION,
   DEFAULT_NAMESPACE,
   Entity,
   stringifyEntityRef,
@@ -16,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import yaml from 'yaml';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from '../config';
 import { copyPlannedTree, planTreeCopy } from '../lib/copyTree';
+import { PUBLISHED_BY_KEY, PUBLISHED_BY_VALUE } from '../lib/published';
 import { MAX_WORKSPACE_FILE_SIZE, safeChildPath } from '../lib/workspace';
 import { examples } from './publishLocal.examples';
 
@@ -34,9 +36,6 @@ export interface PublishLocalActionOptions {
   config: Config;
 }
 
-/** The git config key that marks a repository as published by this action. */
-const MARKER_KEY = 'paved.publishedBy';
-const MARKER_VALUE = 'paved:publish:local';
 const REPO_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 
 /** Whether a directory entry at the top of a published tree is git's own. */
@@ -65,11 +64,11 @@ async function targetState(
   }
   let marker: unknown;
   try {
-    marker = await git.getConfig({ fs, dir: target, path: MARKER_KEY });
+    marker = await git.getConfig({ fs, dir: target, path: PUBLISHED_BY_KEY });
   } catch {
     marker = undefined; // not a git repository
   }
-  if (marker !== MARKER_VALUE) {
+  if (marker !== PUBLISHED_BY_VALUE) {
     throw new ConflictError(
       `Cannot publish to ${target}: it exists, is not empty and was not published by paved:publish:local, so it is left alone; choose another repoName`,
     );
@@ -396,8 +395,8 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
         await git.setConfig({
           fs,
           dir: target,
-          path: MARKER_KEY,
-          value: MARKER_VALUE,
+          path: PUBLISHED_BY_KEY,
+          value: PUBLISHED_BY_VALUE,
         });
         await copyPlannedTree(tree, target, PUBLISH_SUBJECT);
         changes = await stageAll(target);
@@ -428,6 +427,21 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
         return;
       }
       const credentials = await ctx.getInitiatorCredentials();
+      const existing = entityRef
+        ? await catalog.getEntityByRef(entityRef, { credentials })
+        : undefined;
+      if (
+        existing?.metadata.annotations?.[ANNOTATION_LOCATION] ===
+        `file:${targetCatalogFile}`
+      ) {
+        // Registered from this file already, for example as a target of a Location entity:
+        // ask the catalog to read the new commit now.
+        await catalog.refreshEntity(entityRef!, { credentials });
+        ctx.logger.info(
+          `${targetCatalogFile} is already in the catalog; refreshed ${entityRef}`,
+        );
+        return;
+      }
       try {
         await catalog.addLocation(
           { type: 'file', target: targetCatalogFile },

@@ -1,5 +1,8 @@
 import type { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -9,6 +12,13 @@ import {
 } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { createTheme } from '@material-ui/core/styles';
+import {
+  compileRuleset,
+  evaluate,
+  roundScore,
+  WAIVERS_ANNOTATION,
+} from '@paved/plugin-platform-maturity-common';
 import {
   apiEntity,
   checklistOf,
@@ -25,6 +35,7 @@ import {
   platformMaturityApiRef,
 } from '../../api/PlatformMaturityApi';
 import { scaffolderRootRouteRef } from '../../routes';
+import { levelColour } from '../PlatformMaturityPage/format';
 import { EntityPlatformMaturityCard } from './EntityPlatformMaturityCard';
 
 /**
@@ -57,7 +68,12 @@ async function renderCard(options: {
         <EntityPlatformMaturityCard />
       </EntityProvider>
     </TestApiProvider>,
-    { mountedRoutes: options.mountedRoutes },
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...options.mountedRoutes,
+      },
+    },
   );
 }
 
@@ -119,6 +135,162 @@ describe('EntityPlatformMaturityCard', () => {
     });
   });
 
+  it('has a heading for its title, so that screen reader users can jump to it', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderCard({ api });
+    expect(
+      await screen.findByRole('heading', {
+        level: 2,
+        name: 'Platform maturity',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('leads with the checks that block the next level, each with its Fix link', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderCard({ api });
+
+    const next = await screen.findByRole('region', {
+      name: 'To reach level 1, Builds',
+    });
+    expect(
+      within(next).getByRole('heading', { name: 'To reach level 1, Builds' }),
+    ).toBeInTheDocument();
+    // Build & test is what level 1 needs: its one failing check, not the waived or passed ones.
+    const blocking = [...next.querySelectorAll('[data-check-id]')];
+    expect(blocking.map(b => b.getAttribute('data-check-id'))).toEqual([
+      'build.tests',
+    ]);
+    expect(
+      within(next).getByRole('link', { name: 'Fix: Pipeline runs the tests' }),
+    ).toHaveAttribute(
+      'href',
+      `/create/templates/default/add-capabilities?formData=${encodeURIComponent(
+        JSON.stringify({
+          capabilities: ['build'],
+          entity: 'component:default/orders',
+        }),
+      )}`,
+    );
+  });
+
+  it('counts the failing checks on the collapsed rows', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderCard({ api });
+    expect(
+      await screen.findByRole('button', { name: /^Build & test/ }),
+    ).toHaveTextContent('1 failing');
+    expect(
+      screen.getByRole('button', { name: /^Deploy, version & roll back/ }),
+    ).toHaveTextContent(/\d failing/);
+    expect(
+      screen.getByRole('button', { name: /^Data & schema migrations/ }),
+    ).not.toHaveTextContent('failing');
+  });
+
+  it('lists the waivers on the card: who granted it, until when, the reason once, self-declared ones marked, expired ones too', async () => {
+    const entity: typeof serviceEntity = {
+      ...serviceEntity,
+      metadata: {
+        ...serviceEntity.metadata,
+        annotations: {
+          [WAIVERS_ANNOTATION]: JSON.stringify([
+            {
+              check: 'build.dependency-updates',
+              reason: 'Moving to Renovate this quarter',
+              until: '2099-12-31',
+              waivedBy: 'group:default/platform',
+            },
+            {
+              check: 'deploy.rollback',
+              reason: 'Rollback drills start next sprint',
+              until: '2026-01-31',
+            },
+          ]),
+        },
+      },
+    };
+    const api = mockApi({
+      getScorecard: async () => scorecardResponse({ entity }),
+    });
+    await renderCard({ api, entity });
+
+    const waivers = await screen.findByRole('region', { name: 'Waivers' });
+    const items = within(waivers).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    const [expired, active] = items;
+    expect(expired).toHaveTextContent('Waiver expired');
+    expect(expired).toHaveTextContent('Rollback drills start next sprint');
+    expect(expired.querySelector('time')).toHaveAttribute(
+      'dateTime',
+      '2026-01-31',
+    );
+
+    expect(active).toHaveTextContent('Dependencies are kept up to date');
+    expect(active).toHaveTextContent('Self-declared');
+    expect(
+      within(active).getByRole('link', { name: 'platform' }),
+    ).toHaveAttribute('href', '/catalog/default/group/platform');
+    const date = new Date('2099-12-31T00:00:00Z').toLocaleDateString(
+      undefined,
+      { dateStyle: 'medium', timeZone: 'UTC' },
+    );
+    expect(active).toHaveTextContent(`until ${date}`);
+    // The reason once on the card, in one date format.
+    expect(screen.getAllByText(/Moving to Renovate this quarter/)).toHaveLength(
+      1,
+    );
+    expect(document.body).not.toHaveTextContent('2099-12-31');
+  });
+
+  it('marks a waiver granted in configuration as granted by the platform team', async () => {
+    const configured = compileRuleset({
+      waivers: [
+        {
+          entity: 'component:default/orders',
+          check: 'build.dependency-updates',
+          reason: 'Renovate rollout',
+          until: '2099-06-30',
+          waivedBy: 'group:default/platform',
+        },
+      ],
+    });
+    const response = scorecardResponse();
+    response.scorecard = evaluate(configured, {
+      entity: {
+        ...serviceEntity,
+        metadata: { name: 'orders', namespace: 'default' },
+      },
+      now: new Date(EVALUATED_AT),
+    });
+    const api = mockApi({
+      getScorecard: async () => response,
+      getChecklist: async () => checklistOf(configured),
+    });
+    await renderCard({ api });
+
+    const waivers = await screen.findByRole('region', { name: 'Waivers' });
+    expect(waivers).toHaveTextContent(
+      'Granted by platform in the platform configuration',
+    );
+    expect(waivers).not.toHaveTextContent('Self-declared');
+  });
+
+  it('explains the levels where it shows them', async () => {
+    const api = mockApi({ getScorecard: async () => scorecardResponse() });
+    await renderCard({ api });
+    await userEvent.click(await screen.findByText('What the levels mean'));
+    const levels = screen.getByRole('list', { name: 'Levels' });
+    const items = within(levels).getAllByRole('listitem');
+    expect(items).toHaveLength(5);
+    expect(items[0]).toHaveTextContent('L0 Unpaved (this service)');
+    expect(items[0]).toHaveAttribute('aria-current', 'step');
+    expect(items[2]).toHaveTextContent('L2 Ships');
+    expect(items[2]).toHaveTextContent(
+      'Needs Build & test, Deploy, version & roll back.',
+    );
+  });
+
   it('lists the six capabilities with status and progress', async () => {
     const api = mockApi({ getScorecard: async () => scorecardResponse() });
     await renderCard({ api });
@@ -168,20 +340,14 @@ describe('EntityPlatformMaturityCard', () => {
 
     const updates = checkItem(checks, 'build.dependency-updates');
     expect(within(updates).getByTitle('Waived')).toBeInTheDocument();
-    const waiver = within(updates).getByLabelText('Waiver');
-    expect(waiver).toHaveTextContent('Waived by group:default/platform');
-    expect(waiver).toHaveTextContent('Moving to Renovate this quarter');
-    expect(waiver).toHaveTextContent('declared on the entity');
-    expect(waiver.querySelector('time')).toHaveAttribute(
-      'dateTime',
-      '2099-12-31',
-    );
-    expect(waiver).toHaveTextContent(
-      new Date('2099-12-31T00:00:00Z').toLocaleDateString(undefined, {
+    // The row says until when; the card's waiver list above has who and why.
+    expect(updates).toHaveTextContent(
+      `until ${new Date('2099-12-31T00:00:00Z').toLocaleDateString(undefined, {
         dateStyle: 'medium',
         timeZone: 'UTC',
-      }),
+      })}, see Waivers above`,
     );
+    expect(updates).not.toHaveTextContent('Moving to Renovate this quarter');
     expect(
       within(updates).queryByRole('link', { name: /^Fix/ }),
     ).not.toBeInTheDocument();
@@ -306,11 +472,10 @@ describe('EntityPlatformMaturityCard', () => {
       name: 'Platform maturity score',
     });
     expect(ring).toHaveAttribute('aria-valuetext', '100 out of 100, level 0');
-    // The colour of level 0 is the theme's error colour, as a missing capability's icon has.
-    const missingIcon = document.querySelector('svg[data-status="missing"]')!;
-    expect(getComputedStyle(ring).color).toBe(
-      getComputedStyle(missingIcon).color,
-    );
+    // The colour of level 0 on the level scale, not the success colour of a complete capability.
+    const levelZero = document.createElement('span');
+    levelZero.style.color = levelColour(createTheme(), 0, ruleset.levels);
+    expect(getComputedStyle(ring).color).toBe(levelZero.style.color);
     expect(getComputedStyle(ring).color).not.toBe('');
     expect(screen.getByText('0 of 6 capabilities checked')).toBeInTheDocument();
 
@@ -510,6 +675,30 @@ describe('EntityPlatformMaturityCard', () => {
         ),
       );
       expect(api.refreshScorecard).toHaveBeenCalledTimes(1);
+      // What changed, announced; the button rests so that a burst of clicks does not repeat it.
+      expect(await screen.findByRole('status')).toHaveTextContent(
+        `Re-evaluated: score ${roundScore(
+          before.scorecard.score!,
+        )} → ${roundScore(after.scorecard.score!)}, still level 0 Unpaved.`,
+      );
+      expect(button).toBeDisabled();
+    });
+
+    it('says when a re-evaluation changed nothing', async () => {
+      const same = scorecardResponse();
+      const api = mockApi({
+        getScorecard: async () => same,
+        refreshScorecard: async () => scorecardResponse(),
+      });
+      await renderCard({ api });
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Re-evaluate now' }),
+      );
+      expect(await screen.findByRole('status')).toHaveTextContent(
+        `Re-evaluated: nothing changed (score ${roundScore(
+          same.scorecard.score!,
+        )}, level 0 Unpaved).`,
+      );
     });
 
     it('is absent for users without the permission on the entity', async () => {

@@ -14,6 +14,7 @@ import { CAPABILITY_STATUS_LABELS } from '../../lib/labels';
 import { useEntityScorecard } from '../../lib/useEntityScorecard';
 import { CapabilityProgress } from '../ScorecardParts/CapabilityProgress';
 import { CheckList } from '../ScorecardParts/CheckList';
+import { NextLevelChecks } from '../ScorecardParts/NextLevelChecks';
 import { PartialRepositoryAlert } from '../ScorecardParts/PartialRepositoryAlert';
 import { ReEvaluateButton } from '../ScorecardParts/ReEvaluateButton';
 import { ScorecardSummary } from '../ScorecardParts/ScorecardSummary';
@@ -24,8 +25,10 @@ import {
   NotEvaluatedState,
   OutOfScopeState,
   RefreshErrorAlert,
+  RefreshOutcome,
 } from '../ScorecardParts/ScorecardStates';
 import { CapabilityStatusIcon } from '../ScorecardParts/StatusIcon';
+import { WaiverList } from '../ScorecardParts/Waivers';
 
 const useStyles = makeStyles(theme => ({
   body: {
@@ -39,16 +42,30 @@ const useStyles = makeStyles(theme => ({
       borderTop: `1px solid ${theme.palette.divider}`,
     },
     '& .MuiAccordion-root:before': { display: 'none' },
+    // The theme's focus shade is faint; keyboard users need to see which row they are on.
+    '& .MuiAccordionSummary-root.Mui-focusVisible': {
+      outline: `2px solid ${theme.palette.primary.main}`,
+      outlineOffset: -2,
+    },
   },
   summaryContent: {
     display: 'flex',
+    flexWrap: 'wrap',
     alignItems: 'center',
-    gap: theme.spacing(1),
+    gap: theme.spacing(0.5, 1),
     width: '100%',
     minWidth: 0,
   },
-  capabilityTitle: { flex: 1, minWidth: 0 },
+  // On a narrow card the title keeps its line and the status moves below it.
+  capabilityTitle: { flex: '1 1 10em', minWidth: 0 },
+  meta: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginLeft: 'auto',
+  },
   statusLabel: { minWidth: '7em' },
+  failing: { minWidth: '4.5em', whiteSpace: 'nowrap', fontWeight: 500 },
 }));
 
 function CapabilityRows(props: {
@@ -64,6 +81,10 @@ function CapabilityRows(props: {
           checklist.capabilities.find(c => c.id === capability.capability)
             ?.title ?? capability.capability;
         const id = `platform-maturity-card-${capability.capability}`;
+        const results = scorecard.results.filter(
+          r => r.capability === capability.capability,
+        );
+        const failing = results.filter(r => r.status === 'fail').length;
         return (
           <Accordion
             key={capability.capability}
@@ -83,14 +104,23 @@ function CapabilityRows(props: {
                 >
                   {title}
                 </Typography>
-                <Typography
-                  variant="caption"
-                  color="textSecondary"
-                  className={classes.statusLabel}
-                >
-                  {CAPABILITY_STATUS_LABELS[capability.status]}
-                </Typography>
-                <CapabilityProgress capability={capability} title={title} />
+                <span className={classes.meta}>
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    className={classes.statusLabel}
+                  >
+                    {CAPABILITY_STATUS_LABELS[capability.status]}
+                  </Typography>
+                  <Typography
+                    variant="caption"
+                    color="textPrimary"
+                    className={classes.failing}
+                  >
+                    {failing > 0 ? `${failing} failing` : ''}
+                  </Typography>
+                  <CapabilityProgress capability={capability} title={title} />
+                </span>
               </span>
             </AccordionSummary>
             <AccordionDetails
@@ -99,12 +129,11 @@ function CapabilityRows(props: {
               aria-labelledby={`${id}-header`}
             >
               <CheckList
-                results={scorecard.results.filter(
-                  r => r.capability === capability.capability,
-                )}
+                results={results}
                 checks={checklist.checks}
                 entityRef={scorecard.entityRef}
                 label={`Checks of ${title}`}
+                briefWaivers
               />
             </AccordionDetails>
           </Accordion>
@@ -125,8 +154,8 @@ export interface EntityPlatformMaturityCardProps {
 }
 
 /**
- * The platform maturity scorecard of the current entity: score, level, the six capabilities with
- * their checks, and a Fix link for every failing check.
+ * The platform maturity scorecard of the current entity: score and level, the checks that block
+ * the next level with their Fix links, the waivers, and the six capabilities with their checks.
  *
  * @public
  */
@@ -135,12 +164,23 @@ export function EntityPlatformMaturityCard(
 ) {
   const { entity } = useEntity();
   const classes = useStyles();
-  const { state, canRefresh, refresh, refreshing, refreshError } =
-    useEntityScorecard(entity);
+  const {
+    state,
+    canRefresh,
+    refresh,
+    refreshing,
+    resting,
+    refreshOutcome,
+    refreshError,
+  } = useEntityScorecard(entity);
 
   const action =
     canRefresh && state.status === 'evaluated' ? (
-      <ReEvaluateButton refreshing={refreshing} onClick={refresh} />
+      <ReEvaluateButton
+        refreshing={refreshing}
+        resting={resting}
+        onClick={refresh}
+      />
     ) : undefined;
 
   let body;
@@ -173,6 +213,15 @@ export function EntityPlatformMaturityCard(
           />
           <PartialRepositoryAlert scorecard={state.scorecard} />
           <UnreadEvidenceAlert scorecard={state.scorecard} />
+          <NextLevelChecks
+            scorecard={state.scorecard}
+            checklist={state.checklist}
+          />
+          <WaiverList
+            scorecard={state.scorecard}
+            checks={state.checklist.checks}
+            headingLevel="h3"
+          />
           <CapabilityRows
             scorecard={state.scorecard}
             checklist={state.checklist}
@@ -183,9 +232,18 @@ export function EntityPlatformMaturityCard(
   }
 
   return (
-    <InfoCard title="Platform maturity" variant={props.variant} action={action}>
+    <InfoCard
+      title="Platform maturity"
+      // A heading, so that screen reader users can jump to the card.
+      titleTypographyProps={{ component: 'h2' }}
+      // A stable hook for the browser test's accessibility checks.
+      className="paved-platform-maturity-card"
+      variant={props.variant}
+      action={action}
+    >
       <div className={classes.body}>
         {refreshError && <RefreshErrorAlert error={refreshError} />}
+        <RefreshOutcome outcome={refreshOutcome} />
         {body}
       </div>
     </InfoCard>

@@ -1,5 +1,8 @@
 import type { Entity } from '@backstage/catalog-model';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -38,6 +41,7 @@ async function renderContent(api: PlatformMaturityApi, entity?: Entity) {
         <EntityPlatformMaturityContent />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -57,7 +61,19 @@ describe('EntityPlatformMaturityContent', () => {
     const build = await screen.findByRole('list', {
       name: 'Checks of Build & test',
     });
-    expect(build.querySelectorAll('[data-check-id]')).toHaveLength(4);
+    // What needs work first; the passed checks folded under one line.
+    expect(
+      [...build.querySelectorAll('[data-check-id]')].map(c =>
+        c.getAttribute('data-check-id'),
+      ),
+    ).toEqual(['build.tests', 'build.dependency-updates']);
+    const passed = screen.getByRole('list', {
+      name: 'Checks of Build & test: 2 passed',
+    });
+    expect(passed.closest('details')).not.toHaveAttribute('open');
+    expect(
+      within(passed.closest('details')!).getByText('2 passed'),
+    ).toBeInTheDocument();
     for (const capability of [
       'Deploy, version & roll back',
       'Instrument, monitor & debug',
@@ -69,19 +85,16 @@ describe('EntityPlatformMaturityContent', () => {
         screen.getByRole('list', { name: `Checks of ${capability}` }),
       ).toBeInTheDocument();
     }
-    // Full detail: the check's description and docs link even when it passes.
-    const pipeline = build.querySelector(
+    // Full detail: the check's description even when it passes, but no docs to read.
+    const pipeline = passed.querySelector(
       '[data-check-id="build.pipeline"]',
     ) as HTMLElement;
     expect(pipeline).toHaveTextContent(
       'A continuous integration pipeline is defined in the repository',
     );
     expect(
-      within(pipeline).getByRole('link', { name: /^How to meet/ }),
-    ).toHaveAttribute(
-      'href',
-      'https://github.com/paved-dev/paved/blob/main/docs/checks.md#buildpipeline',
-    );
+      within(pipeline).queryByRole('link', { name: /^How to meet/ }),
+    ).not.toBeInTheDocument();
     const tests = build.querySelector(
       '[data-check-id="build.tests"]',
     ) as HTMLElement;
@@ -121,16 +134,20 @@ describe('EntityPlatformMaturityContent', () => {
       'evidence',
     ]);
     expect(
-      within(chart).getAllByRole('img', { name: /Ruleset changed$/ }),
+      within(chart).getAllByRole('img', { name: /Ruleset changed: / }),
     ).toHaveLength(1);
     expect(
-      within(chart).getAllByRole('img', { name: /Service changed$/ }),
+      within(chart).getAllByRole('img', { name: /Service changed: / }),
     ).toHaveLength(2);
     expect(
       within(chart).getByRole('img', {
-        name: /score 60, level 2 Ships\. Service and ruleset changed$/,
+        name: /score 60, level 2 Ships\. Service and ruleset changed: /,
       }),
     ).toBeInTheDocument();
+    // Every point can be reached with the keyboard.
+    for (const point of points) {
+      expect(point).toHaveAttribute('tabindex', '0');
+    }
 
     // A ruleset point is drawn with another shape than a service point.
     const shape = (change: string) =>
@@ -151,6 +168,61 @@ describe('EntityPlatformMaturityContent', () => {
       namespace: 'default',
       name: 'orders',
     });
+  });
+
+  it('lists the history points newest first with date, time and the checks that changed', async () => {
+    const withStatuses = (
+      entry: ReturnType<typeof historyEntry>,
+      statuses: Record<string, 'pass' | 'fail' | 'unknown'>,
+    ) => ({ ...entry, statuses });
+    const api = mockApi({
+      getScorecard: async () => scorecardResponse(),
+      getHistory: async () => ({
+        entityRef: 'component:default/orders',
+        entries: [
+          withStatuses(
+            historyEntry('2026-09-01T08:00:00.000Z', 20, 0, 'first'),
+            { 'build.pipeline': 'fail', 'build.tests': 'fail' },
+          ),
+          withStatuses(
+            historyEntry('2026-09-15T14:30:00.000Z', 45, 1, 'evidence'),
+            { 'build.pipeline': 'pass', 'build.tests': 'fail' },
+          ),
+          withStatuses(
+            historyEntry('2026-09-16T09:05:00.000Z', 45, 1, 'evidence'),
+            { 'build.pipeline': 'pass', 'build.tests': 'fail' },
+          ),
+        ],
+      }),
+    });
+    await renderContent(api);
+
+    const list = await screen.findByRole('list', {
+      name: 'History points, newest first',
+    });
+    const items = within(list).getAllByRole('listitem');
+    const time = (iso: string) =>
+      new Date(iso).toLocaleString(undefined, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+      });
+    expect(items.map(i => i.textContent)).toEqual([
+      `${time(
+        '2026-09-16T09:05:00.000Z',
+      )}: score 45, level 1 Builds. Service changed: no check changed status`,
+      `${time(
+        '2026-09-15T14:30:00.000Z',
+      )}: score 45, level 1 Builds. Service changed: CI pipeline as code: Failing → Passed`,
+      `${time(
+        '2026-09-01T08:00:00.000Z',
+      )}: score 20, level 0 Unpaved. First evaluation`,
+    ]);
+    // The chart's points say the same to screen readers and keyboard users.
+    expect(
+      screen.getByRole('img', {
+        name: /CI pipeline as code: Failing → Passed$/,
+      }),
+    ).toHaveAttribute('tabindex', '0');
   });
 
   it('reloads the history after a re-evaluation', async () => {

@@ -10,6 +10,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import type {
+  CapabilityStatus,
   ChecklistResponse,
   Scorecard,
 } from '@paved/plugin-platform-maturity-common';
@@ -30,8 +31,10 @@ import {
   NotEvaluatedState,
   OutOfScopeState,
   RefreshErrorAlert,
+  RefreshOutcome,
 } from '../ScorecardParts/ScorecardStates';
 import { CapabilityStatusIcon } from '../ScorecardParts/StatusIcon';
+import { WaiverList } from '../ScorecardParts/Waivers';
 import { HistoryChart } from './HistoryChart';
 
 const useStyles = makeStyles(theme => ({
@@ -45,6 +48,17 @@ const useStyles = makeStyles(theme => ({
   notices: { margin: 0, paddingLeft: theme.spacing(2) },
   alert: { marginTop: theme.spacing(2) },
 }));
+
+/** The cards' titles are headings, so that screen reader users can move between them. */
+const HEADING = { component: 'h2' };
+
+const CAPABILITY_ORDER: Record<CapabilityStatus, number> = {
+  missing: 0,
+  partial: 1,
+  unknown: 2,
+  complete: 3,
+  'not-applicable': 4,
+};
 
 function History(props: {
   scorecard: Scorecard;
@@ -78,7 +92,13 @@ function History(props: {
       </Typography>
     );
   }
-  return <HistoryChart entries={entries} levels={checklist.levels} />;
+  return (
+    <HistoryChart
+      entries={entries}
+      levels={checklist.levels}
+      checks={checklist.checks}
+    />
+  );
 }
 
 function Evaluated(props: {
@@ -88,15 +108,27 @@ function Evaluated(props: {
 }) {
   const { scorecard, checklist, action } = props;
   const classes = useStyles();
-  // The partly read and the unreadable repository have alerts of their own.
+  // The partly read and the unreadable repository have alerts of their own, and expired waivers
+  // are listed with the others.
   const notices = scorecard.notices.filter(
     n =>
-      n.type !== 'repository-truncated' && n.type !== 'repository-unreadable',
+      n.type !== 'repository-truncated' &&
+      n.type !== 'repository-unreadable' &&
+      !(n.type === 'waiver-expired' && n.waiver),
+  );
+  // What needs work first; complete and not applicable capabilities last.
+  const capabilities = [...scorecard.capabilities].sort(
+    (a, b) => CAPABILITY_ORDER[a.status] - CAPABILITY_ORDER[b.status],
   );
   return (
     <>
       <Grid item xs={12} md={4}>
-        <InfoCard title="Platform maturity" action={action} variant="gridItem">
+        <InfoCard
+          title="Platform maturity"
+          titleTypographyProps={HEADING}
+          action={action}
+          variant="gridItem"
+        >
           <ScorecardSummary scorecard={scorecard} checklist={checklist} />
           <PartialRepositoryAlert
             scorecard={scorecard}
@@ -117,21 +149,32 @@ function Evaluated(props: {
               </ul>
             </Alert>
           )}
+          <div className={classes.alert}>
+            <WaiverList
+              scorecard={scorecard}
+              checks={checklist.checks}
+              headingLevel="h3"
+            />
+          </div>
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={8}>
-        <InfoCard title="History" variant="gridItem">
+        <InfoCard
+          title="History"
+          titleTypographyProps={HEADING}
+          variant="gridItem"
+        >
           <History scorecard={scorecard} checklist={checklist} />
         </InfoCard>
       </Grid>
-      {scorecard.capabilities.map(capability => {
+      {capabilities.map(capability => {
         const definition = checklist.capabilities.find(
           c => c.id === capability.capability,
         );
         const title = definition?.title ?? capability.capability;
         return (
           <Grid item xs={12} key={capability.capability}>
-            <InfoCard title={title}>
+            <InfoCard title={title} titleTypographyProps={HEADING}>
               <div className={classes.capabilityHeader}>
                 <CapabilityStatusIcon status={capability.status} />
                 <Typography variant="body2">
@@ -152,6 +195,8 @@ function Evaluated(props: {
                 entityRef={scorecard.entityRef}
                 label={`Checks of ${title}`}
                 detailed
+                foldSettled
+                briefWaivers
               />
             </InfoCard>
           </Grid>
@@ -163,14 +208,22 @@ function Evaluated(props: {
 
 /**
  * The platform maturity tab of an entity page: the scorecard, every check grouped by capability
- * with full detail, and the history of score and level.
+ * with full detail (what needs work first, passed and not applicable checks folded), the waivers,
+ * and the history of score and level.
  *
  * @public
  */
 export function EntityPlatformMaturityContent() {
   const { entity } = useEntity();
-  const { state, canRefresh, refresh, refreshing, refreshError } =
-    useEntityScorecard(entity);
+  const {
+    state,
+    canRefresh,
+    refresh,
+    refreshing,
+    resting,
+    refreshOutcome,
+    refreshError,
+  } = useEntityScorecard(entity);
 
   let content: JSX.Element;
   switch (state.status) {
@@ -200,17 +253,26 @@ export function EntityPlatformMaturityContent() {
           checklist={state.checklist}
           action={
             canRefresh ? (
-              <ReEvaluateButton refreshing={refreshing} onClick={refresh} />
+              <ReEvaluateButton
+                refreshing={refreshing}
+                resting={resting}
+                onClick={refresh}
+              />
             ) : undefined
           }
         />
       );
   }
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} className="paved-platform-maturity-tab">
       {refreshError && (
         <Grid item xs={12}>
           <RefreshErrorAlert error={refreshError} />
+        </Grid>
+      )}
+      {refreshOutcome && (
+        <Grid item xs={12}>
+          <RefreshOutcome outcome={refreshOutcome} />
         </Grid>
       )}
       {state.status === 'evaluated' ? (

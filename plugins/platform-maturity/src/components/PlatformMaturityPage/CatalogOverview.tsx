@@ -30,6 +30,8 @@ import {
   levelLabel,
 } from './format';
 import { ErrorPanel } from './ErrorPanel';
+import { shortCapabilityLabel } from './capabilityHeader';
+import { useNarrow } from './styles';
 import { combineGroups, levelCounts } from './summary';
 import type { DrillDown, SummaryLoader } from './types';
 import { UnscoredEntities } from './UnscoredEntities';
@@ -129,6 +131,8 @@ export function CatalogOverview(props: {
   const classes = useStyles();
   const theme = useTheme();
   const chart = useChartStyle();
+  // A phone has room for `L2` under a bar, not `L2 Ships`; the list below has the names.
+  const narrow = useNarrow();
   const summary = useAsync(() => summaries('kind'), [summaries]);
 
   const capabilities = checklist.capabilities;
@@ -174,12 +178,14 @@ export function CatalogOverview(props: {
   const levels = levelCounts(totals.levels, checklist.levels).map(l => ({
     ...l,
     label: levelLabel(l.level, l.name),
+    short: levelLabel(l.level),
     colour: levelColour(theme, l.level, checklist.levels),
   }));
   const withLevel = levels.reduce((sum, l) => sum + l.count, 0);
   const completion = capabilities.map(c => ({
     id: c.id,
     title: c.title,
+    short: shortCapabilityLabel(c),
     completion: totals.capabilityCompletion[c.id] ?? null,
   }));
   const kinds = summary.value.groups.length;
@@ -209,7 +215,11 @@ export function CatalogOverview(props: {
                 margin={{ top: 8, right: 8, bottom: 8, left: 0 }}
               >
                 <CartesianGrid vertical={false} stroke={chart.grid} />
-                <XAxis dataKey="label" tick={chart.tick} interval={0} />
+                <XAxis
+                  dataKey={narrow ? 'short' : 'label'}
+                  tick={chart.tick}
+                  interval={0}
+                />
                 <YAxis allowDecimals={false} tick={chart.tick} width={40} />
                 <Tooltip
                   cursor={chart.cursor}
@@ -283,8 +293,8 @@ export function CatalogOverview(props: {
                 />
                 <YAxis
                   type="category"
-                  dataKey="title"
-                  width={150}
+                  dataKey={narrow ? 'short' : 'title'}
+                  width={narrow ? 72 : 150}
                   tick={chart.tick}
                 />
                 <Tooltip

@@ -1,9 +1,17 @@
 import { makeStyles, useTheme } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
 import type { LevelDefinition } from '@paved/plugin-platform-maturity-common';
 import { levelColour, levelLabel } from './format';
 import { levelCounts } from './summary';
 
 const useStyles = makeStyles(theme => ({
+  root: { minWidth: theme.spacing(12) },
+  labels: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0, 1),
+    whiteSpace: 'nowrap',
+  },
   bar: {
     display: 'flex',
     width: '100%',
@@ -16,8 +24,8 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
- * The level distribution of a group as one stacked bar, coloured like the catalog chart. The
- * numbers are in its accessible name (and in the tooltip of each segment).
+ * The level distribution of a group as one stacked bar, coloured like the catalog chart, with the
+ * count of each level written beneath it. The numbers are also in its accessible name.
  */
 export function LevelBar(props: {
   levels: Record<string, number>;
@@ -36,20 +44,37 @@ export function LevelBar(props: {
     .map(c => `${levelLabel(c.level, c.name)}: ${c.count}`)
     .join(', ');
   return (
-    <div className={classes.bar} role="img" aria-label={description}>
-      {total > 0 &&
-        counts.map(c =>
-          c.count > 0 ? (
-            <div
-              key={c.level}
-              title={`${levelLabel(c.level, c.name)}: ${c.count}`}
-              style={{
-                width: `${(100 * c.count) / total}%`,
-                backgroundColor: levelColour(theme, c.level, props.ladder),
-              }}
-            />
-          ) : null,
-        )}
+    <div className={classes.root}>
+      <div className={classes.bar} role="img" aria-label={description}>
+        {total > 0 &&
+          counts.map(c =>
+            c.count > 0 ? (
+              <div
+                key={c.level}
+                title={`${levelLabel(c.level, c.name)}: ${c.count}`}
+                style={{
+                  width: `${(100 * c.count) / total}%`,
+                  backgroundColor: levelColour(theme, c.level, props.ladder),
+                }}
+              />
+            ) : null,
+          )}
+      </div>
+      {/* The numbers in words too: the colours alone would say nothing to some readers. */}
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        className={classes.labels}
+        aria-hidden="true"
+      >
+        {counts
+          .filter(c => c.count > 0)
+          .map(c => (
+            <span key={c.level}>
+              L{c.level}: {c.count}
+            </span>
+          ))}
+      </Typography>
     </div>
   );
 }

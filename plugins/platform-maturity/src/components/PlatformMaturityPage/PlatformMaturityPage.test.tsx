@@ -56,7 +56,7 @@ describe('PlatformMaturityPage', () => {
       ).toBeInTheDocument();
       expect(screen.queryByText(/approximate/)).not.toBeInTheDocument();
 
-      // The charts draw one bar per level, coloured from the bottom to the top of the ladder,
+      // The charts draw one bar per level, shaded from the bottom to the top of the ladder,
       // and one bar per capability.
       const levelChart = screen.getByRole('figure', {
         name: 'Bar chart of the number of entities at each level',
@@ -67,9 +67,8 @@ describe('PlatformMaturityPage', () => {
       );
       expect(levelBars).toHaveLength(withEntities.length);
       const fills = [...levelBars].map(bar => bar.getAttribute('fill'));
-      expect(fills.every(fill => /^#[0-9a-f]{6}$/i.test(fill ?? ''))).toBe(
-        true,
-      );
+      // One sequential scale: one hue, a lightness of its own per level.
+      expect(fills.every(fill => /^hsl\(200, /.test(fill ?? ''))).toBe(true);
       expect(new Set(fills).size).toBe(fills.length);
       const completionChart = screen.getByRole('figure', {
         name: 'Bar chart of the completion of each capability',
@@ -301,7 +300,7 @@ describe('PlatformMaturityPage', () => {
 
       await userEvent.click(
         screen.getByRole('button', {
-          name: /^Export the 110 entities of this view as CSV$/,
+          name: /^Export CSV of the 110 entities in this view$/,
         }),
       );
       await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
@@ -362,7 +361,7 @@ describe('PlatformMaturityPage', () => {
         { name: 'ServiceUnavailableError', message: 'The database is busy' },
       );
       await userEvent.click(
-        screen.getByRole('button', { name: /^Export the 57 entities/ }),
+        screen.getByRole('button', { name: /^Export CSV of the 57 entities/ }),
       );
       expect(await screen.findByRole('alert')).toHaveTextContent(
         'The export failed: The database is busy',
@@ -444,9 +443,7 @@ describe('PlatformMaturityPage', () => {
           /failed: Catalog request failed: 401 Unauthorized/,
         ),
       ).toBeInTheDocument();
-      expect(
-        screen.getByRole('button', { name: 'Export as CSV' }),
-      ).toBeDisabled();
+      expect(screen.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
     });
 
     it('says when no evaluation has run yet', async () => {

@@ -98,7 +98,7 @@ function PlatformMaturityOverview() {
     );
   }
   return (
-    <Grid container spacing={3}>
+    <Grid container spacing={3} className="paved-platform-maturity-overview">
       <CatalogOverview
         checklist={checklist.value}
         summaries={summaries}

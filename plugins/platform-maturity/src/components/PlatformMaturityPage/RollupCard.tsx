@@ -12,6 +12,7 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Tabs from '@material-ui/core/Tabs';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import type {
   ChecklistResponse,
   SummaryGroup,
@@ -22,7 +23,7 @@ import { CapabilityHeaderCell } from './capabilityHeader';
 import { ErrorPanel } from './ErrorPanel';
 import { formatNumber, formatPercent } from './format';
 import { LevelBar } from './LevelBar';
-import { useSharedStyles } from './styles';
+import { useNarrow, useSharedStyles } from './styles';
 import type { DrillDown, SummaryLoader } from './types';
 import type { RollupGroupBy } from './viewState';
 
@@ -35,6 +36,91 @@ const DIMENSIONS: Record<
   domain: { label: 'Domain', defaultKind: 'domain', none: 'No domain' },
 };
 const GROUP_BYS = Object.keys(DIMENSIONS) as RollupGroupBy[];
+
+const useStyles = makeStyles(theme => ({
+  table: {
+    // Narrow gutters, so that the 14 columns fit a laptop's width without scrolling.
+    '& th, & td': {
+      wordBreak: 'normal',
+      overflowWrap: 'normal',
+      padding: theme.spacing(0.75, 1),
+    },
+    '& thead th, & td[data-nowrap]': { whiteSpace: 'nowrap' },
+  },
+  list: { listStyle: 'none', margin: 0, padding: 0 },
+  item: {
+    padding: theme.spacing(1.5, 0),
+    '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
+  },
+  line: {
+    display: 'flex',
+    alignItems: 'baseline',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+  },
+  bar: { margin: theme.spacing(0.5, 0) },
+}));
+
+/** A group's name: a link to its entity, or how the page calls a missing one. */
+function GroupName(props: { group: SummaryGroup; groupBy: RollupGroupBy }) {
+  const dimension = DIMENSIONS[props.groupBy];
+  return props.group.key ? (
+    <EntityRefLink
+      entityRef={props.group.key}
+      defaultKind={dimension.defaultKind}
+    />
+  ) : (
+    <Typography variant="body2" color="textSecondary" component="span">
+      <em>{dimension.none}</em>
+    </Typography>
+  );
+}
+
+/** The rollups on a narrow screen: one entry per group instead of a table of 12 columns. */
+function RollupList(props: {
+  groupBy: RollupGroupBy;
+  groups: SummaryGroup[];
+  checklist: ChecklistResponse;
+  onDrillDown: DrillDown;
+}) {
+  const { groupBy, groups, checklist, onDrillDown } = props;
+  const classes = useStyles();
+  const dimension = DIMENSIONS[groupBy];
+  return (
+    <ul className={classes.list} aria-label={`Scorecards by ${groupBy}`}>
+      {groups.map(group => (
+        <li key={group.key ?? '\0none'} className={classes.item}>
+          <div className={classes.line}>
+            <Typography variant="subtitle1" component="h3">
+              <GroupName group={group} groupBy={groupBy} />
+            </Typography>
+            {group.key && (
+              <Button
+                size="small"
+                color="primary"
+                onClick={() => onDrillDown({ [groupBy]: [group.key] })}
+                aria-label={`Show the entities of ${dimension.label.toLowerCase()} ${
+                  group.key
+                }`}
+              >
+                Show
+              </Button>
+            )}
+          </div>
+          <Typography variant="body2">
+            {group.count} {group.count === 1 ? 'entity' : 'entities'}, mean
+            score {formatNumber(group.meanScore)},{' '}
+            {formatPercent(group.meanCoverage)} checked
+          </Typography>
+          <div className={classes.bar}>
+            <LevelBar levels={group.levels} ladder={checklist.levels} />
+          </div>
+        </li>
+      ))}
+      {groups.length === 0 && <li>No scorecards yet.</li>}
+    </ul>
+  );
+}
 const ROWS_PER_PAGE = [10, 25, 50];
 
 function RollupTable(props: {
@@ -45,6 +131,8 @@ function RollupTable(props: {
 }) {
   const { groupBy, groups, checklist, onDrillDown } = props;
   const classes = useSharedStyles();
+  const styles = useStyles();
+  const narrow = useNarrow();
   const dimension = DIMENSIONS[groupBy];
   const [paging, setPaging] = useState({ page: 0, rowsPerPage: 10 });
   const page = Math.min(
@@ -58,84 +146,90 @@ function RollupTable(props: {
 
   return (
     <>
-      <TableContainer>
-        <Table size="small" aria-label={`Scorecards by ${groupBy}`}>
-          <TableHead>
-            <TableRow>
-              <TableCell>{dimension.label}</TableCell>
-              <TableCell align="right">Entities</TableCell>
-              <TableCell align="right">Mean score</TableCell>
-              <TableCell
-                align="right"
-                title="Mean share of the checklist that could be checked"
-              >
-                Checked
-              </TableCell>
-              <TableCell>Levels</TableCell>
-              {checklist.capabilities.map(c => (
-                <CapabilityHeaderCell key={c.id} capability={c} />
-              ))}
-              <TableCell>
-                <span className={classes.visuallyHidden}>Drill down</span>
-              </TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows.map(group => (
-              <TableRow key={group.key ?? '\0none'}>
-                <TableCell component="th" scope="row">
-                  {group.key ? (
-                    <EntityRefLink
-                      entityRef={group.key}
-                      defaultKind={dimension.defaultKind}
-                    />
-                  ) : (
-                    <Typography variant="body2" color="textSecondary">
-                      <em>{dimension.none}</em>
-                    </Typography>
-                  )}
+      {narrow ? (
+        <RollupList
+          groupBy={groupBy}
+          groups={rows}
+          checklist={checklist}
+          onDrillDown={onDrillDown}
+        />
+      ) : (
+        <TableContainer>
+          <Table
+            size="small"
+            className={styles.table}
+            aria-label={`Scorecards by ${groupBy}`}
+          >
+            <TableHead>
+              <TableRow>
+                <TableCell>{dimension.label}</TableCell>
+                <TableCell align="right">Entities</TableCell>
+                <TableCell align="right">Mean score</TableCell>
+                <TableCell
+                  align="right"
+                  title="Mean share of the checklist that could be checked"
+                >
+                  Checked
                 </TableCell>
-                <TableCell align="right">{group.count}</TableCell>
-                <TableCell align="right">
-                  {formatNumber(group.meanScore)}
-                </TableCell>
-                <TableCell align="right">
-                  {formatPercent(group.meanCoverage)}
-                </TableCell>
-                <TableCell>
-                  <LevelBar levels={group.levels} ladder={checklist.levels} />
-                </TableCell>
+                <TableCell>Levels</TableCell>
                 {checklist.capabilities.map(c => (
-                  <TableCell key={c.id} align="right">
-                    {formatPercent(group.capabilityCompletion[c.id])}
-                  </TableCell>
+                  <CapabilityHeaderCell key={c.id} capability={c} />
                 ))}
                 <TableCell>
-                  {group.key && (
-                    <Button
-                      size="small"
-                      color="primary"
-                      onClick={() => onDrillDown({ [groupBy]: [group.key] })}
-                      aria-label={`Show the entities of ${dimension.label.toLowerCase()} ${
-                        group.key
-                      }`}
-                    >
-                      Show
-                    </Button>
-                  )}
+                  <span className={classes.visuallyHidden}>Drill down</span>
                 </TableCell>
               </TableRow>
-            ))}
-            {groups.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={6 + checklist.capabilities.length}>
-                  No scorecards yet.
-                </TableCell>
-              </TableRow>
-            )}
-          </TableBody>
-        </Table>
-      </TableContainer>
+            </TableHead>
+            <TableBody>
+              {rows.map(group => (
+                <TableRow key={group.key ?? '\0none'}>
+                  <TableCell component="th" scope="row">
+                    <GroupName group={group} groupBy={groupBy} />
+                  </TableCell>
+                  <TableCell align="right" data-nowrap>
+                    {group.count}
+                  </TableCell>
+                  <TableCell align="right" data-nowrap>
+                    {formatNumber(group.meanScore)}
+                  </TableCell>
+                  <TableCell align="right" data-nowrap>
+                    {formatPercent(group.meanCoverage)}
+                  </TableCell>
+                  <TableCell>
+                    <LevelBar levels={group.levels} ladder={checklist.levels} />
+                  </TableCell>
+                  {checklist.capabilities.map(c => (
+                    <TableCell key={c.id} align="right" data-nowrap>
+                      {formatPercent(group.capabilityCompletion[c.id])}
+                    </TableCell>
+                  ))}
+                  <TableCell>
+                    {group.key && (
+                      <Button
+                        size="small"
+                        color="primary"
+                        onClick={() => onDrillDown({ [groupBy]: [group.key] })}
+                        aria-label={`Show the entities of ${dimension.label.toLowerCase()} ${
+                          group.key
+                        }`}
+                      >
+                        Show
+                      </Button>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+              {groups.length === 0 && (
+                <TableRow>
+                  <TableCell colSpan={6 + checklist.capabilities.length}>
+                    No scorecards yet.
+                  </TableCell>
+                </TableRow>
+              )}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
       {groups.length > ROWS_PER_PAGE[0] && (
         <TablePagination
           component="div"

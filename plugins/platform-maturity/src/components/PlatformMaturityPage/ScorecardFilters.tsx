@@ -31,6 +31,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 const ORDER_BY_LABELS: Record<EntityOrderBy, string> = {
   entityRef: 'Entity ref',
   name: 'Name',
+  owner: 'Owner',
   score: 'Score',
   level: 'Level',
   evaluatedAt: 'Evaluated at',

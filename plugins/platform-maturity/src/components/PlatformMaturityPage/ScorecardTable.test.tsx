@@ -300,6 +300,97 @@ describe('the entity table of PlatformMaturityPage', () => {
     );
   });
 
+  it('sorts by owner, and links each entity to its maturity tab', async () => {
+    const api = new FakePlatformMaturityApi();
+    await renderPage(api);
+    const table = await findEntityTable();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Sort by owner' }),
+    );
+    await waitFor(() =>
+      expect(api.lastListRequest).toEqual({
+        ...DEFAULT_SORT,
+        orderBy: 'owner',
+      }),
+    );
+    const owner = (s: { owner?: string | null }) => s.owner ?? '';
+    const byOwner = [...api.scorecards]
+      .sort((a, b) => {
+        if (owner(a) !== owner(b)) return owner(a) < owner(b) ? -1 : 1;
+        return a.entityRef < b.entityRef ? -1 : 1;
+      })
+      .map(s => s.entityRef);
+    await waitFor(() =>
+      expect(entityRowRefs(table)).toEqual(byOwner.slice(0, 25)),
+    );
+    const first = api.scorecards.find(s => s.entityRef === byOwner[0])!;
+    expect(
+      within(table).getByRole('link', { name: first.title ?? first.name }),
+    ).toHaveAttribute(
+      'href',
+      `/catalog/default/${first.kind.toLocaleLowerCase('en-US')}/${
+        first.name
+      }/platform-maturity`,
+    );
+  });
+
+  describe('on a phone', () => {
+    const matchMedia = window.matchMedia;
+    beforeEach(() => {
+      // Every media query matches: the page is narrower than the `xs` breakpoint.
+      window.matchMedia = (query: string) =>
+        ({
+          matches: true,
+          media: query,
+          onchange: null,
+          addListener: () => {},
+          removeListener: () => {},
+          addEventListener: () => {},
+          removeEventListener: () => {},
+          dispatchEvent: () => false,
+        } as MediaQueryList);
+    });
+    afterEach(() => {
+      window.matchMedia = matchMedia;
+    });
+
+    it('lists the entities and the rollups instead of wide tables', async () => {
+      const api = new FakePlatformMaturityApi();
+      await renderPage(api);
+
+      const entities = await screen.findByRole('list', {
+        name: 'Scorecards of the entities',
+      });
+      expect(
+        screen.queryByRole('table', { name: 'Scorecards of the entities' }),
+      ).not.toBeInTheDocument();
+      const item = api.scorecards.find(s => s.name === 'service-01')!;
+      const entry = entities.querySelector(
+        `[data-entity-ref="${item.entityRef}"]`,
+      ) as HTMLElement;
+      expect(
+        within(entry).getByRole('heading', { name: item.title }),
+      ).toBeInTheDocument();
+      expect(
+        within(entry).getByRole('link', { name: item.title }),
+      ).toHaveAttribute(
+        'href',
+        '/catalog/default/component/service-01/platform-maturity',
+      );
+      expect(entry).toHaveTextContent(
+        `L${item.level} ${item.levelName} · Score ${item.score}`,
+      );
+      expect(entry).toHaveTextContent('Owner: search');
+
+      const rollups = await screen.findByRole('list', {
+        name: 'Scorecards by owner',
+      });
+      expect(within(rollups).getAllByRole('heading').length).toBeGreaterThan(0);
+      expect(rollups).toHaveTextContent(/\d+ entities, mean score \d+/);
+    });
+  });
+
   it('pages forward and back with cursors, and changes the page size', async () => {
     const api = new FakePlatformMaturityApi();
     await renderPage(api);

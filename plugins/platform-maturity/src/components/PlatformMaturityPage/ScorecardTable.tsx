@@ -4,6 +4,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
+import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -27,10 +28,11 @@ import { CapabilityHeaderCell } from './capabilityHeader';
 import { fetchAllScorecards, scorecardsToCsv } from './csv';
 import { downloadText } from './download';
 import { errorMessage } from '../../lib/errors';
+import { EntityTabLink } from './EntityTabLink';
 import { ErrorPanel } from './ErrorPanel';
 import { formatDateTime, formatNumber, levelLabel } from './format';
 import { ScorecardFilters } from './ScorecardFilters';
-import { useSharedStyles } from './styles';
+import { useNarrow, useSharedStyles } from './styles';
 import type { SummaryLoader } from './types';
 import {
   PAGE_SIZES,
@@ -39,6 +41,103 @@ import {
   type EntityOrderBy,
   type ViewState,
 } from './viewState';
+
+const useStyles = makeStyles(theme => ({
+  table: {
+    // Words wrap only between words; headers, numbers, levels and times not at all.
+    // Narrow gutters, so that the 14 columns fit a laptop's width without scrolling.
+    '& th, & td': {
+      wordBreak: 'normal',
+      overflowWrap: 'normal',
+      padding: theme.spacing(0.75, 1),
+    },
+    '& thead th, & td[data-nowrap]': { whiteSpace: 'nowrap' },
+  },
+  list: { listStyle: 'none', margin: 0, padding: 0 },
+  item: {
+    padding: theme.spacing(1.5, 0),
+    '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
+  },
+  facts: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5, 2),
+    margin: theme.spacing(0.5, 0, 0),
+  },
+}));
+
+/** An entity of the narrow list: name, level and score first, then owner and gaps. */
+function EntityListItem(props: {
+  item: ScorecardListItem;
+  checklist: ChecklistResponse;
+}) {
+  const { item, checklist } = props;
+  const classes = useStyles();
+  const incomplete = checklist.capabilities.filter(c => {
+    const score = item.capabilities[c.id];
+    return (
+      item.capabilityStatuses?.[c.id] !== 'unknown' &&
+      score !== null &&
+      score !== undefined &&
+      score < 100
+    );
+  });
+  const unknown = checklist.capabilities.filter(
+    c => item.capabilityStatuses?.[c.id] === 'unknown',
+  );
+  return (
+    <li className={classes.item} data-entity-ref={item.entityRef}>
+      <Typography variant="subtitle1" component="h3">
+        <EntityTabLink entityRef={item.entityRef} title={item.title} />
+      </Typography>
+      <Typography variant="body2">
+        {item.level === null
+          ? 'No level'
+          : levelLabel(item.level, item.levelName)}
+        {' · '}Score {formatNumber(item.score)}
+        {item.coverage &&
+          item.coverage.share < 100 &&
+          ` (${item.coverage.checkedCapabilities} of ${item.coverage.applicableCapabilities} checked)`}
+      </Typography>
+      <dl className={classes.facts}>
+        <Typography variant="body2" color="textSecondary" component="div">
+          <dt style={{ display: 'inline' }}>Owner: </dt>
+          <dd style={{ display: 'inline', margin: 0 }}>
+            {item.owner ? (
+              <EntityRefLink entityRef={item.owner} defaultKind="group" />
+            ) : (
+              '—'
+            )}
+          </dd>
+        </Typography>
+        {incomplete.length > 0 && (
+          <Typography variant="body2" color="textSecondary" component="div">
+            <dt style={{ display: 'inline' }}>Incomplete: </dt>
+            <dd style={{ display: 'inline', margin: 0 }}>
+              {incomplete.map(c => c.title).join(', ')}
+            </dd>
+          </Typography>
+        )}
+        {unknown.length > 0 && (
+          <Typography variant="body2" color="textSecondary" component="div">
+            <dt style={{ display: 'inline' }}>Could not check: </dt>
+            <dd style={{ display: 'inline', margin: 0 }}>
+              {unknown.map(c => c.title).join(', ')}
+            </dd>
+          </Typography>
+        )}
+        <Typography variant="body2" color="textSecondary" component="div">
+          <dt style={{ display: 'inline' }}>Evaluated: </dt>
+          <dd style={{ display: 'inline', margin: 0 }}>
+            <time dateTime={item.evaluatedAt}>
+              {formatDateTime(item.evaluatedAt)}
+            </time>
+          </dd>
+        </Typography>
+      </dl>
+    </li>
+  );
+}
 
 /** A column header that sorts the list on the server; a second click reverses the order. */
 function SortableHeader(props: {
@@ -76,7 +175,7 @@ function EntityRow(props: {
   return (
     <TableRow>
       <TableCell component="th" scope="row">
-        <EntityRefLink entityRef={item.entityRef} title={item.title} />
+        <EntityTabLink entityRef={item.entityRef} title={item.title} />
       </TableCell>
       <TableCell>
         {item.owner ? (
@@ -87,10 +186,10 @@ function EntityRow(props: {
       </TableCell>
       <TableCell>{item.kind}</TableCell>
       <TableCell>{item.lifecycle ?? '—'}</TableCell>
-      <TableCell>
+      <TableCell data-nowrap>
         {item.level === null ? '—' : levelLabel(item.level, item.levelName)}
       </TableCell>
-      <TableCell align="right">
+      <TableCell align="right" data-nowrap>
         {formatNumber(item.score)}
         {item.coverage && item.coverage.share < 100 && (
           <Typography
@@ -105,7 +204,7 @@ function EntityRow(props: {
         )}
       </TableCell>
       {checklist.capabilities.map(c => (
-        <TableCell key={c.id} align="right">
+        <TableCell key={c.id} align="right" data-nowrap>
           {item.capabilityStatuses?.[c.id] === 'unknown' ? (
             <Typography
               variant="body2"
@@ -120,7 +219,7 @@ function EntityRow(props: {
           )}
         </TableCell>
       ))}
-      <TableCell>
+      <TableCell data-nowrap>
         <time dateTime={item.evaluatedAt}>
           {formatDateTime(item.evaluatedAt)}
         </time>
@@ -164,10 +263,11 @@ function ExportButton(props: {
         startIcon={<GetAppIcon />}
         disabled={state.loading || !totalCount}
         onClick={runExport}
+        // The name starts with what the button shows (WCAG's label in name).
         aria-label={
           totalCount
-            ? `Export the ${totalCount} entities of this view as CSV`
-            : 'Export as CSV'
+            ? `Export CSV of the ${totalCount} entities in this view`
+            : 'Export CSV'
         }
       >
         {state.loading ? progress ?? 'Exporting…' : 'Export CSV'}
@@ -204,6 +304,8 @@ export function ScorecardTable(props: {
 }) {
   const { view, checklist, summaries, onChange, onClear, headingRef } = props;
   const api = useApi(platformMaturityApiRef);
+  const classes = useStyles();
+  const narrow = useNarrow();
 
   // The cursors of the pages before this one: "previous" pops, "next" pushes. Another view
   // (filters, sort, page size) starts again at the first page.
@@ -242,65 +344,98 @@ export function ScorecardTable(props: {
     body = (
       <>
         {page.loading && <LinearProgress aria-label="Loading scorecards" />}
-        <TableContainer>
-          <Table size="small" aria-label="Scorecards of the entities">
-            <TableHead>
-              <TableRow>
-                <SortableHeader
-                  orderBy="name"
-                  label="Entity"
-                  view={view}
-                  onSort={onSort}
-                />
-                <TableCell>Owner</TableCell>
-                <TableCell>Kind</TableCell>
-                <TableCell>Lifecycle</TableCell>
-                <SortableHeader
-                  orderBy="level"
-                  label="Level"
-                  view={view}
-                  onSort={onSort}
-                />
-                <SortableHeader
-                  orderBy="score"
-                  label="Score"
-                  align="right"
-                  view={view}
-                  onSort={onSort}
-                />
-                {checklist.capabilities.map(c => (
-                  <CapabilityHeaderCell key={c.id} capability={c} />
-                ))}
-                <SortableHeader
-                  orderBy="evaluatedAt"
-                  label="Evaluated"
-                  view={view}
-                  onSort={onSort}
-                />
-              </TableRow>
-            </TableHead>
-            <TableBody>
+        {narrow ? (
+          <>
+            <ul
+              className={classes.list}
+              aria-label="Scorecards of the entities"
+            >
               {items.map(item => (
-                <EntityRow
+                <EntityListItem
                   key={item.entityRef}
                   item={item}
                   checklist={checklist}
                 />
               ))}
-              {items.length === 0 && (
+            </ul>
+            {items.length === 0 && (
+              <Typography variant="body2">
+                {hasFilters(view)
+                  ? 'No entity matches these filters.'
+                  : 'No scorecards yet.'}
+              </Typography>
+            )}
+          </>
+        ) : (
+          <TableContainer>
+            <Table
+              size="small"
+              className={classes.table}
+              aria-label="Scorecards of the entities"
+            >
+              <TableHead>
                 <TableRow>
-                  <TableCell colSpan={columns}>
-                    <Typography variant="body2">
-                      {hasFilters(view)
-                        ? 'No entity matches these filters.'
-                        : 'No scorecards yet.'}
-                    </Typography>
-                  </TableCell>
+                  <SortableHeader
+                    orderBy="name"
+                    label="Entity"
+                    view={view}
+                    onSort={onSort}
+                  />
+                  <SortableHeader
+                    orderBy="owner"
+                    label="Owner"
+                    view={view}
+                    onSort={onSort}
+                  />
+                  <TableCell>Kind</TableCell>
+                  <TableCell>Lifecycle</TableCell>
+                  <SortableHeader
+                    orderBy="level"
+                    label="Level"
+                    view={view}
+                    onSort={onSort}
+                  />
+                  <SortableHeader
+                    orderBy="score"
+                    label="Score"
+                    align="right"
+                    view={view}
+                    onSort={onSort}
+                  />
+                  {checklist.capabilities.map(c => (
+                    <CapabilityHeaderCell key={c.id} capability={c} />
+                  ))}
+                  <SortableHeader
+                    orderBy="evaluatedAt"
+                    label="Evaluated"
+                    view={view}
+                    onSort={onSort}
+                  />
                 </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </TableContainer>
+              </TableHead>
+              <TableBody>
+                {items.map(item => (
+                  <EntityRow
+                    key={item.entityRef}
+                    item={item}
+                    checklist={checklist}
+                  />
+                ))}
+                {items.length === 0 && (
+                  <TableRow>
+                    <TableCell colSpan={columns}>
+                      <Typography variant="body2">
+                        {hasFilters(view)
+                          ? 'No entity matches these filters.'
+                          : 'No scorecards yet.'}
+                      </Typography>
+                    </TableCell>
+                  </TableRow>
+                )}
+              </TableBody>
+            </Table>
+          </TableContainer>
+        )}
         <TablePagination
           component="div"
           count={totalCount}

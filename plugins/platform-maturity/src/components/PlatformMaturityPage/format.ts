@@ -33,27 +33,22 @@ export function formatDateTime(iso: string): string {
 }
 
 /**
- * The colour of a level, from the theme's palette so that it works in light and dark themes:
- * the bottom of the ladder has the error colour, the top the success colour, warning and info in
- * between. A level is placed by the number of rungs below it, so a level the ladder no longer
- * defines still gets a colour; a ladder of more than five rungs shares colours between neighbours.
+ * The colour of a level on one sequential scale: a single hue whose intensity grows with the
+ * level (darker up the ladder on a light theme, brighter on a dark one), so that colour order and
+ * level order agree and no level reads as a different category. A level is placed by the number
+ * of rungs below it, so a level the ladder no longer defines still gets a colour. Every place that
+ * shows the colour also shows the level in text.
  */
 export function levelColour(
   theme: Theme,
   level: number,
-  ladder: Array<{ level: number }>,
+  ladder: ReadonlyArray<{ level: number }>,
 ): string {
-  const scale = [
-    theme.palette.error.main,
-    theme.palette.warning.main,
-    theme.palette.info.main,
-    theme.palette.success.light,
-    theme.palette.success.main,
-  ];
-  if (ladder.length <= 1) {
-    return scale[scale.length - 1];
-  }
+  const steps = Math.max(1, ladder.length - 1);
   const below = ladder.filter(l => l.level < level).length;
-  const index = Math.min(below, ladder.length - 1);
-  return scale[Math.round((index * (scale.length - 1)) / (ladder.length - 1))];
+  const position = Math.min(below, steps) / steps;
+  // Lightness from the bottom rung to the top one.
+  const [from, to] = theme.palette.type === 'dark' ? [38, 78] : [80, 26];
+  const lightness = Math.round(from + (to - from) * position);
+  return `hsl(200, 80%, ${lightness}%)`;
 }

@@ -1,4 +1,5 @@
-import { makeStyles } from '@material-ui/core/styles';
+import { makeStyles, type Theme } from '@material-ui/core/styles';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
 
 /** Styles shared by the page's sections. */
 export const useSharedStyles = makeStyles({
@@ -15,3 +16,10 @@ export const useSharedStyles = makeStyles({
     border: 0,
   },
 });
+
+/** Below this width (a phone) the page lists entities and groups instead of wide tables. */
+export function useNarrow(): boolean {
+  return useMediaQuery((theme: Theme) => theme.breakpoints.down('xs'), {
+    noSsr: true,
+  });
+}

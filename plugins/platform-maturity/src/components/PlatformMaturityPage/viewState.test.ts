@@ -55,7 +55,7 @@ describe('view state in the query string', () => {
   it('drops what the backend would reject instead of failing', () => {
     const view = readViewState(
       new URLSearchParams(
-        'level=2&level=x&level=-1&level=2&capability=security&orderBy=owner&order=up&limit=500&groupBy=kind&owner=%20&kind=Component',
+        'level=2&level=x&level=-1&level=2&capability=security&orderBy=color&order=up&limit=500&groupBy=kind&owner=%20&kind=Component',
       ),
     );
     expect(view).toEqual({

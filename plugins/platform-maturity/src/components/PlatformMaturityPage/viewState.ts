@@ -59,6 +59,7 @@ const CAPABILITY_IDS: Record<CapabilityId, true> = {
 const ORDER_BYS: readonly EntityOrderBy[] = [
   'entityRef',
   'name',
+  'owner',
   'score',
   'level',
   'evaluatedAt',

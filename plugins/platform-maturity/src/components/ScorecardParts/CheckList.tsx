@@ -4,14 +4,14 @@ import Typography from '@material-ui/core/Typography';
 import type {
   CheckDefinition,
   CheckResult,
+  CheckStatus,
   Evidence,
-  Waiver,
 } from '@paved/plugin-platform-maturity-common';
 import { CHECK_STATUS_LABELS } from '../../lib/labels';
 import { remediationTemplateUrl } from '../../lib/remediation';
-import { formatUntil } from '../../lib/time';
 import { useScaffolderRoot } from '../../lib/useScaffolderRoot';
 import { CheckStatusIcon } from './StatusIcon';
+import { WaiverDetails } from './Waivers';
 
 const useStyles = makeStyles(theme => ({
   list: { listStyle: 'none', margin: 0, padding: 0, width: '100%' },
@@ -39,10 +39,14 @@ const useStyles = makeStyles(theme => ({
     fontSize: '0.85em',
     overflowWrap: 'anywhere',
   },
-  waiver: {
-    marginTop: theme.spacing(0.5),
-    paddingLeft: theme.spacing(1),
-    borderLeft: `3px solid ${theme.palette.info.main}`,
+  waiver: { marginTop: theme.spacing(0.5) },
+  folded: {
+    borderTop: `1px solid ${theme.palette.divider}`,
+    paddingTop: theme.spacing(1),
+    '& > summary': {
+      cursor: 'pointer',
+      padding: theme.spacing(0.5, 0),
+    },
   },
   actions: {
     display: 'flex',
@@ -81,23 +85,36 @@ function EvidenceList(props: { evidence: Evidence[] }) {
   );
 }
 
-function WaiverDetails(props: { waiver: Waiver }) {
-  const classes = useStyles();
-  const { waiver } = props;
+/**
+ * The Fix link of a failing check: the check's remediation template with the entity prefilled;
+ * nothing when the check names no template.
+ */
+export function FixLink(props: {
+  definition: CheckDefinition;
+  entityRef: string;
+}) {
+  const { definition, entityRef } = props;
+  const scaffolderRoot = useScaffolderRoot();
+  const fixUrl = remediationTemplateUrl({
+    scaffolderRoot,
+    remediation: definition.remediation,
+    entityRef,
+  });
+  if (!fixUrl) {
+    return null;
+  }
   return (
-    <Typography
-      variant="body2"
-      className={classes.waiver}
-      aria-label="Waiver"
-      component="div"
+    <LinkButton
+      to={fixUrl}
+      size="small"
+      variant="outlined"
+      color="primary"
+      // It navigates: a link that looks like a button.
+      role="link"
+      aria-label={`Fix: ${definition.title}`}
     >
-      Waived by <strong>{waiver.waivedBy}</strong> until{' '}
-      <time dateTime={waiver.until}>{formatUntil(waiver.until)}</time>
-      {waiver.source === 'entity'
-        ? ' (declared on the entity)'
-        : ' (declared in configuration)'}
-      : {waiver.reason}
-    </Typography>
+      Fix
+    </LinkButton>
   );
 }
 
@@ -105,23 +122,24 @@ function CheckItem(props: {
   result: CheckResult;
   definition?: CheckDefinition;
   entityRef: string;
-  scaffolderRoot: string;
   detailed: boolean;
+  briefWaivers: boolean;
 }) {
-  const { result, definition, entityRef, scaffolderRoot, detailed } = props;
+  const { result, definition, entityRef, detailed, briefWaivers } = props;
   const classes = useStyles();
   const title = definition?.title ?? result.checkId;
   const failing = result.status === 'fail';
-  const fixUrl =
-    failing && definition
-      ? remediationTemplateUrl({
-          scaffolderRoot,
-          remediation: definition.remediation,
-          entityRef,
-        })
-      : undefined;
+  const fix = failing && definition?.remediation.templateRef && (
+    <FixLink definition={definition} entityRef={entityRef} />
+  );
   const docsUrl = definition?.remediation.docsUrl;
-  const showDocs = docsUrl && (failing || detailed);
+  // Docs help where something is to do or to understand, not on a check that passes.
+  const showDocs =
+    docsUrl &&
+    (failing ||
+      (detailed &&
+        result.status !== 'pass' &&
+        result.status !== 'not-applicable'));
 
   return (
     <li className={classes.check} data-check-id={result.checkId}>
@@ -146,26 +164,21 @@ function CheckItem(props: {
             {definition.description}
           </Typography>
         )}
-        <Typography variant="body2">{result.message}</Typography>
+        {/* A waived result's message repeats the waiver, which is shown below. */}
+        {!result.waiver && (
+          <Typography variant="body2">{result.message}</Typography>
+        )}
         {result.evidence.length > 0 && (
           <EvidenceList evidence={result.evidence} />
         )}
-        {result.waiver && <WaiverDetails waiver={result.waiver} />}
-        {(fixUrl || showDocs) && (
+        {result.waiver && (
+          <div className={classes.waiver}>
+            <WaiverDetails waiver={result.waiver} brief={briefWaivers} />
+          </div>
+        )}
+        {(fix || showDocs) && (
           <div className={classes.actions}>
-            {fixUrl && (
-              <LinkButton
-                to={fixUrl}
-                size="small"
-                variant="outlined"
-                color="primary"
-                // It navigates: a link that looks like a button.
-                role="link"
-                aria-label={`Fix: ${title}`}
-              >
-                Fix
-              </LinkButton>
-            )}
+            {fix}
             {showDocs && (
               <Link to={docsUrl} aria-label={`How to meet ${title}`}>
                 How to meet this check
@@ -178,10 +191,34 @@ function CheckItem(props: {
   );
 }
 
+/** Failing first, then what could not be checked, waived, passed and not applicable. */
+const STATUS_ORDER: Record<CheckStatus, number> = {
+  fail: 0,
+  unknown: 1,
+  waived: 2,
+  pass: 3,
+  'not-applicable': 4,
+};
+
+/** The statuses that need no action, which `foldSettled` folds away. */
+const SETTLED: ReadonlySet<CheckStatus> = new Set(['pass', 'not-applicable']);
+
+function foldSummary(results: CheckResult[]): string {
+  const passed = results.filter(r => r.status === 'pass').length;
+  const notApplicable = results.length - passed;
+  return [
+    passed > 0 && `${passed} passed`,
+    notApplicable > 0 && `${notApplicable} not applicable`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
 /**
- * The results of some checks: status icon, title, message, evidence, waiver and, for a failing
- * check, its Fix link into the scaffolder and its docs. `detailed` adds each check's description
- * and docs link whatever its status.
+ * The results of some checks, failing first: status icon, title, message, evidence, waiver and,
+ * for a failing check, its Fix link into the scaffolder and its docs. `detailed` adds each check's
+ * description, and the docs link of checks that could not be checked or are waived; `foldSettled` folds the passed and not applicable
+ * checks under one line.
  */
 export function CheckList(props: {
   results: CheckResult[];
@@ -189,22 +226,54 @@ export function CheckList(props: {
   entityRef: string;
   label: string;
   detailed?: boolean;
+  foldSettled?: boolean;
+  /** Waivers show only their expiry: the card lists them in full above. */
+  briefWaivers?: boolean;
 }) {
-  const { results, checks, entityRef, label, detailed = false } = props;
+  const {
+    results,
+    checks,
+    entityRef,
+    label,
+    detailed = false,
+    foldSettled = false,
+    briefWaivers = false,
+  } = props;
   const classes = useStyles();
-  const scaffolderRoot = useScaffolderRoot();
-  return (
-    <ul className={classes.list} aria-label={label}>
-      {results.map(result => (
+  const sorted = [...results].sort(
+    (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
+  );
+  const settled = foldSettled ? sorted.filter(r => SETTLED.has(r.status)) : [];
+  const open = sorted.filter(r => !settled.includes(r));
+  const items = (list: CheckResult[], listLabel: string) => (
+    <ul className={classes.list} aria-label={listLabel}>
+      {list.map(result => (
         <CheckItem
           key={result.checkId}
           result={result}
           definition={checks.find(c => c.id === result.checkId)}
           entityRef={entityRef}
-          scaffolderRoot={scaffolderRoot}
           detailed={detailed}
+          briefWaivers={briefWaivers}
         />
       ))}
     </ul>
+  );
+  if (settled.length === 0) {
+    return items(open, label);
+  }
+  const summary = foldSummary(settled);
+  return (
+    <>
+      {open.length > 0 && items(open, label)}
+      <details className={classes.folded}>
+        <summary>
+          <Typography variant="body2" component="span">
+            {summary}
+          </Typography>
+        </summary>
+        {items(settled, open.length > 0 ? `${label}: ${summary}` : label)}
+      </details>
+    </>
   );
 }

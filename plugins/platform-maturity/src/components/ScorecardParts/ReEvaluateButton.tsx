@@ -6,6 +6,8 @@ import RefreshIcon from '@material-ui/icons/Refresh';
 /** Evaluates the entity now; shown only to users who hold the refresh permission. */
 export function ReEvaluateButton(props: {
   refreshing: boolean;
+  /** Just re-evaluated: the button rests for a few seconds. */
+  resting?: boolean;
   onClick: () => void;
 }) {
   return (
@@ -14,7 +16,7 @@ export function ReEvaluateButton(props: {
         <IconButton
           aria-label="Re-evaluate now"
           onClick={props.onClick}
-          disabled={props.refreshing}
+          disabled={props.refreshing || props.resting}
         >
           {props.refreshing ? (
             <CircularProgress size={20} aria-label="Evaluating" />

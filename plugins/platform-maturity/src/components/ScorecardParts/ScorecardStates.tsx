@@ -125,3 +125,15 @@ export function RefreshErrorAlert(props: { error: Error }) {
     </Alert>
   );
 }
+
+/** What the last re-evaluation changed, announced to screen readers as it appears. */
+export function RefreshOutcome(props: { outcome?: string }) {
+  if (!props.outcome) {
+    return null;
+  }
+  return (
+    <Alert severity="success" role="status">
+      {props.outcome}
+    </Alert>
+  );
+}

@@ -6,6 +6,7 @@ import {
   type Scorecard,
 } from '@paved/plugin-platform-maturity-common';
 import { formatDateTime, formatRelativeTime } from '../../lib/time';
+import { LevelGuide } from './LevelGuide';
 import { ScoreRing } from './ScoreRing';
 
 const useStyles = makeStyles(theme => ({
@@ -24,7 +25,10 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** The scorecard's header: score ring, level name and number, next level, evaluation time. */
+/**
+ * The scorecard's header: score ring, level name and number, next level, evaluation time and what
+ * the levels mean.
+ */
 export function ScorecardSummary(props: {
   scorecard: Scorecard;
   checklist: ChecklistResponse;
@@ -103,6 +107,7 @@ export function ScorecardSummary(props: {
             {formatRelativeTime(scorecard.evaluatedAt)}
           </time>
         </Typography>
+        <LevelGuide checklist={checklist} level={level?.level} />
       </div>
     </div>
   );

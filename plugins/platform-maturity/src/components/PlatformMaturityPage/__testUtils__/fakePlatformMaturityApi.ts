@@ -186,6 +186,7 @@ const ORDER_VALUE: Record<
 > = {
   entityRef: item => item.entityRef,
   name: item => item.name,
+  owner: item => item.owner ?? '',
   score: levelScoreCoverage,
   level: levelScoreCoverage,
   evaluatedAt: item => item.evaluatedAt,

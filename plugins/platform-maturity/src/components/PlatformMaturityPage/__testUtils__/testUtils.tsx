@@ -32,7 +32,8 @@ export function entityRowRefs(table: HTMLElement): string[] {
       const link = within(row).queryAllByRole('link')[0];
       const path = link?.getAttribute('href') ?? '';
       const [, namespace, kind, name] =
-        /\/catalog\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path) ?? [];
+        /\/catalog\/([^/]+)\/([^/]+)\/([^/]+)\/platform-maturity$/.exec(path) ??
+        [];
       return kind ? `${kind}:${namespace}/${name}` : '';
     });
 }

@@ -1,0 +1,5 @@
+export { createPlatformMaturityLevelColumn } from './columns';
+export {
+  EntityPlatformMaturityLevelBadge,
+  useLevelIconLinkProps,
+} from './EntityPlatformMaturityLevel';
