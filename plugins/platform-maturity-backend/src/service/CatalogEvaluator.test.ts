@@ -300,7 +300,7 @@ describe('CatalogEvaluator', () => {
         expect(await resultOf('build.tests')).toMatchObject({
           status: 'fail',
           message:
-            'The repository has tests (src/checkout.test.ts), but no CI pipeline runs them.',
+            'The repository has tests (src/checkout.test.ts), but no CI pipeline runs them (looked in the pipeline files and the scripts, Make/just/Task targets and package.json scripts they call).',
         });
       } finally {
         delete repositories[root];
