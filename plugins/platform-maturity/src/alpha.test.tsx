@@ -36,7 +36,7 @@ import {
 
 describe('new frontend system', () => {
   it('declares the plugin with its routes and the scaffolder external route', () => {
-    expect(plugin.id).toBe('platform-maturity');
+    expect(plugin.pluginId).toBe('platform-maturity');
     expect(plugin.routes).toEqual({
       root: rootRouteRef,
       entityContent: entityContentRouteRef,
