@@ -6,8 +6,9 @@
 #
 # A copy of this checkout (its files that git does not ignore, uncommitted changes included) in a
 # work directory gets the line's versions from `release-lines/<line>.json` as its root
-# `overrides` (`scripts/release-line.js apply`), and `npm install` from this checkout's lockfile,
-# so that every package the line does not pin keeps its locked version. Before any test,
+# `overrides` (`scripts/release-line.js apply`), and `npm install` from this checkout's lockfile
+# (and, on a first run, a copy of its node_modules), so that every package the line does not pin
+# keeps its locked version. Before any test,
 # `scripts/release-line.js check` fails if an installed `@backstage/*` package is not the line's.
 #
 # Usage: npm run test:compat [-- <line>]
@@ -43,6 +44,16 @@ step copy
 # What git ignores (node_modules, dist, ...) is neither copied nor deleted, so a kept work
 # directory reuses its installed packages.
 rsync -a --delete --exclude=.git --filter=':- .gitignore' "$ROOT/" "$COPY/"
+# A first run starts from this checkout's installed packages, so that npm changes only the
+# @backstage/* packages and what they bring instead of extracting every package again.
+if [ ! -d "$COPY/node_modules" ]; then
+  for modules in node_modules plugins/*/node_modules; do
+    if [ -d "$modules" ]; then
+      mkdir -p "$COPY/$(dirname "$modules")"
+      cp -a "$modules" "$COPY/$modules"
+    fi
+  done
+fi
 node scripts/release-line.js apply "$LINE" "$COPY"
 
 step install
