@@ -5,7 +5,8 @@
 // Usage:
 //   node scripts/release-line.js apply <line> <repository copy>
 //     rewrites the copy's root package.json to install that line: its `overrides` pin the line's
-//     versions, and the tools the root installs directly (`@backstage/cli`, ...) take them too.
+//     versions, and the tools the root installs directly (`@backstage/cli`, ...) take them too;
+//     its package-lock.json drops its `@backstage/*` entries, to be resolved again.
 //   node scripts/release-line.js check <line> <repository copy>
 //     fails, naming the package, when an installed `@backstage/*` package is not the version of
 //     the line or is not pinned by it.
@@ -41,6 +42,17 @@ function apply(line, dir) {
   }
   manifest.overrides = overrides;
   fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  // npm keeps a locked version that still satisfies its dependents' ranges even when a changed
+  // override asks for another, so the lockfile loses its @backstage/* entries (and keeps every
+  // other package's) and npm resolves them again under the line's overrides.
+  const lockFile = path.join(dir, 'package-lock.json');
+  const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+  for (const key of Object.keys(lock.packages)) {
+    if (/(^|\/)node_modules\/@backstage\/[^/]+$/.test(key)) {
+      delete lock.packages[key];
+    }
+  }
+  fs.writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
   console.log(`${file}: ${Object.keys(pins).length} packages of line ${line}`);
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The compatibility job: runs the type check and the tests of the backend, the golden-path module
-# and the frontend plugin against an older supported Backstage release line (default 1.55), the
-# same sources with that line's packages installed (docs/architecture.md, "Backstage release
-# lines").
+# The compatibility job: runs the type check and the tests of the backend, the golden-path module,
+# the frontend plugin and their libraries against an older supported Backstage release line
+# (default 1.55): the same sources with that line's packages installed (docs/architecture.md,
+# "Backstage release lines").
 #
 # A copy of this checkout (its files that git does not ignore, uncommitted changes included) in a
 # work directory gets the line's versions from `release-lines/<line>.json` as its root
@@ -18,10 +18,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 LINE=${1:-1.55}
+# The backend, the golden-path module, the frontend plugin and the two libraries under them, which
+# use @backstage/* packages too (Jest reads each as a pattern, hence the trailing slash).
 PACKAGES=(
-  plugins/platform-maturity-backend
-  plugins/scaffolder-backend-module-golden-path
-  plugins/platform-maturity
+  plugins/platform-maturity-common/
+  plugins/platform-maturity-node/
+  plugins/platform-maturity-backend/
+  plugins/scaffolder-backend-module-golden-path/
+  plugins/platform-maturity/
 )
 
 if [ -n "${PAVED_COMPAT_DIR:-}" ]; then
