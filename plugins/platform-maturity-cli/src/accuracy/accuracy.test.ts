@@ -281,6 +281,45 @@ describe('runAccuracy', () => {
     );
     expect(text).toContain('.gitlab-ci.yml');
   });
+
+  it('scores an entry with a directory with its own files plus the pipelines at the root', async () => {
+    const corpus = fixtureCorpus();
+    const entry = {
+      ...corpus.entries[0],
+      id: 'orders-api',
+      directory: 'services/api',
+    };
+    corpus.entries = [entry];
+    const snapshot = path.join(root, snapshotDirectoryName(entry));
+    fs.mkdirSync(path.join(snapshot, '.github/workflows'), { recursive: true });
+    fs.mkdirSync(path.join(snapshot, 'services/api'), { recursive: true });
+    fs.writeFileSync(
+      path.join(snapshot, '.github/workflows/ci.yml'),
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n',
+    );
+    // At the root but not a pipeline: the root's update-bot configuration is not the service's.
+    fs.writeFileSync(
+      path.join(snapshot, '.github/dependabot.yml'),
+      'version: 2\nupdates: []\n',
+    );
+    fs.writeFileSync(
+      path.join(snapshot, 'services/api/main.go'),
+      'package main\n',
+    );
+
+    const run = await runAccuracy({
+      corpus,
+      root,
+      ruleset: compileRuleset({}),
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
+
+    expect(run.scored.map(e => e.id)).toEqual(['orders-api']);
+    expect(run.report.checks[0]).toMatchObject({ total: 1, agreed: 1 });
+    expect(run.report.checks[1].disagreements).toEqual([
+      expect.objectContaining({ entryId: 'orders-api', scored: 'fail' }),
+    ]);
+  });
 });
 
 describe('snapshotsRoot', () => {

@@ -73,10 +73,11 @@ export async function runAccuracy(options: {
       run.missing.push({ entry, directory: snapshot });
       continue;
     }
+    // A monorepo's service is scored as the backend scores it: its own directory's files plus
+    // the pipelines at the repository's root.
     const { scorecard } = await scoreDirectory({
-      directory: entry.directory
-        ? path.join(snapshot, entry.directory)
-        : snapshot,
+      directory: snapshot,
+      subdirectory: entry.directory,
       ruleset,
       now,
     });

@@ -30,8 +30,13 @@ import {
 export interface ScoreDirectoryOptions {
   /** The directory whose files are the repository evidence. */
   directory: string;
-  /** The entity file; default `catalog-info.yaml` in the directory. */
+  /** The entity file; default `catalog-info.yaml` in the directory (or in `subdirectory`). */
   entityFile?: string;
+  /**
+   * The entity's own directory inside `directory`, for a monorepo's component whose directory has
+   * no entity file; default the entity file's directory.
+   */
+  subdirectory?: string;
   /** Which entity of the entity file to score, when it declares several. */
   entityRef?: string;
   /**
@@ -90,7 +95,13 @@ export async function scoreDirectory(
   await checkDirectory(directory);
   const notes: string[] = [];
 
-  const entityFile = options.entityFile ?? (await findCatalogFile(directory));
+  const entityFile =
+    options.entityFile ??
+    (await findCatalogFile(
+      options.subdirectory
+        ? path.join(directory, options.subdirectory)
+        : directory,
+    ));
   let entity: Entity;
   let documents: Entity[] = [];
   if (entityFile) {
@@ -106,7 +117,11 @@ export async function scoreDirectory(
         `${directory} has no ${CATALOG_FILE_NAMES[0]} to choose an entity from`,
       );
     }
-    entity = unregisteredEntity(directory);
+    entity = unregisteredEntity(
+      options.subdirectory
+        ? path.join(directory, options.subdirectory)
+        : directory,
+    );
     notes.push(
       `${directory} has no ${CATALOG_FILE_NAMES[0]}: scored as an unregistered service Component named '${entity.metadata.name}'. The checks that read the catalog entry (owner, system, lifecycle, relations, on-call) fail because there is none; add ${CATALOG_FILE_NAMES[0]} or point --entity at the entity file.`,
     );
@@ -122,12 +137,15 @@ export async function scoreDirectory(
     (await readDirectorySnapshot(directory, { maxFiles: options.maxFiles }));
   // An entity file in a sub-directory (a monorepo's component) is scored as the backend scores
   // it: with its own directory's files plus the pipelines at the root.
-  const entityDirectory = entityFile
-    ? path.relative(
-        path.resolve(directory),
-        path.resolve(path.dirname(entityFile)),
-      )
-    : '';
+  let entityDirectory = '';
+  if (options.subdirectory) {
+    entityDirectory = path.normalize(options.subdirectory);
+  } else if (entityFile) {
+    entityDirectory = path.relative(
+      path.resolve(directory),
+      path.resolve(path.dirname(entityFile)),
+    );
+  }
   const own =
     entityDirectory &&
     !entityDirectory.startsWith('..') &&
