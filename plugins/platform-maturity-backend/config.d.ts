@@ -9,7 +9,7 @@ export interface Config {
   platformMaturity?: {
     /**
      * When the catalog is evaluated. Default: every 30 minutes, timeout 25 minutes, first run 15
-     * seconds after start. The task is always global (replicas sharing a database run each tick
+     * seconds after start; each key left out keeps its default. The task is always global (replicas sharing a database run each tick
      * once between them), so `scope: local` is refused, as are keys other than `frequency`,
      * `timeout`, `initialDelay` and `scope`. Durations are objects (`{ minutes: 30 }`), ISO 8601
      * (`PT30M`) or strings (`30 minutes`), with no negative part: `frequency` positive and at most
@@ -17,7 +17,7 @@ export interface Config {
      * `{ trigger: 'manual' }`; `timeout` positive and at most 24 days (a Node.js timer's limit);
      * `initialDelay` zero or more and at most 365 days.
      */
-    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    schedule?: Partial<SchedulerServiceTaskScheduleDefinitionConfig>;
     /** Reading entities' repositories. */
     repository?: {
       /** Repositories read at the same time. Default 4, from 1 to 64. */

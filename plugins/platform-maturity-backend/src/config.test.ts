@@ -50,6 +50,17 @@ describe('readBackendConfig', () => {
       repository: { timeoutMs: 3_600_000, allowedLocalRoots: ['/srv/repos'] },
       history: { retentionDays: 3650 },
     });
+    // Each key left out keeps its default.
+    expect(read({ schedule: { frequency: { minutes: 5 } } }).schedule).toEqual({
+      frequency: { minutes: 5 },
+      timeout: { minutes: 25 },
+      initialDelay: { seconds: 15 },
+    });
+    expect(read({ schedule: { timeout: { minutes: 5 } } }).schedule).toEqual({
+      frequency: { minutes: 30 },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 15 },
+    });
     expect(
       read(schedule({ frequency: { trigger: 'manual' } })).schedule.frequency,
     ).toEqual({ trigger: 'manual' });
@@ -125,16 +136,6 @@ describe('readBackendConfig', () => {
       schedule({ frequency: { trigger: 'daily' } }),
       'schedule.frequency.trigger',
       "must be 'manual'",
-    ],
-    [
-      { schedule: { timeout: { minutes: 5 } } },
-      'schedule.frequency',
-      'is required',
-    ],
-    [
-      { schedule: { frequency: { minutes: 5 } } },
-      'schedule.timeout',
-      'is required',
     ],
     // Unknown keys inside schedule.
     [schedule({ frequncy: { minutes: 5 } }), 'schedule.frequncy', 'unknown'],

@@ -62,10 +62,6 @@ const UNIT_MS: Record<keyof HumanDuration, number> = {
 const MAX_READ_TIMEOUT_SECONDS = 3600;
 const MAX_RETENTION_DAYS = 3650;
 
-const required = z.custom(value => value !== undefined, {
-  error: 'is required',
-});
-
 const globalScope = z.literal('global', {
   error:
     "must be 'global': replicas sharing a database evaluate the catalog once per tick between them",
@@ -82,12 +78,12 @@ const backendSchema = z.strictObject({
   schedule: z
     .strictObject(
       {
-        frequency: required,
-        timeout: required,
+        frequency: z.unknown().optional(),
+        timeout: z.unknown().optional(),
         initialDelay: z.unknown().optional(),
         scope: globalScope.optional(),
       },
-      { error: 'must be an object with frequency and timeout' },
+      { error: 'must be an object of frequency, timeout and initialDelay' },
     )
     .optional(),
   repository: z
@@ -205,12 +201,18 @@ export function readBackendConfig(
  * here never fails in the scheduler.
  */
 function readSchedule(config: Config): SchedulerServiceTaskScheduleDefinition {
+  // Each key left out keeps its default: a schedule that sets only `frequency` still starts its
+  // first run shortly after start-up.
   return {
-    frequency: readFrequency(config),
-    timeout: readDuration(config, 'timeout'),
-    ...(config.has('initialDelay')
-      ? { initialDelay: readDuration(config, 'initialDelay') }
-      : {}),
+    frequency: config.has('frequency')
+      ? readFrequency(config)
+      : DEFAULT_SCHEDULE.frequency,
+    timeout: config.has('timeout')
+      ? readDuration(config, 'timeout')
+      : DEFAULT_SCHEDULE.timeout,
+    initialDelay: config.has('initialDelay')
+      ? readDuration(config, 'initialDelay')
+      : DEFAULT_SCHEDULE.initialDelay,
   };
 }
 
