@@ -210,10 +210,24 @@ function readSchedule(config: Config): SchedulerServiceTaskScheduleDefinition {
     timeout: config.has('timeout')
       ? readDuration(config, 'timeout')
       : DEFAULT_SCHEDULE.timeout,
-    initialDelay: config.has('initialDelay')
-      ? readDuration(config, 'initialDelay')
-      : DEFAULT_SCHEDULE.initialDelay,
+    ...readInitialDelay(config),
   };
+}
+
+/**
+ * `initialDelay`, default 15 seconds; a zero delay is left out, which the scheduler reads as
+ * "start at once" (and test schedulers run such tasks at start-up).
+ */
+function readInitialDelay(
+  config: Config,
+): Pick<SchedulerServiceTaskScheduleDefinition, 'initialDelay'> {
+  if (!config.has('initialDelay')) {
+    return { initialDelay: DEFAULT_SCHEDULE.initialDelay };
+  }
+  const initialDelay = readDuration(config, 'initialDelay');
+  return Object.values(initialDelay).every(value => value === 0)
+    ? {}
+    : { initialDelay };
 }
 
 /** A duration, `{ cron }` or `{ trigger: 'manual' }`, as the scheduler tells them apart. */

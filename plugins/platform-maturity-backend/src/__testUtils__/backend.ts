@@ -11,8 +11,8 @@ import { catalogFactory } from './catalog';
 
 /**
  * The plugin in a test backend over the test catalog and the given database, once its start-up
- * run (the test scheduler runs tasks at start without an initial delay) has stored the
- * scorecards of `orders` and `secret`. `features` add to or override the defaults.
+ * run (its initial delay is zero) has stored the scorecards of `orders` and `secret`. `features`
+ * add to or override the defaults.
  */
 export async function startBackendAfterFirstRun(options: {
   knex: Knex;
@@ -26,7 +26,11 @@ export async function startBackendAfterFirstRun(options: {
       mockServices.rootConfig.factory({
         data: {
           platformMaturity: {
-            schedule: { frequency: { hours: 1 }, timeout: { minutes: 5 } },
+            schedule: {
+              frequency: { hours: 1 },
+              timeout: { minutes: 5 },
+              initialDelay: { seconds: 0 },
+            },
           },
         },
       }),
