@@ -20,6 +20,7 @@ import {
   roundScore,
 } from '@paved/plugin-platform-maturity-common';
 import { Knex } from 'knex';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
   ScorecardListQuery,
@@ -101,6 +102,12 @@ const ORDERS: Record<
 const CHUNK_SIZE = 500;
 /** Rows per multi-row insert: about 30 columns each, still far below the bind-parameter limits. */
 const WRITE_CHUNK = 200;
+/**
+ * Rows or refs per statement on SQLite. Its driver runs each statement synchronously in the event
+ * loop, so a statement of 200 scorecards would hold the loop for tens of milliseconds; 25 hold it
+ * for a few, and the store yields to the event loop between statements (see docs/architecture.md).
+ */
+const SQLITE_CHUNK = 25;
 /** How long a `running` run may go without a heartbeat before it counts as dead, by default. */
 const DEFAULT_STALE_AFTER_MS = 30_000;
 /** Runs whose unscored entities are kept; older records are deleted when a run finishes. */
@@ -247,6 +254,22 @@ export class KnexScorecardStore implements ScorecardStore {
 
   private constructor(private readonly db: Knex) {}
 
+  /**
+   * Splits the rows or refs of a write (or of the reads inside one) into statements. On SQLite the
+   * statements are smaller and the store yields to the event loop after each, so that requests and
+   * timers wait for one short statement at most, not for a whole page.
+   */
+  private async *statements<T>(items: T[], size: number): AsyncGenerator<T[]> {
+    if (!isSqlite(this.db)) {
+      yield* chunks(items, size);
+      return;
+    }
+    for (const part of chunks(items, SQLITE_CHUNK)) {
+      yield part;
+      await nextTurn();
+    }
+  }
+
   async getScorecard(entityRef: string): Promise<StoredScorecard | undefined> {
     const row = await this.latestRow(entityRef);
     if (!row) {
@@ -275,7 +298,10 @@ export class KnexScorecardStore implements ScorecardStore {
 
   async getSkipKeys(entityRefs: string[]): Promise<Map<string, SkipKey>> {
     const keys = new Map<string, SkipKey>();
-    for (const refs of chunks(entityRefs.filter(isStorableRef))) {
+    for await (const refs of this.statements(
+      entityRefs.filter(isStorableRef),
+      CHUNK_SIZE,
+    )) {
       const rows = await this.db<ScorecardRow>('scorecards')
         .whereIn('entity_ref', refs)
         .select('entity_ref', 'entity_hash', 'repository_etag', 'ruleset_hash');
@@ -322,7 +348,10 @@ export class KnexScorecardStore implements ScorecardStore {
         string,
         Pick<ScorecardRow, 'score' | 'level'> & Pick<DocumentRow, 'scorecard'>
       >();
-      for (const refs of chunks(list.map(s => s.entity.entityRef))) {
+      for await (const refs of this.statements(
+        list.map(s => s.entity.entityRef),
+        CHUNK_SIZE,
+      )) {
         const rows = await tx('scorecards')
           .join(
             'scorecard_documents',
@@ -395,7 +424,7 @@ export class KnexScorecardStore implements ScorecardStore {
             : {}),
         };
       });
-      for (const rows of chunks(latestRows, WRITE_CHUNK)) {
+      for await (const rows of this.statements(latestRows, WRITE_CHUNK)) {
         await tx('scorecards').insert(rows).onConflict('entity_ref').merge();
       }
       const documentRows: DocumentRow[] = list.map((stored, i) => ({
@@ -403,7 +432,7 @@ export class KnexScorecardStore implements ScorecardStore {
         entity: JSON.stringify(factsOfList[i]),
         scorecard: JSON.stringify(stored.scorecard),
       }));
-      for (const rows of chunks(documentRows, WRITE_CHUNK)) {
+      for await (const rows of this.statements(documentRows, WRITE_CHUNK)) {
         await tx('scorecard_documents')
           .insert(rows)
           .onConflict('entity_ref')
@@ -434,7 +463,7 @@ export class KnexScorecardStore implements ScorecardStore {
           evidence_digest: scorecard.evidenceDigest,
           statuses: JSON.stringify(statusesOf(scorecard)),
         }));
-      for (const rows of chunks(historyRows, WRITE_CHUNK)) {
+      for await (const rows of this.statements(historyRows, WRITE_CHUNK)) {
         await tx('scorecard_history').insert(rows);
       }
       return added;
@@ -448,7 +477,7 @@ export class KnexScorecardStore implements ScorecardStore {
     }
     // One transaction: on SQLite each commit waits for the disk.
     await this.db.transaction(async tx => {
-      for (const refs of chunks(storable)) {
+      for await (const refs of this.statements(storable, CHUNK_SIZE)) {
         await tx('scorecards')
           .whereIn('entity_ref', refs)
           .update({ last_seen_run: runId });
