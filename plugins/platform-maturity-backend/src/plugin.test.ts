@@ -5,10 +5,17 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   catalogFactory,
   OUTSIDER,
   permissionsDenyingOutsider,
+  testEntities,
 } from './__testUtils__/catalog';
 import { platformMaturityPlugin } from './plugin';
 import { startBackendAfterFirstRun } from './__testUtils__/backend';
@@ -176,4 +183,66 @@ describe('platform maturity backend plugin', () => {
       ).rejects.toThrow(message);
     },
   );
+
+  it('follows a run that found new entities with another while the catalog loads', async () => {
+    // The catalog at the first run holds only `orders`; `secret` arrives while it loads.
+    let catalog = catalogServiceMock({ entities: testEntities.slice(0, 2) });
+    const loadingCatalog = createServiceFactory({
+      service: catalogServiceRef,
+      deps: {},
+      factory: () =>
+        new Proxy({} as CatalogService, {
+          get: (_, method) =>
+            typeof (catalog as any)[method] === 'function'
+              ? (...args: unknown[]) => (catalog as any)[method](...args)
+              : undefined,
+        }),
+    });
+    const backend = await startTestBackend({
+      features: [
+        platformMaturityPlugin,
+        loadingCatalog,
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            platformMaturity: {
+              // The schedule alone would score `secret` an hour later.
+              schedule: {
+                frequency: { hours: 1 },
+                timeout: { minutes: 5 },
+                initialDelay: { seconds: 0 },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    try {
+      const get = (name: string) =>
+        request(backend.server)
+          .get(`/api/platform-maturity/v1/scorecards/component/default/${name}`)
+          .set('Authorization', mockCredentials.user.header());
+      expect((await get('orders')).status).toBe(200);
+      expect((await get('secret')).status).toBe(404);
+      catalog = catalogServiceMock({ entities: testEntities });
+      let secret = await get('secret');
+      for (let i = 0; i < 60 && secret.status !== 200; i++) {
+        await new Promise(resolve => setTimeout(resolve, 500));
+        secret = await get('secret');
+      }
+      expect(secret.status).toBe(200);
+      const run = await request(backend.server)
+        .get('/api/platform-maturity/v1/runs/latest')
+        .set('Authorization', mockCredentials.user.header());
+      expect(run.body).toMatchObject({
+        status: 'succeeded',
+        evaluated: 1,
+        skipped: 1,
+      });
+    } finally {
+      await backend.stop();
+    }
+  });
 });

@@ -19,10 +19,16 @@ import { readBackendConfig } from './config';
 import { KnexScorecardStore } from './database/KnexScorecardStore';
 import { ScorecardAccess } from './service/access';
 import { registerPlatformMaturityActions } from './service/actions';
-import { CatalogEvaluator } from './service/CatalogEvaluator';
+import { CatalogEvaluator, RunOutcome } from './service/CatalogEvaluator';
 import { createRunInstrumentation } from './service/instrumentation';
 import { RepositoryEvidence } from './service/RepositoryEvidence';
 import { createRouter } from './service/router';
+
+const EVALUATE_TASK_ID = 'platform-maturity-evaluate-catalog';
+/** How long after start-up the catalog may still be loading its locations. */
+const CATALOG_LOADING_WINDOW_MS = 10 * 60 * 1000;
+/** How soon a run that found new entities while the catalog loads is followed by another. */
+const FOLLOW_UP_DELAY_MS = 15 * 1000;
 
 /**
  * The platform maturity backend plugin: evaluates the catalog on a schedule, stores scorecards and
@@ -123,9 +129,39 @@ export const platformMaturityPlugin = createBackendPlugin({
           });
         });
 
+        // While the catalog is still loading after start-up (its locations are processed over
+        // the first seconds or minutes), a run that found entities it had never scored, or none
+        // at all, is followed by another soon, instead of leaving the rest for the schedule.
+        const startedAt = Date.now();
+        let followUp: NodeJS.Timeout | undefined;
+        stopping.signal.addEventListener('abort', () => clearTimeout(followUp));
+        const followUpWhileLoading = (outcome: RunOutcome | undefined) => {
+          if (
+            !outcome ||
+            stopping.signal.aborted ||
+            Date.now() - startedAt > CATALOG_LOADING_WINDOW_MS ||
+            (outcome.firstScored === 0 &&
+              outcome.evaluated + outcome.skipped > 0)
+          ) {
+            return;
+          }
+          clearTimeout(followUp);
+          followUp = setTimeout(() => {
+            deps.scheduler.triggerTask(EVALUATE_TASK_ID).catch(error =>
+              // Another replica's or the schedule's run is under way: it covers the same.
+              deps.logger.debug(
+                `Platform maturity follow-up run not started: ${stringifyError(
+                  error,
+                )}`,
+              ),
+            );
+          }, FOLLOW_UP_DELAY_MS);
+          followUp.unref();
+        };
+
         // `scope: 'global'` makes replicas sharing a database run each tick once between them.
         await deps.scheduler.scheduleTask({
-          id: 'platform-maturity-evaluate-catalog',
+          id: EVALUATE_TASK_ID,
           ...settings.schedule,
           scope: 'global',
           // The scheduler's signal aborts at the task's timeout.
@@ -134,7 +170,7 @@ export const platformMaturityPlugin = createBackendPlugin({
               signal: AbortSignal.any([signal, stopping.signal]),
             });
             track(run);
-            await run;
+            followUpWhileLoading(await run);
           },
         });
 

@@ -91,6 +91,12 @@ export interface RunStats {
   removed: number;
 }
 
+/** What a finished run did: its counts, and how many of the evaluated entities were new to it. */
+export interface RunOutcome extends RunStats {
+  /** Entities scored for the first time (no stored scorecard before the run). */
+  firstScored: number;
+}
+
 /**
  * What the evaluator needs of an entity before anything else touches it: a catalog provider that
  * skips validation can hand over anything, and one such entity must cost only itself.
@@ -270,7 +276,7 @@ export class CatalogEvaluator {
    */
   async runAll(
     options: { signal?: AbortSignal; now?: () => Date } = {},
-  ): Promise<RunStats | undefined> {
+  ): Promise<RunOutcome | undefined> {
     const { signal, now = () => new Date() } = options;
     let runId: number;
     try {
@@ -301,7 +307,7 @@ export class CatalogEvaluator {
    */
   async recoverInterruptedRun(
     options: { signal?: AbortSignal; now?: () => Date } = {},
-  ): Promise<RunStats | undefined> {
+  ): Promise<RunOutcome | undefined> {
     const { signal, now = () => new Date() } = options;
     const first = await this.store.getRunningRun();
     if (!first) {
@@ -334,7 +340,7 @@ export class CatalogEvaluator {
     stats: RunStats,
     now: () => Date,
     signal: AbortSignal | undefined,
-  ): Promise<RunStats> {
+  ): Promise<RunOutcome> {
     let saving: Promise<void> = Promise.resolve();
     // Aborts when the heartbeat finds that another process marked this run failed (it found the
     // heartbeat stale): the run must stop writing as its own.
@@ -376,6 +382,8 @@ export class CatalogEvaluator {
       // Entities that could not be scored, to be recorded with the reason.
       const unscored: UnscoredEntity[] = [];
       let recorded = 0;
+      // Entities the run scores for the first time: the catalog grew since the last run.
+      const added = { firstScored: 0 };
       const notScored = (entityRef: string, reason: string) => {
         stats.failed++;
         if (recorded + unscored.length < UNSCORED_RECORDED) {
@@ -432,6 +440,9 @@ export class CatalogEvaluator {
               stats.skipped++;
             } else {
               evaluated.push(outcome);
+              if (!skipKeys.has(entityRef)) {
+                added.firstScored++;
+              }
             }
           } catch (error) {
             seen.push(entityRef);
@@ -468,7 +479,7 @@ export class CatalogEvaluator {
       this.logger.info(
         `Platform maturity run ${runId}: ${stats.evaluated} evaluated, ${stats.skipped} unchanged, ${stats.failed} not scored, ${stats.removed} removed`,
       );
-      return stats;
+      return { ...stats, ...added };
     } catch (error) {
       // A page still being saved counts in the run's figures.
       await saving.catch(() => undefined);
