@@ -10,6 +10,7 @@ export * from './capabilities';
 export * from './levels';
 export * from './permissions';
 export * from './api';
+export { entityFactsOf, remediationTemplatePath } from './entityFacts';
 export { BUILTIN_CHECKS } from './checks';
 export { isPipelineFile } from './checks/ci';
 export {

@@ -152,6 +152,7 @@ describe('CatalogEvaluator', () => {
         skipped: 0,
         failed: 0,
         removed: 0,
+        firstScored: 4,
       });
       const orders = await store.getScorecard('component:default/orders');
       expect(orders?.entity).toMatchObject({
@@ -202,6 +203,7 @@ describe('CatalogEvaluator', () => {
         skipped: 3,
         failed: 0,
         removed: 0,
+        firstScored: 0,
       });
       expect((await store.getLatestRun())?.skipped).toBe(3);
       expect(reads.sort()).toEqual([
@@ -228,6 +230,7 @@ describe('CatalogEvaluator', () => {
         skipped: 1,
         failed: 0,
         removed: 1,
+        firstScored: 0,
       });
       expect(await store.getScorecard('component:default/odd')).toBeUndefined();
       const after = await store.getHistory('component:default/legacy');
@@ -353,6 +356,7 @@ describe('CatalogEvaluator', () => {
         skipped: 0,
         failed: 5,
         removed: 0,
+        firstScored: 6,
       });
 
       const long = await store.getScorecard('component:default/long-lifecycle');

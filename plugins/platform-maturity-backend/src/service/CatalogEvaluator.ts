@@ -3,18 +3,14 @@ import type {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, isError, stringifyError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CatalogLookup,
+  entityFactsOf,
   evaluate,
   Ruleset,
-  ScorecardEntityFacts,
   UnscoredEntity,
   withRootPipelines,
 } from '@paved/plugin-platform-maturity-common';
@@ -166,41 +162,6 @@ export function entityHashOf(entity: Entity): string {
   return createHash('sha256')
     .update(JSON.stringify({ ...entity, metadata }))
     .digest('hex');
-}
-
-function factsOf(
-  entity: Entity,
-  systems: Map<string, Entity>,
-): ScorecardEntityFacts {
-  const spec = (entity.spec ?? {}) as Record<string, unknown>;
-  const namespace = entity.metadata.namespace ?? 'default';
-  const title = entity.metadata.title;
-  const ref = (value: unknown, defaultKind: string) => {
-    if (typeof value !== 'string' || !value) return undefined;
-    try {
-      return stringifyEntityRef(
-        parseEntityRef(value, { defaultKind, defaultNamespace: namespace }),
-      );
-    } catch {
-      return undefined;
-    }
-  };
-  const system = ref(spec.system, 'system');
-  const domain = system
-    ? ref(systems.get(system)?.spec?.domain, 'domain')
-    : undefined;
-  return {
-    entityRef: stringifyEntityRef(entity),
-    kind: entity.kind.toLowerCase(),
-    namespace: namespace.toLowerCase(),
-    name: entity.metadata.name,
-    title: typeof title === 'string' ? title : undefined,
-    owner: ref(spec.owner, 'group'),
-    system,
-    domain,
-    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
-    type: typeof spec.type === 'string' ? spec.type : undefined,
-  };
 }
 
 /** Runs `task` over `items` with at most `concurrency` at a time. */
@@ -608,7 +569,9 @@ export class CatalogEvaluator {
       catalog: lookup.catalog,
       now,
     });
-    const { facts, truncated } = storableFacts(factsOf(entity, lookup.systems));
+    const { facts, truncated } = storableFacts(
+      entityFactsOf(entity, ref => lookup.systems.get(ref)),
+    );
     if (truncated.length > 0) {
       scorecard.notices.push({
         type: 'value-truncated',

@@ -6,7 +6,6 @@ import {
 import request from 'supertest';
 import { OUTSIDER, permissionsDenyingOutsider } from '../__testUtils__/catalog';
 import { startBackendAfterFirstRun } from '../__testUtils__/backend';
-import { scaffolderPathOf } from './actions';
 
 jest.setTimeout(60_000);
 
@@ -163,31 +162,4 @@ describe('platform maturity actions', () => {
       }
     },
   );
-});
-
-describe('scaffolderPathOf', () => {
-  it('links the template prefilled with the entity and the values', () => {
-    expect(
-      scaffolderPathOf(
-        {
-          templateRef: 'template:platform/add-capabilities',
-          values: {
-            capabilities: ['build'],
-            entity: 'component:default/other',
-          },
-        },
-        'component:default/orders',
-      ),
-    ).toBe(
-      `/create/templates/platform/add-capabilities?formData=${encodeURIComponent(
-        '{"entity":"component:default/orders","capabilities":["build"]}',
-      )}`,
-    );
-  });
-
-  it('has no link without a template', () => {
-    expect(
-      scaffolderPathOf({ docsUrl: 'https://docs' }, 'component:default/a'),
-    ).toBeUndefined();
-  });
 });

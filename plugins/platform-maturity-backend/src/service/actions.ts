@@ -7,9 +7,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { JsonObject } from '@backstage/types';
 import {
-  Remediation,
+  remediationTemplatePath,
   Ruleset,
   Scorecard,
 } from '@paved/plugin-platform-maturity-common';
@@ -57,37 +56,6 @@ function parseRef(entityRef: string): CompoundEntityRef {
     throw new InputError(`Invalid entity ref '${entityRef}'`);
   }
   return ref;
-}
-
-/**
- * The scaffolder page for a remediation template, prefilled with the entity and the template's
- * values, as a path relative to the Backstage app (the backend does not know the app's base URL).
- */
-export function scaffolderPathOf(
-  remediation: Remediation,
-  entityRef: string,
-): string | undefined {
-  if (!remediation.templateRef) {
-    return undefined;
-  }
-  let template: CompoundEntityRef;
-  try {
-    template = parseEntityRef(remediation.templateRef, {
-      defaultKind: 'template',
-      defaultNamespace: 'default',
-    });
-  } catch {
-    // The config schema validates templateRef; an extension's own remediation may not be.
-    return undefined;
-  }
-  const formData: JsonObject = { entity: entityRef, ...remediation.values };
-  // The entity is the one the check failed for, whatever the configured values say.
-  formData.entity = entityRef;
-  return `/create/templates/${encodeURIComponent(
-    template.namespace,
-  )}/${encodeURIComponent(template.name)}?formData=${encodeURIComponent(
-    JSON.stringify(formData),
-  )}`;
 }
 
 /**
@@ -276,7 +244,10 @@ export function registerPlatformMaturityActions(
                   templateRef: remediation.templateRef,
                   values: remediation.values,
                   docsUrl: remediation.docsUrl,
-                  scaffolderPath: scaffolderPathOf(remediation, entityRef),
+                  scaffolderPath: remediationTemplatePath(
+                    remediation,
+                    entityRef,
+                  ),
                 },
               };
             }),

@@ -1,4 +1,7 @@
-import type { CheckStatus } from '@paved/plugin-platform-maturity-common';
+import {
+  CheckStatus,
+  remediationTemplatePath,
+} from '@paved/plugin-platform-maturity-common';
 import type { RenderContext } from '../lib/report';
 import {
   capabilityTitle,
@@ -6,7 +9,6 @@ import {
   describeMovement,
   formatScore,
 } from './common';
-import { templateUrl } from './links';
 
 /**
  * The first line of every Markdown report, followed by the entity ref and ` -->`: a pipeline
@@ -61,11 +63,9 @@ function fixLinks(context: RenderContext, checkId: string): string {
   }
   const links: string[] = [];
   const template = context.backstageUrl
-    ? templateUrl(
-        context.backstageUrl,
-        remediation,
-        context.report.entity.entityRef,
-      )
+    ? remediationTemplatePath(remediation, context.report.entity.entityRef, {
+        scaffolderRoot: `${context.backstageUrl.replace(/\/+$/, '')}/create`,
+      })
     : undefined;
   if (template) {
     links.push(`[Fix in Backstage](${template})`);

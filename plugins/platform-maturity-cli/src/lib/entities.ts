@@ -1,7 +1,6 @@
 import type {
   CatalogLookup,
   EvaluationContext,
-  ScorecardEntityFacts,
 } from '@paved/plugin-platform-maturity-common';
 import {
   describeFileType,
@@ -342,46 +341,5 @@ export function catalogLookupOf(entities: readonly Entity[]): CatalogLookup {
       const parts = parseRef(entityRef, { kind: 'component' });
       return parts ? byRef.get(lookupKey(parts)) : undefined;
     },
-  };
-}
-
-/**
- * The catalog facts of the scored entity, computed as the backend stores them; the domain is
- * known when the entity's System is among the known entities.
- *
- * @internal
- */
-export function entityFactsOf(
-  entity: Entity,
-  known: CatalogLookup,
-): ScorecardEntityFacts {
-  const spec = (entity.spec ?? {}) as Record<string, unknown>;
-  const namespace = entity.metadata.namespace ?? 'default';
-  const ref = (value: unknown, kind: string) => {
-    if (typeof value !== 'string' || !value) {
-      return undefined;
-    }
-    const parts = parseRef(value, { kind, namespace });
-    return parts
-      ? `${parts.kind.toLocaleLowerCase('en-US')}:${parts.namespace}/${
-          parts.name
-        }`
-      : undefined;
-  };
-  const system = ref(spec.system, 'system');
-  const domain = system
-    ? ref(known.getEntity(system)?.spec?.domain, 'domain')
-    : undefined;
-  return {
-    entityRef: entityRefOf(entity),
-    kind: entity.kind.toLocaleLowerCase('en-US'),
-    namespace: namespace.toLocaleLowerCase('en-US'),
-    name: entity.metadata.name,
-    title: entity.metadata.title,
-    owner: ref(spec.owner, 'group'),
-    system,
-    domain,
-    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
-    type: typeof spec.type === 'string' ? spec.type : undefined,
   };
 }

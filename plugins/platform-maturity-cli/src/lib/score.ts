@@ -1,4 +1,5 @@
 import {
+  entityFactsOf,
   evaluate,
   subdirectorySnapshot,
   withRootPipelines,
@@ -12,7 +13,6 @@ import { usageError } from './errors';
 import {
   catalogLookupOf,
   CATALOG_FILE_NAMES,
-  entityFactsOf,
   entityRefOf,
   findCatalogFile,
   parseRef,
@@ -188,9 +188,10 @@ export async function scoreDirectory(
   }
 
   return {
-    entity: entityFactsOf(
-      entity,
-      catalogLookupOf(documents.concat(options.catalogEntities ?? [])),
+    entity: entityFactsOf(entity, systemRef =>
+      catalogLookupOf(
+        documents.concat(options.catalogEntities ?? []),
+      ).getEntity(systemRef),
     ),
     scorecard,
     entityFile: entityFile ? path.resolve(entityFile) : null,

@@ -167,8 +167,8 @@ describe('EntityPlatformMaturityCard', () => {
       'href',
       `/create/templates/default/add-capabilities?formData=${encodeURIComponent(
         JSON.stringify({
-          capabilities: ['build'],
           entity: 'component:default/orders',
+          capabilities: ['build'],
         }),
       )}`,
     );
@@ -363,8 +363,8 @@ describe('EntityPlatformMaturityCard', () => {
 
     const fix = within(tests).getByRole('link', { name: `Fix: ${title}` });
     const formData = JSON.stringify({
-      capabilities: ['build'],
       entity: 'component:default/orders',
+      capabilities: ['build'],
     });
     expect(fix).toHaveAttribute(
       'href',
@@ -374,8 +374,8 @@ describe('EntityPlatformMaturityCard', () => {
     );
     const parsed = new URL(fix.getAttribute('href')!, 'http://localhost');
     expect(JSON.parse(parsed.searchParams.get('formData')!)).toEqual({
-      capabilities: ['build'],
       entity: 'component:default/orders',
+      capabilities: ['build'],
     });
 
     const docs = within(tests).getByRole('link', {
@@ -419,8 +419,8 @@ describe('EntityPlatformMaturityCard', () => {
     );
     expect(JSON.parse(formData!)).toEqual({
       framework: 'jest',
-      capabilities: ['build'],
       entity: 'component:default/orders',
+      capabilities: ['build'],
     });
     // No docs URL configured for this check any more.
     expect(

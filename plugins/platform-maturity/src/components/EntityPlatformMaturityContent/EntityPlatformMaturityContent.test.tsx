@@ -102,8 +102,8 @@ describe('EntityPlatformMaturityContent', () => {
       'href',
       `/create/templates/default/add-capabilities?formData=${encodeURIComponent(
         JSON.stringify({
-          capabilities: ['build'],
           entity: 'component:default/orders',
+          capabilities: ['build'],
         }),
       )}`,
     );

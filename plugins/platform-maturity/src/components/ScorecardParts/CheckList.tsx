@@ -7,8 +7,8 @@ import type {
   CheckStatus,
   Evidence,
 } from '@paved/plugin-platform-maturity-common';
+import { remediationTemplatePath } from '@paved/plugin-platform-maturity-common';
 import { CHECK_STATUS_LABELS } from '../../lib/labels';
-import { remediationTemplateUrl } from '../../lib/remediation';
 import { useScaffolderRoot } from '../../lib/useScaffolderRoot';
 import { CheckStatusIcon } from './StatusIcon';
 import { WaiverDetails } from './Waivers';
@@ -95,10 +95,8 @@ export function FixLink(props: {
 }) {
   const { definition, entityRef } = props;
   const scaffolderRoot = useScaffolderRoot();
-  const fixUrl = remediationTemplateUrl({
+  const fixUrl = remediationTemplatePath(definition.remediation, entityRef, {
     scaffolderRoot,
-    remediation: definition.remediation,
-    entityRef,
   });
   if (!fixUrl) {
     return null;
