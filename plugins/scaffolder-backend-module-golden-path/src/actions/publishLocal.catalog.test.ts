@@ -15,6 +15,7 @@ import {
   catalogLocationsExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
+import fs from 'node:fs';
 import path from 'node:path';
 import { PAVED_REPOSITORY, writeFiles } from '../__testUtils__/pavedRepository';
 import { runAction } from '../__testUtils__/runAction';
@@ -61,8 +62,8 @@ describe('paved:publish:local with the real catalog backend', () => {
         mockServices.rootConfig.factory({
           data: {
             catalog: {
-              // The default rules admit only Components, APIs and Locations.
-              rules: [{ allow: ['Component', 'Resource', 'Location'] }],
+              // The default rules admit only Components, APIs and Locations; our templates add Resources.
+              rules: [{ allow: ['Component', 'API', 'Resource', 'Location'] }],
               processingInterval: { seconds: 1 },
             },
           },
@@ -114,6 +115,63 @@ describe('paved:publish:local with the real catalog backend', () => {
       // Publishing again finds the location registered and refreshes instead.
       writeFiles(workspacePath, { 'docs/index.md': '# Orders\n' });
       await expect(run()).resolves.toBeUndefined();
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('publishes an API whose definition is a relative file as one the catalog ingests', async () => {
+    mockDir.clear();
+    const workspacePath = mockDir.resolve('workspace');
+    const root = mockDir.resolve('published');
+    const openapi =
+      'openapi: 3.0.3\ninfo:\n  title: Orders\n  version: 1.0.0\npaths: {}\n';
+    writeFiles(workspacePath, {
+      ...PAVED_REPOSITORY,
+      'catalog-info.yaml': `${PAVED_REPOSITORY['catalog-info.yaml']}---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata:
+  name: orders-api
+spec:
+  type: openapi
+  lifecycle: production
+  owner: group:default/team-orders
+  # The service's own copy: the catalog reads it from here
+  definition:
+    $text: ./openapi.yaml
+`,
+      'openapi.yaml': openapi,
+    });
+    const { backend, catalog } = await start(true);
+    try {
+      const action = createPublishLocalAction({
+        catalog,
+        config: new ConfigReader({ goldenPath: { localPublish: { root } } }),
+      });
+      await runAction(action, {
+        input: { repoName: 'orders', overwrite: true },
+        workspacePath,
+      });
+
+      const credentials = mockCredentials.user();
+      let api;
+      for (let i = 0; i < 120 && !api; i++) {
+        await new Promise(resolve => setTimeout(resolve, 250));
+        api = await catalog.getEntityByRef('api:default/orders-api', {
+          credentials,
+        });
+      }
+      expect(api?.spec?.definition).toBe(openapi);
+      // The repository keeps the file, and the comments of its catalog-info.yaml.
+      const published = fs.readFileSync(
+        path.join(root, 'orders/catalog-info.yaml'),
+        'utf8',
+      );
+      expect(published).toContain("# The service's own copy");
+      expect(
+        fs.readFileSync(path.join(root, 'orders/openapi.yaml'), 'utf8'),
+      ).toBe(openapi);
     } finally {
       await backend.stop();
     }

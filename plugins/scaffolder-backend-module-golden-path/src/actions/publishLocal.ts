@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import yaml from 'yaml';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from '../config';
 import { copyPlannedTree, planTreeCopy } from '../lib/copyTree';
+import { inlineRelativePlaceholders } from '../lib/placeholders';
 import { PUBLISHED_BY_KEY, PUBLISHED_BY_VALUE } from '../lib/published';
 import { MAX_WORKSPACE_FILE_SIZE, safeChildPath } from '../lib/workspace';
 import { examples } from './publishLocal.examples';
@@ -82,6 +83,16 @@ async function targetState(
 }
 
 /** The entity that the published catalog-info.yaml registers: its Component, else its first entity. */
+/** Writes the published catalog file with its relative placeholders inlined, when it had any. */
+async function writeInlined(
+  file: string,
+  published: { text: string; inlined: string[] } | undefined,
+): Promise<void> {
+  if (published && published.inlined.length > 0) {
+    await fs.promises.writeFile(file, published.text);
+  }
+}
+
 function mainEntity(text: string, displayPath: string): Entity {
   const entities: Entity[] = [];
   for (const doc of yaml.parseAllDocuments(text)) {
@@ -337,6 +348,17 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
           })
         : undefined;
 
+      // The catalog cannot resolve `$text: ./openapi.yaml` from a file location: the published
+      // catalog file carries such content inline (worked out before anything is written).
+      const published =
+        catalogText === undefined || !register
+          ? undefined
+          : await inlineRelativePlaceholders(catalogText, {
+              dir: path.dirname(catalogFile),
+              root: sourceRoot,
+              displayPath: relativeCatalogFile,
+            });
+
       const tree = await planTreeCopy(sourceRoot, {
         subject: PUBLISH_SUBJECT,
         exclude: ['.git'],
@@ -388,6 +410,7 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
           }
         }
         await copyPlannedTree(tree, target, PUBLISH_SUBJECT);
+        await writeInlined(targetCatalogFile, published);
         changes = await stageAll(target);
       } else {
         await fs.promises.mkdir(target, { recursive: true });
@@ -399,6 +422,7 @@ export function createPublishLocalAction(options: PublishLocalActionOptions) {
           value: PUBLISHED_BY_VALUE,
         });
         await copyPlannedTree(tree, target, PUBLISH_SUBJECT);
+        await writeInlined(targetCatalogFile, published);
         changes = await stageAll(target);
       }
 
