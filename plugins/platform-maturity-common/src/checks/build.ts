@@ -1,5 +1,5 @@
 import type { CheckImplementation, FileMatch } from '../engine/checkTypes';
-import { charMask, compileGlobs, testAny } from '../engine/globs';
+import { charMask, compileGlobs, pathMatcher, testAny } from '../engine/globs';
 import { CI_GLOBS, CI_SYSTEMS } from './ci';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
@@ -162,6 +162,17 @@ const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
 
 /** Every bot's config files, for one lookup of them all: most repositories have none. */
 const BOT_GLOBS: readonly string[] = DEPENDENCY_BOTS.flatMap(b => b.globs);
+
+let botMatcher: ((path: string) => boolean) | undefined;
+
+/**
+ * Whether a repository path is the configuration of a dependency update bot (Renovate,
+ * Dependabot and the others `build.dependency-updates` recognises).
+ */
+export function isDependencyBotConfig(path: string): boolean {
+  botMatcher ??= pathMatcher(BOT_GLOBS);
+  return botMatcher(path);
+}
 
 const ROOT_MANIFEST = ['package.json'];
 
