@@ -677,6 +677,49 @@ describe('deploy checks', () => {
 
     it.each([
       [
+        'a tag list with a commit tag of its own',
+        {
+          '.github/workflows/images.yml':
+            'jobs:\n  push:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ${{ steps.name.outputs.result }},${{ github.sha }}\n',
+        },
+        '.github/workflows/images.yml',
+      ],
+      ['a committed version file', { VERSION: '3.2.0\n' }, 'VERSION'],
+      [
+        'a pipeline on version tags that publishes the release',
+        {
+          '.github/workflows/release.yml':
+            "on:\n  push:\n    tags:\n      - 'v*'\njobs:\n  publish:\n    steps:\n      - run: ./gradlew publish\n",
+        },
+        '.github/workflows/release.yml',
+      ],
+    ])('deploy.versioning passes with %s', (_name, files, path) => {
+      const result = checkResult('deploy.versioning', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+
+    it.each([
+      [
+        'a pipeline on version tags that only builds and tests',
+        {
+          '.github/workflows/ci.yml':
+            "on:\n  push:\n    tags:\n      - 'v*'\njobs:\n  build:\n    steps:\n      - run: ./gradlew test\n",
+        },
+      ],
+      [
+        'a tag list passed in from the caller',
+        {
+          '.github/workflows/image.yml':
+            'jobs:\n  push:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          tags: ${{ inputs.tags }}\n',
+        },
+      ],
+    ])('deploy.versioning fails with %s', (_name, files) => {
+      expect(checkResult('deploy.versioning', { files }).status).toBe('fail');
+    });
+
+    it.each([
+      [
         'a Skaffold build tagged with the release version, in a script the pipeline calls',
         {
           '.github/workflows/release.yml':

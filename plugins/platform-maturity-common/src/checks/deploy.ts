@@ -1,4 +1,9 @@
-import type { CheckImplementation } from '../engine/checkTypes';
+import type {
+  CheckImplementation,
+  FileMatch,
+  RepositoryView,
+} from '../engine/checkTypes';
+import { matchIn } from '../engine/repository';
 import { CI_GLOBS } from './ci';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
@@ -39,6 +44,7 @@ import {
   contentGlobsOf,
   describeFound,
   findForm,
+  focusLine,
 } from './kubernetes';
 
 /**
@@ -204,6 +210,11 @@ const VERSIONED_IMAGE_TAG = new RegExp(
     String.raw`|\$\{env\.${VERSION_VARIABLE}\})`,
     String.raw`|^[ \t]+\$\(Build\.(?:BuildId|BuildNumber|SourceVersion)\)[ \t]*\r?$`,
     String.raw`|\btype=(?:semver|pep440|sha|match|ref,event=tag)\b`,
+    // A tag list of docker/build-push-action with a commit or version tag of its own:
+    // `tags: ${{ steps.meta.outputs.result }},${{ github.sha }}`.
+    String.raw`|^[ \t]*tags:[ \t]*[^\n]{0,300}?[,\s"']\$\{\{[ \t]*(?:github\.(?:sha|ref_name)|(?:env|inputs|vars|matrix)\.\w{0,30}?(?:${anyCase(
+      'version|sha|commit',
+    )})\w{0,20})[ \t]*\}\}`,
     // The tag given on its own to a build tool that names the image itself (Skaffold, ko, Jib).
     String.raw`|\s--tag[= ]["']?\$[{(]?${VERSION_VARIABLE}\b`,
   ].join(''),
@@ -237,6 +248,21 @@ const CHANGELOG_GLOBS = [
   'docs/**/{CHANGELOG,changelog,CHANGES,NEWS,RELEASE_NOTES,release-notes,releases,RELEASES}.md',
   'docs/{release-notes,releases,changelog}/**/*.md',
 ];
+/** A version file at the root, holding the version of the next or current release. */
+const VERSION_FILE_GLOBS = [
+  '{version,VERSION,.version}',
+  '{version,VERSION}.txt',
+];
+const VERSION_FILE_CONTENT =
+  /^[ \t]*v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.-]+)?[ \t]*\r?$/m;
+
+/**
+ * What a pipeline triggered by version tags must also do for the tag to version a release: publish
+ * something (an image, a package, a GitHub release, a deployment).
+ */
+const PUBLISH_STEP =
+  /\bdocker\s+(?:buildx\s+)?push\b|--push\b|build-push-action|^[ \t]+push:[ \t]*true\b|goreleaser|\bpublish\b|release-action|action-gh-release|create-release|\bgh\s+release\b|\btwine\s+upload\b|\bdeploy\b|\b(?:g?make|just|task|npm[ \t]+run|yarn|pnpm)[ \t]+(?:release|push)\b/im;
+
 const CHANGELOG_VERSION = /^#{1,3}[ \t]+(?:[Vv]ersion[ \t]+)?\[?v?\d+\.\d+/m;
 
 const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
@@ -249,16 +275,13 @@ const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
     name: 'release tooling in the pipeline',
     globs: CI_GLOBS,
     pattern: PIPELINE_RELEASE_TOOL,
+    // A Cloud Deploy release given as an argument list: cite its `create` line.
+    line: /create/,
   },
   {
     name: 'images tagged with a version or commit',
     globs: CI_GLOBS,
     pattern: VERSIONED_IMAGE_TAG,
-  },
-  {
-    name: 'releases from version tags',
-    globs: CI_GLOBS,
-    pattern: VERSION_TAG_TRIGGER,
   },
   {
     name: 'image pinned to a version in a committed release manifest',
@@ -269,6 +292,11 @@ const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
     name: 'changelog with version headings',
     globs: CHANGELOG_GLOBS,
     pattern: CHANGELOG_VERSION,
+  },
+  {
+    name: 'committed version file',
+    globs: VERSION_FILE_GLOBS,
+    pattern: VERSION_FILE_CONTENT,
   },
 ];
 
@@ -381,6 +409,29 @@ const ROLLBACK_FORMS: DeploymentForm[] = [
   },
 ];
 
+/**
+ * The version-tag trigger of a pipeline that publishes something: a workflow that runs on `v*` tags
+ * but only builds and tests versions nothing.
+ */
+function tagTriggeredRelease(
+  repository: RepositoryView,
+): FileMatch | undefined {
+  if (!repository.search(CI_GLOBS, VERSION_TAG_TRIGGER)) {
+    return undefined;
+  }
+  for (const path of repository.find(CI_GLOBS)) {
+    const content = repository.read(path);
+    const trigger =
+      content === undefined
+        ? undefined
+        : matchIn(path, content, VERSION_TAG_TRIGGER);
+    if (trigger && PUBLISH_STEP.test(content!)) {
+      return focusLine(trigger);
+    }
+  }
+  return undefined;
+}
+
 /** Checks of the `deploy` capability. */
 export const deployChecks: CheckImplementation[] = [
   {
@@ -454,7 +505,7 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Releases are versioned',
     description:
-      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create` and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags, images pinned to a version in committed release manifests, or a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings.',
+      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create` and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags by a pipeline that publishes them (a tag trigger that only builds and tests versions nothing), a Cloud Deploy release named for the commit, images pinned to a version in committed release manifests, a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings, or a committed version file (`VERSION`).',
     weight: 1,
     evidence: 'entity+repository',
     version: '3',
@@ -475,6 +526,13 @@ export const deployChecks: CheckImplementation[] = [
         return pass(`Releases are versioned: ${describeFound(found)}.`, [
           found.evidence,
         ]);
+      }
+      const tagged = tagTriggeredRelease(repository);
+      if (tagged) {
+        return pass(
+          `Releases are versioned: ${tagged.path} releases from version tags (line ${tagged.line}: \`${tagged.text}\`).`,
+          [matchEvidence(tagged)],
+        );
       }
       const called = searchPipelines(repository, PIPELINE_VERSIONING_STEPS);
       if (called) {
