@@ -7,6 +7,7 @@ describe('build checks', () => {
       ['GitLab CI', '.gitlab-ci.yml'],
       ['Jenkins', 'Jenkinsfile'],
       ['CircleCI', '.circleci/config.yml'],
+      ['Google Cloud Build', '.github/cloudbuild/ci-pr.yaml'],
       ['Azure Pipelines', 'azure-pipelines.yml'],
       ['Buildkite', '.buildkite/pipeline.yml'],
       ['Bitbucket Pipelines', 'bitbucket-pipelines.yml'],
