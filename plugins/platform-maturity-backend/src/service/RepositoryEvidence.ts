@@ -131,7 +131,7 @@ export class RepositoryEvidence {
   }
 
   /**
-   * Reads the pipelines at a repository's root (see `isRootPipeline`); with an `etag`, answers
+   * Reads the pipelines and update-bot configuration at a repository's root (see `isRootPipeline`); with an `etag`, answers
    * `not-modified` when the repository has not changed.
    */
   async readRootPipelines(
