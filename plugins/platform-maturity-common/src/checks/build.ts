@@ -144,16 +144,26 @@ function isRealTest(path: string): boolean {
   return !NOT_A_TEST.test(path);
 }
 
-/** A file named as a test (`test_orders.py`, `OrdersTest.java`), not a helper beside the tests. */
-const NAMED_AS_TEST =
-  /(?:^|\/)(?:test_[^/]*|[^/]*[_.-](?:test|spec)\.\w+|[^/]*(?:Tests?|IT|Spec)\.\w+)$/;
+/** A basename of a test (`test_orders.py`, `orders_test.go`, `OrdersTest.java`), not a helper. */
+const TEST_BASENAME = /[_.-](?:test|spec)\.\w+$|(?:Tests?|IT|Spec)\.\w+$/;
 
-/** The test files with those named as tests first, so that the one cited is a real test. */
+function namedAsTest(path: string): boolean {
+  const basename = path.slice(path.lastIndexOf('/') + 1);
+  return basename.startsWith('test_') || TEST_BASENAME.test(basename);
+}
+
+/**
+ * The test files with the first one named as a test in front, so that the file cited is a real
+ * test and not a helper beside the tests (`tests/constants.py`).
+ */
 function citeTestsFirst(paths: string[]): string[] {
-  const named = paths.filter(p => NAMED_AS_TEST.test(p));
-  return named.length === 0 || named.length === paths.length
+  if (paths.length === 0 || namedAsTest(paths[0])) {
+    return paths;
+  }
+  const i = paths.findIndex(namedAsTest);
+  return i <= 0
     ? paths
-    : [...named, ...paths.filter(p => !NAMED_AS_TEST.test(p))];
+    : [paths[i], ...paths.slice(0, i), ...paths.slice(i + 1)];
 }
 
 /** Cargo runs the unit tests that Rust keeps inline, in `#[cfg(test)]` modules of `src/`. */
