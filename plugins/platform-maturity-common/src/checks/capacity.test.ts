@@ -651,6 +651,32 @@ describe('capacity checks', () => {
       expect(result.evidence[0].ref).toBe(path);
     });
 
+    it('reads the workloads a kustomization lists, wherever its resources live', () => {
+      const result = checkResult('capacity.resources', {
+        files: {
+          'environments/prod/kustomization.yaml':
+            'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../platform/shop/app.yaml\n',
+          'platform/shop/app.yaml':
+            'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          resources:\n            requests:\n              cpu: 100m\n              memory: 128Mi\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe('platform/shop/app.yaml');
+    });
+
+    it('names the workloads it found without requests', () => {
+      const result = checkResult('capacity.resources', {
+        files: {
+          'platform/shop/app.yaml':
+            'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: shop:1.0.0\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(
+        /platform\/shop\/app\.yaml defines workloads without resource requests/,
+      );
+    });
+
     it('does not take the resources of a Compose file found among all YAML files', () => {
       const result = checkResult('capacity.resources', {
         files: {

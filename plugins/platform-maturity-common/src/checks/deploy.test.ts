@@ -874,7 +874,18 @@ describe('deploy checks', () => {
       });
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/No rollback path found/);
-      expect(result.evidence).toEqual([]);
+      // It names the workloads the way back is missing for.
+      expect(result.message).toMatch(
+        /k8s\/deployment\.yaml defines Kubernetes workloads \(`kind: Deployment`\) that nothing rolls back/,
+      );
+      expect(result.evidence).toEqual([
+        {
+          type: 'file',
+          ref: 'k8s/deployment.yaml',
+          line: 2,
+          detail: 'kind: Deployment',
+        },
+      ]);
     });
 
     it('stays fast on large, odd pipeline files', () => {

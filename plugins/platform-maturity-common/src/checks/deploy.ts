@@ -610,8 +610,16 @@ export const deployChecks: CheckImplementation[] = [
           found.evidence,
         ]);
       }
+      // Where the deployment is, when the repository has Kubernetes workloads: what the way back is missing for.
+      const workload = repository.search(KUBERNETES_GLOBS, WORKLOAD_KIND);
+      const shown = workload && focusLine(workload, /^kind:/);
       return fail(
-        'No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.',
+        `No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.${
+          shown
+            ? ` ${shown.path} defines Kubernetes workloads (\`${shown.text}\`) that nothing rolls back.`
+            : ''
+        }`,
+        shown ? [matchEvidence(shown)] : [],
       );
     },
   },
