@@ -572,6 +572,35 @@ describe('deploy checks', () => {
         'app.json',
       ],
       [
+        'a Railway config',
+        {
+          'railway.json':
+            '{ "deploy": { "startCommand": "node server.js" } }\n',
+        },
+        'railway.json',
+      ],
+      [
+        'a DigitalOcean App Platform spec',
+        { '.do/app.yaml': 'name: shop\nservices:\n  - name: web\n' },
+        '.do/app.yaml',
+      ],
+      [
+        'an Elastic Beanstalk config',
+        {
+          '.elasticbeanstalk/config.yml':
+            'deploy:\n  artifact: build/shop.zip\nglobal:\n  application_name: shop\n',
+        },
+        '.elasticbeanstalk/config.yml',
+      ],
+      [
+        'a Cloud Foundry manifest',
+        {
+          'manifest.yml':
+            'applications:\n  - name: shop\n    memory: 512M\n    instances: 2\n',
+        },
+        'manifest.yml',
+      ],
+      [
         'a fortrabbit config',
         { 'fortrabbit.yml': 'version: 2\npost: php artisan migrate --force\n' },
         'fortrabbit.yml',
@@ -630,6 +659,10 @@ describe('deploy checks', () => {
         { 'mobile/app.json': '{ "expo": { "name": "shop" } }\n' },
       ],
       ['a local Procfile', { 'Procfile.dev': 'web: bin/rails server\n' }],
+      [
+        'a manifest.yml of another tool',
+        { 'web/manifest.yml': 'name: shop\nicons: []\n' },
+      ],
     ])('deploy.manifests fails with %s', (_name, files) => {
       expect(checkResult('deploy.manifests', { files }).status).toBe('fail');
     });

@@ -76,6 +76,15 @@ const DEPLOYMENT_FORMS: DeploymentForm[] = [
   { name: 'Heroku Procfile', globs: HEROKU_PROCFILE_GLOBS },
   { name: 'fortrabbit', globs: ['fortrabbit.{yml,yaml}'] },
   { name: 'Platform.sh', globs: ['**/.platform.app.yaml'] },
+  { name: 'Railway', globs: ['**/railway.{json,toml}'] },
+  {
+    name: 'DigitalOcean App Platform',
+    globs: ['.do/{app,deploy.template}.{yaml,yml}'],
+  },
+  {
+    name: 'AWS Elastic Beanstalk',
+    globs: ['**/.elasticbeanstalk/config.yml', '**/.ebextensions/*.config'],
+  },
   { name: 'Render Blueprint', globs: RENDER_GLOBS },
   { name: 'Heroku manifest', globs: ['heroku.yml'] },
   { name: 'Nomad job', globs: NOMAD_GLOBS },
@@ -93,6 +102,11 @@ const DEPLOYMENT_FORMS: DeploymentForm[] = [
     name: 'Heroku app manifest',
     globs: HEROKU_APP_GLOBS,
     pattern: HEROKU_APP_MANIFEST,
+  },
+  {
+    name: 'Cloud Foundry manifest',
+    globs: ['**/manifest.{yml,yaml}'],
+    pattern: /^applications:[ \t]*\r?\n[ \t]*-[ \t]+name:/m,
   },
   {
     name: 'Argo CD Application',
@@ -439,7 +453,7 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Deployment defined as code',
     description:
-      'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests (found by `apiVersion` and `kind` in any YAML file, ERB-templated ones included), Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io under any name, Render, Copilot, a Heroku Procfile or app.json, fortrabbit, Platform.sh, a Netlify site that is not the documentation), Terraform that deploys the service, or a deploy step in the pipeline or in a script or target it calls. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
+      'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests (found by `apiVersion` and `kind` in any YAML file, ERB-templated ones included), Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io under any name, Render, Copilot, a Heroku Procfile or app.json, fortrabbit, Platform.sh, Railway, DigitalOcean App Platform, Elastic Beanstalk, a Cloud Foundry manifest, a Netlify site that is not the documentation), Terraform that deploys the service, or a deploy step in the pipeline or in a script or target it calls. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
     weight: 2,
     evidence: 'entity+repository',
     version: '3',
