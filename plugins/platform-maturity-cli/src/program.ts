@@ -98,7 +98,7 @@ export async function main(
     )
     .option(
       '--entity <file>',
-      "the entity file (default: catalog-info.yaml in the directory, and those of its sub-directories in a monorepo); in a sub-directory, its entity is scored with that directory's files and the root pipelines",
+      "the entity file (default: catalog-info.yaml in the directory, and those of its sub-directories in a monorepo); in a sub-directory, its entity is scored with that directory's files and the root pipelines and update-bot configuration",
     )
     .option(
       '--entity-ref <ref>',

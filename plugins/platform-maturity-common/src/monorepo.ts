@@ -1,21 +1,24 @@
 /**
- * An entity's repository view in a monorepo: its own directory plus the pipelines at the
- * repository's root. The backend and the command-line scorer build it with these same functions.
+ * An entity's repository view in a monorepo: its own directory plus the pipelines and the
+ * dependency update bot configuration at the repository's root. The backend and the command-line
+ * scorer build it with these same functions.
  */
+import { isDependencyBotConfig } from './checks/build';
 import { isPipelineFile } from './checks/ci';
 import type { RepositorySnapshot } from './types';
 
 /**
- * Whether a path at the root of a repository is one of its pipelines: a pipeline file at the root
- * itself or in one of the root's hidden directories (`.github/workflows`, `.gitlab/ci`,
- * `.circleci` and the like), not in another component's directory of the monorepo.
+ * Whether a path at the root of a repository is one of its pipelines, or the configuration of its
+ * dependency update bot (which covers every component of the repository): a file at the root
+ * itself or in one of the root's hidden directories (`.github/workflows`, `.github/renovate.json5`,
+ * `.gitlab/ci`, `.circleci` and the like), not in another component's directory of the monorepo.
  *
  * @public
  */
 export function isRootPipeline(filePath: string): boolean {
   return (
     (!filePath.includes('/') || filePath.startsWith('.')) &&
-    isPipelineFile(filePath)
+    (isPipelineFile(filePath) || isDependencyBotConfig(filePath))
   );
 }
 

@@ -210,7 +210,7 @@ describe('RepositoryEvidence for a component in a monorepo', () => {
     ).resolves.toBeUndefined();
   });
 
-  it('reads only the pipelines at the root of a repository URL', async () => {
+  it('reads only the pipelines and the update-bot configuration at the root of a repository URL', async () => {
     const tree: Record<string, string> = {
       '.github/workflows/ci.yml': 'run: npm test',
       '.github/dependabot.yml': 'version: 2',
@@ -256,6 +256,7 @@ describe('RepositoryEvidence for a component in a monorepo', () => {
     expect(result.etag).toBe('root-1');
     expect(result.snapshot.paths).toEqual([
       '.github/workflows/ci.yml',
+      '.github/dependabot.yml',
       'Jenkinsfile',
     ]);
     expect(result.snapshot.read('.github/workflows/ci.yml')).toBe(

@@ -136,8 +136,8 @@ export class RepositoryEvidence {
   }
 
   /**
-   * Reads the pipelines at a repository's root (see `isRootPipeline`); with an `etag`, answers
-   * `not-modified` when the repository has not changed.
+   * Reads the pipelines and update-bot configuration at a repository's root (see
+   * `isRootPipeline`); with an `etag`, answers `not-modified` when the repository has not changed.
    */
   async readRootPipelines(
     root: RepositoryLocation,

@@ -297,7 +297,7 @@ describe('runAccuracy', () => {
       path.join(snapshot, '.github/workflows/ci.yml'),
       'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n',
     );
-    // At the root but not a pipeline: the root's update-bot configuration is not the service's.
+    // The root's update-bot configuration covers every service of the repository.
     fs.writeFileSync(
       path.join(snapshot, '.github/dependabot.yml'),
       'version: 2\nupdates: []\n',
@@ -316,6 +316,41 @@ describe('runAccuracy', () => {
 
     expect(run.scored.map(e => e.id)).toEqual(['orders-api']);
     expect(run.report.checks[0]).toMatchObject({ total: 1, agreed: 1 });
+    expect(run.report.checks[1]).toMatchObject({ total: 1, agreed: 1 });
+  });
+
+  it('does not give a service the update-bot configuration of another directory', async () => {
+    const corpus = fixtureCorpus();
+    const entry = {
+      ...corpus.entries[0],
+      id: 'orders-api',
+      directory: 'services/api',
+    };
+    corpus.entries = [entry];
+    const snapshot = path.join(root, snapshotDirectoryName(entry));
+    fs.mkdirSync(path.join(snapshot, '.github/workflows'), { recursive: true });
+    fs.mkdirSync(path.join(snapshot, 'services/web'), { recursive: true });
+    fs.mkdirSync(path.join(snapshot, 'services/api'), { recursive: true });
+    fs.writeFileSync(
+      path.join(snapshot, '.github/workflows/ci.yml'),
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: go test ./...\n',
+    );
+    fs.writeFileSync(
+      path.join(snapshot, 'services/web/renovate.json'),
+      '{ "extends": ["config:recommended"] }\n',
+    );
+    fs.writeFileSync(
+      path.join(snapshot, 'services/api/main.go'),
+      'package main\n',
+    );
+
+    const run = await runAccuracy({
+      corpus,
+      root,
+      ruleset: compileRuleset({}),
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
+
     expect(run.report.checks[1].disagreements).toEqual([
       expect.objectContaining({ entryId: 'orders-api', scored: 'fail' }),
     ]);

@@ -115,7 +115,8 @@ function formatEvidence(evidence: readonly Evidence[]): string {
 
 /**
  * How to bring a missing snapshot onto the machine: a shallow fetch of the pinned commit, its
- * files written out with `git archive`.
+ * files written out with `git archive`. `export-ignore` attributes are switched off: repositories
+ * mark `.github/` or `tests/` export-ignore for their release archives, and those are evidence.
  *
  * @internal
  */
@@ -125,6 +126,7 @@ export function fetchInstructions(
 ): string {
   return [
     `git init -q /tmp/paved-src && git -C /tmp/paved-src fetch -q --depth 1 https://github.com/${entry.repository} ${entry.commit}`,
+    `echo '* -export-ignore -export-subst' > /tmp/paved-src/.git/info/attributes`,
     `mkdir -p '${directory}' && git -C /tmp/paved-src archive ${entry.commit} | tar -x -C '${directory}' && rm -rf /tmp/paved-src`,
   ].join(' && \\\n    ');
 }

@@ -7,6 +7,7 @@ describe('build checks', () => {
       ['GitLab CI', '.gitlab-ci.yml'],
       ['Jenkins', 'Jenkinsfile'],
       ['CircleCI', '.circleci/config.yml'],
+      ['Google Cloud Build', '.github/cloudbuild/ci-pr.yaml'],
       ['Azure Pipelines', 'azure-pipelines.yml'],
       ['Buildkite', '.buildkite/pipeline.yml'],
       ['Bitbucket Pipelines', 'bitbucket-pipelines.yml'],
@@ -385,6 +386,179 @@ describe('build checks', () => {
         files: { '.github/workflows/ci.yml': '- run: npm test' },
       });
       expect(result.status).toBe('fail');
+    });
+  });
+
+  describe('build: the forms seen in real repositories', () => {
+    const GO_TEST = { 'orders/handler_test.go': 'package orders\n' };
+    it.each([
+      [
+        'a Make target named for the tests, words first or last',
+        {
+          '.github/workflows/ci.yml':
+            'jobs:\n  e2e:\n    steps:\n      - run: make run-contract-tests\n',
+          Makefile: 'run-contract-tests:\n\tdocker run --rm contract-suite\n',
+        },
+      ],
+      [
+        'an Nx test target of the affected projects',
+        {
+          '.github/workflows/pr.yml':
+            'jobs:\n  check:\n    steps:\n      - run: pnpm nx affected --targets=lint,test --base origin/main\n',
+        },
+      ],
+      [
+        'the Rails test runner',
+        {
+          '.github/workflows/ci.yml':
+            'jobs:\n  test:\n    steps:\n      - run: bin/rails test\n',
+        },
+      ],
+      [
+        'the Rails runner with the command in a variable named for the tests',
+        {
+          '.github/workflows/ci.yml':
+            'jobs:\n  test:\n    strategy:\n      matrix:\n        suite: [test, "test:system"]\n    steps:\n      - run: bin/rails $TEST_TASK\n        env:\n          TEST_TASK: ${{ matrix.suite }}\n',
+        },
+      ],
+      [
+        "composer's test script",
+        {
+          '.github/workflows/backend.yml':
+            'jobs:\n  test:\n    steps:\n      - run: composer test\n',
+        },
+      ],
+      [
+        "a job calling another repository's reusable workflow that says it runs the tests",
+        {
+          '.github/workflows/ci.yml':
+            'jobs:\n  tests:\n    name: Run tests\n    uses: acme/workflows/.github/workflows/php.yml@v3\n',
+        },
+      ],
+      [
+        "the unit tests of a Skaffold config's test section",
+        {
+          'services/orders/cloudbuild.yaml':
+            'steps:\n  - name: gcr.io/k8s-skaffold/skaffold\n    script: skaffold test --module=orders\n',
+          'services/orders/skaffold.yaml':
+            'apiVersion: skaffold/v4beta11\nkind: Config\ntest:\n  - image: orders\n    custom:\n      - command: go test ./...\ndeploy:\n  kubectl: {}\n',
+        },
+      ],
+    ])('build.tests passes with %s', (_name, files) => {
+      const result = checkResult('build.tests', {
+        files: { ...GO_TEST, ...files },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence.map(e => e.ref)).toContain(
+        'orders/handler_test.go',
+      );
+    });
+
+    it.each([
+      [
+        'a Make target with test only in the middle of its name',
+        {
+          '.github/workflows/ci.yml':
+            'jobs:\n  image:\n    steps:\n      - run: make build-test-image\n',
+          Makefile: 'build-test-image:\n\tdocker build -t fixtures .\n',
+        },
+      ],
+      [
+        'a Skaffold test section that only lints',
+        {
+          'cloudbuild.yaml': 'steps:\n  - script: skaffold test\n',
+          'skaffold.yaml':
+            'test:\n  - image: orders\n    custom:\n      - command: golangci-lint run\n',
+        },
+      ],
+      [
+        'a reusable workflow that builds assets',
+        {
+          '.github/workflows/ci.yml':
+            'jobs:\n  assets:\n    name: Build assets\n    uses: acme/workflows/.github/workflows/assets.yml@v3\n',
+        },
+      ],
+    ])('build.tests fails with %s', (_name, files) => {
+      const result = checkResult('build.tests', {
+        files: { ...GO_TEST, ...files },
+      });
+      expect(result.status).toBe('fail');
+    });
+
+    it('cites a file named as a test before a helper beside the tests', () => {
+      const result = checkResult('build.tests', {
+        files: {
+          '.github/workflows/ci.yml': 'steps:\n  - run: pytest\n',
+          'app/tests/constants.py': 'USER = "ada"\n',
+          'app/tests/test_orders.py': 'def test_total():\n    assert True\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence.map(e => e.ref)).toContain(
+        'app/tests/test_orders.py',
+      );
+    });
+
+    it.each([
+      [
+        'archives uploaded to the release with gh',
+        {
+          '.github/workflows/release.yml':
+            'jobs:\n  release:\n    steps:\n      - run: zip -r shop.zip dist\n      - run: gh release upload "$TAG" shop.zip\n',
+        },
+        '.github/workflows/release.yml',
+      ],
+      [
+        'a release action given the built files',
+        {
+          '.github/workflows/release.yml':
+            'jobs:\n  release:\n    steps:\n      - uses: softprops/action-gh-release@v2\n        with:\n          draft: true\n          files: |\n            dist/shop.tar.gz\n',
+        },
+        '.github/workflows/release.yml',
+      ],
+      [
+        'Skaffold as a Cloud Build argument list',
+        {
+          'cloudbuild.yaml':
+            'steps:\n  - name: gcr.io/k8s-skaffold/skaffold\n    args:\n      - "skaffold"\n      - "build"\n      - "--default-repo=$_REGISTRY"\n',
+        },
+        'cloudbuild.yaml',
+      ],
+      [
+        'azd deploying a service hosted on Container Apps',
+        {
+          '.github/workflows/azure-dev.yml':
+            'jobs:\n  deploy:\n    steps:\n      - run: azd deploy --no-prompt\n',
+          'azure.yaml':
+            'name: shop\nservices:\n  api:\n    project: ./src/api\n    language: py\n    host: containerapp\n',
+        },
+        '.github/workflows/azure-dev.yml',
+      ],
+    ])('build.artifact passes with %s', (_name, files, path) => {
+      const result = checkResult('build.artifact', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+
+    it.each([
+      [
+        'a release action without files',
+        {
+          '.github/workflows/release.yml':
+            'jobs:\n  release:\n    steps:\n      - uses: softprops/action-gh-release@v2\n        with:\n          generate_release_notes: true\n',
+        },
+      ],
+      [
+        'azd deploying code straight to App Service',
+        {
+          '.github/workflows/azure-dev.yml':
+            'jobs:\n  deploy:\n    steps:\n      - run: azd deploy --no-prompt\n',
+          'azure.yaml':
+            'name: shop\nservices:\n  web:\n    project: ./src/web\n    host: appservice\n',
+        },
+      ],
+    ])('build.artifact fails with %s', (_name, files) => {
+      expect(checkResult('build.artifact', { files }).status).toBe('fail');
     });
   });
 

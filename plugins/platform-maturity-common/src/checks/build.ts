@@ -1,6 +1,7 @@
 import type { CheckImplementation, FileMatch } from '../engine/checkTypes';
-import { charMask, compileGlobs, testAny } from '../engine/globs';
+import { charMask, compileGlobs, pathMatcher, testAny } from '../engine/globs';
 import { CI_GLOBS, CI_SYSTEMS } from './ci';
+import { focusLine } from './kubernetes';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
   fail,
@@ -38,7 +39,16 @@ const TEST_COMMANDS: readonly RegExp[] = [
   /\bgradlew?\b[^\n]*\b(?:test|check|build)\b/,
   /\bcargo\s+(?:test|nextest)\b/,
   /\bdotnet\s+test\b/,
-  /(?:\bg?make\b|\$\(MAKE\))[^\n;&|#]{0,200}?[ \t](?:test|tests|check|unit-tests?|test-unit)(?![\w./:=-])|\b(?:just|task)[ \t]+(?:test|tests|check)(?![\w.:-])/,
+  // A target named for the tests: `test`, `check`, or test words first or last (`test-e2e`,
+  // `run-integration-tests`), not a word in between (`build-test-image`).
+  /(?:\bg?make\b|\$\(MAKE\))[^\n;&|#]{0,200}?[ \t](?:check|(?:[\w]{1,30}[-_]){0,4}tests?|tests?(?:[-_][\w]{1,30}){1,4})(?![\w./:=-])|\b(?:just|task)[ \t]+(?:check|(?:[\w]{1,30}[-_:]){0,4}tests?|tests?(?:[-_:][\w]{1,30}){1,4})(?![\w.:-])/,
+  // Nx targets named `test` or `test:<kind>`, run for one project or the affected ones.
+  /\bnx[ \t]+(?:affected|run-many)\b[^\n]{0,200}?[ \t](?:--targets?[= ]|-t[ \t]+)["']?(?:[\w:-]+,)*test(?::[\w-]+)?(?![\w-])|\bnx[ \t]+(?:run[ \t]+[\w@/.-]+:test\b|test[ \t])/,
+  // Rails' test runner, also with the command in a variable named for the tests (a matrix of
+  // `test` and `test:system`), composer's and artisan's test commands.
+  /\b(?:rails|rake)[ \t]+(?:test|spec)(?![\w-])|\b(?:rails|rake)[ \t]+["']?\$\{?\w*TEST\w*|\bcomposer[ \t]+(?:run(?:-script)?[ \t]+)?test(?![\w-])|\bartisan[ \t]+test\b/,
+  // A job that calls another repository's reusable workflow and says it runs the tests.
+  /^[ \t]+name:[ \t]*["']?[^\n]*\b[Tt]ests?\b[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]+uses:[ \t]*[\w.-]+\/[\w.-]+\/\.github\/workflows\/|^[ \t]+[\w-]*tests?:[ \t]*\r?\n(?:[^\n]*\n){0,3}?[ \t]+uses:[ \t]*[\w.-]+\/[\w.-]+\/\.github\/workflows\//m,
   /\b(?:rspec|rake\s+(?:test|spec)|mix\s+test|phpunit|vendor\/bin\/pest|ctest|bazel\s+test|sbt\s+test|swift\s+test|flutter\s+test)\b/,
 ];
 
@@ -111,15 +121,49 @@ const ARTIFACT_COMMANDS: readonly RegExp[] = [
   /\b(?:npm|yarn|pnpm)\s+publish\b|changesets\/action|\bsemantic-release\b/,
   /\btwine\s+upload\b|\b(?:poetry|flit|uv|hatch)\s+publish\b|pypa\/gh-action-pypi-publish/,
   /\bmvn\b[^\n]*\bdeploy\b|\bgradlew?\b[^\n]*\bpublish\b|\bcargo\s+publish\b|\bdotnet\s+nuget\s+push\b|\bhelm\s+push\b|\bgem\s+push\b/,
+  // Build output attached to a release: `gh release upload`, or a release action given files.
+  /\bgh[ \t]+release[ \t]+upload\b|softprops\/action-gh-release[^\n]*\n(?:[^\n]*\n){0,12}?[ \t]+files:|ncipollo\/release-action[^\n]*\n(?:[^\n]*\n){0,12}?[ \t]+artifacts:/m,
+  // Skaffold given as an argument list (Cloud Build's `args: ["skaffold", "build", …]`).
+  /\bskaffold["']?[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']build["']/,
   /^[ \t]*images:/m,
   UPLOAD_STEP,
 ];
+
+/**
+ * The Azure Developer CLI deploying from the pipeline, and an `azure.yaml` service hosted on
+ * Container Apps or AKS, for which `azd deploy` builds the image and pushes it to the registry.
+ */
+const AZD_DEPLOY: readonly RegExp[] = [/\bazd[ \t]+(?:deploy|up)\b/];
+const AZD_PROJECT_GLOBS: readonly string[] = ['azure.{yaml,yml}'];
+const AZD_CONTAINER_HOST = /^[ \t]+host:[ \t]*["']?(?:containerapp|aks)\b/m;
 
 /** Test helpers that are not tests: a package marker, shared fixtures. */
 const NOT_A_TEST = /(?:^|\/)(?:__init__|conftest)\.py$/;
 
 function isRealTest(path: string): boolean {
   return !NOT_A_TEST.test(path);
+}
+
+/** A basename of a test (`test_orders.py`, `orders_test.go`, `OrdersTest.java`), not a helper. */
+const TEST_BASENAME = /[_.-](?:test|spec)\.\w+$|(?:Tests?|IT|Spec)\.\w+$/;
+
+function namedAsTest(path: string): boolean {
+  const basename = path.slice(path.lastIndexOf('/') + 1);
+  return basename.startsWith('test_') || TEST_BASENAME.test(basename);
+}
+
+/**
+ * The test files with the first one named as a test in front, so that the file cited is a real
+ * test and not a helper beside the tests (`tests/constants.py`).
+ */
+function citeTestsFirst(paths: string[]): string[] {
+  if (paths.length === 0 || namedAsTest(paths[0])) {
+    return paths;
+  }
+  const i = paths.findIndex(namedAsTest);
+  return i <= 0
+    ? paths
+    : [paths[i], ...paths.slice(0, i), ...paths.slice(i + 1)];
 }
 
 /** Cargo runs the unit tests that Rust keeps inline, in `#[cfg(test)]` modules of `src/`. */
@@ -162,6 +206,17 @@ const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
 
 /** Every bot's config files, for one lookup of them all: most repositories have none. */
 const BOT_GLOBS: readonly string[] = DEPENDENCY_BOTS.flatMap(b => b.globs);
+
+let botMatcher: ((path: string) => boolean) | undefined;
+
+/**
+ * Whether a repository path is the configuration of a dependency update bot (Renovate,
+ * Dependabot and the others `build.dependency-updates` recognises).
+ */
+export function isDependencyBotConfig(path: string): boolean {
+  botMatcher ??= pathMatcher(BOT_GLOBS);
+  return botMatcher(path);
+}
 
 const ROOT_MANIFEST = ['package.json'];
 
@@ -223,18 +278,21 @@ export const buildChecks: CheckImplementation[] = [
     capability: 'build',
     title: 'Pipeline runs the tests',
     description:
-      'The CI pipeline runs the test suite (npm/yarn/pnpm test, npx/bunx/pnpm exec with a test runner, go test, pytest or tox, Maven or Gradle, cargo test, dotnet test, make test or make check and others), directly or through a script, Make/just/Task target or package.json script it calls, and the repository has tests for it to run (Rust tests inline in `src/` count).',
+      "The CI pipeline runs the test suite (npm/yarn/pnpm test, npx/bunx/pnpm exec with a test runner, go test, pytest or tox, Maven or Gradle, cargo test, dotnet test, make test or make check and targets named for the tests (`test-e2e`, `run-integration-tests`), Nx `test` targets, the `test:` section of Skaffold configs that `skaffold test` runs, `bin/rails test`, `composer test`, a job calling another repository's reusable workflow that says it runs the tests, and others), directly or through a script, Make/just/Task target or package.json script it calls, and the repository has tests for it to run (Rust tests inline in `src/` count).",
     weight: 2,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     reads: [...CI_GLOBS, ...CALLED_GLOBS, ...RUST_SOURCE_GLOBS],
     evaluate({ repository }) {
       if (!repository) {
         return repositoryUnavailable('tests run by a pipeline');
       }
-      const testFiles = repository.find(TEST_FILE_GLOBS).filter(isRealTest);
+      const testFiles = citeTestsFirst(
+        repository.find(TEST_FILE_GLOBS).filter(isRealTest),
+      );
       const step = searchPipelines(repository, TEST_COMMANDS);
-      const command = step?.match;
+      // A job calling a reusable workflow matches over several lines: cite its `uses:` line.
+      const command = step && focusLine(step.match, /\buses:/);
       if (step && testFiles.length === 0 && RUST_TESTS.test(step.match.text)) {
         const inline = repository.search(RUST_SOURCE_GLOBS, RUST_INLINE_TEST);
         if (inline) {
@@ -274,11 +332,11 @@ export const buildChecks: CheckImplementation[] = [
     capability: 'build',
     title: 'Versioned artifact is built',
     description:
-      'The pipeline builds and publishes an artifact that can be deployed, directly or through a script or build-tool target it calls: a container image (docker build/push, buildx, bake, kaniko, buildah, ko, Jib, buildpacks, Skaffold, vendor build actions), a release (goreleaser) or a package (npm, PyPI, Maven, cargo, NuGet), or uploads the build output. Uploads of test, coverage or report output are not build artifacts.',
+      'The pipeline builds and publishes an artifact that can be deployed, directly or through a script or build-tool target it calls: a container image (docker build/push, buildx, bake, kaniko, buildah, ko, Jib, buildpacks, Skaffold, vendor build actions), a release (goreleaser, archives uploaded to a GitHub release with `gh release upload` or a release action given `files`) or a package (npm, PyPI, Maven, cargo, NuGet), `azd deploy` of a service hosted on Container Apps or AKS (it builds and pushes the image), or uploads the build output. Uploads of test, coverage or report output are not build artifacts.',
     weight: 1,
     evidence: 'entity+repository',
-    version: '2',
-    reads: [...CI_GLOBS, ...CALLED_GLOBS],
+    version: '3',
+    reads: [...CI_GLOBS, ...CALLED_GLOBS, ...AZD_PROJECT_GLOBS],
     evaluate({ repository }) {
       if (!repository) {
         return repositoryUnavailable('an artifact build');
@@ -306,14 +364,27 @@ export const buildChecks: CheckImplementation[] = [
         return true;
       });
       if (step) {
+        const shown = focusLine(step.match, /files:|artifacts:/);
         return pass(
-          `${step.match.path} builds an artifact: \`${
-            step.match.text
-          }\`${describeVia(step)}.`,
-          [
-            ...step.via.slice(0, 1).map(matchEvidence),
-            matchEvidence(step.match),
-          ],
+          `${shown.path} builds an artifact: \`${shown.text}\`${describeVia(
+            step,
+          )}.`,
+          [...step.via.slice(0, 1).map(matchEvidence), matchEvidence(shown)],
+        );
+      }
+      const azdHost = repository.search(AZD_PROJECT_GLOBS, AZD_CONTAINER_HOST);
+      const azd = azdHost && searchPipelines(repository, AZD_DEPLOY);
+      if (azdHost && azd) {
+        return pass(
+          `${azd.match.path} runs \`${azd.match.text}\`${describeVia(
+            azd,
+          )}, which builds the image of each service that ${
+            azdHost.path
+          } hosts on \`${azdHost.text.replace(
+            /^host:\s*/,
+            '',
+          )}\` and pushes it to the environment's registry.`,
+          [matchEvidence(azd.match), matchEvidence(azdHost)],
         );
       }
       return fail(

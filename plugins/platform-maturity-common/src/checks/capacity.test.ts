@@ -603,4 +603,112 @@ describe('capacity checks', () => {
       expect(result.message).toMatch(/resource requests/);
     });
   });
+  describe('capacity: the forms seen in real repositories', () => {
+    it.each([
+      [
+        'an Argo Rollouts Rollout under examples/',
+        {
+          'examples/canary/rollout.yaml':
+            'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          resources:\n            requests:\n              cpu: 5m\n              memory: 32Mi\n',
+        },
+        'examples/canary/rollout.yaml',
+      ],
+      [
+        'an ERB-templated Deployment (krane)',
+        {
+          'config/deploy/production/web.yaml.erb':
+            'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: shop:<%= current_sha %>\n          resources:\n            requests:\n              cpu: 500m\n              memory: 1Gi\n',
+        },
+        'config/deploy/production/web.yaml.erb',
+      ],
+      [
+        'a Heroku formation with a dyno size',
+        {
+          'app.json':
+            '{\n  "formation": {\n    "web": { "quantity": 1, "size": "standard-1x" }\n  }\n}\n',
+        },
+        'app.json',
+      ],
+      [
+        'an App Service plan SKU in Bicep',
+        {
+          'infra/main.bicep':
+            "module plan './core/host/appserviceplan.bicep' = {\n  name: 'plan'\n  params: {\n    sku: {\n      name: 'P1v3'\n    }\n  }\n}\n",
+        },
+        'infra/main.bicep',
+      ],
+      [
+        'Container App CPU and memory in Bicep',
+        {
+          'infra/app/api.bicep':
+            "module api '../core/host/container-app.bicep' = {\n  params: {\n    containerCpuCoreCount: '0.5'\n    containerMemory: '1.0Gi'\n  }\n}\n",
+        },
+        'infra/app/api.bicep',
+      ],
+    ])('capacity.resources passes with %s', (_name, files, path) => {
+      const result = checkResult('capacity.resources', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+
+    it('reads the workloads a kustomization lists, wherever its resources live', () => {
+      const result = checkResult('capacity.resources', {
+        files: {
+          'environments/prod/kustomization.yaml':
+            'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../platform/shop/app.yaml\n',
+          'platform/shop/app.yaml':
+            'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          resources:\n            requests:\n              cpu: 100m\n              memory: 128Mi\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe('platform/shop/app.yaml');
+    });
+
+    it('names the workloads it found without requests', () => {
+      const result = checkResult('capacity.resources', {
+        files: {
+          'platform/shop/app.yaml':
+            'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: shop:1.0.0\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).toMatch(
+        /platform\/shop\/app\.yaml defines workloads without resource requests/,
+      );
+    });
+
+    it('does not take the resources of a Compose file found among all YAML files', () => {
+      const result = checkResult('capacity.resources', {
+        files: {
+          'dev/compose.yaml':
+            'services:\n  shop:\n    deploy:\n      resources:\n        limits:\n          cpus: "0.5"\n          memory: 256M\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.message).not.toMatch(/set resource limits/);
+    });
+
+    it.each([
+      [
+        'an HPA outside the usual directories',
+        {
+          'extras/db-scaling/hpa/hpa.yaml':
+            'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: db\n',
+        },
+        'extras/db-scaling/hpa/hpa.yaml',
+      ],
+      [
+        'Container Apps replica bounds in Bicep',
+        {
+          'infra/app/api.bicep':
+            "module api '../core/host/container-app.bicep' = {\n  params: {\n    containerMinReplicas: 1\n    containerMaxReplicas: 10\n  }\n}\n",
+        },
+        'infra/app/api.bicep',
+      ],
+    ])('capacity.autoscaling passes with %s', (_name, files, path) => {
+      const result = checkResult('capacity.autoscaling', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+  });
 });

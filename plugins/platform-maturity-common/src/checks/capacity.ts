@@ -18,6 +18,7 @@ import {
 import {
   APP_ENGINE_GLOBS,
   AUTOSCALER_KIND,
+  BICEP_GLOBS,
   CLOUDFORMATION_GLOBS,
   COMPOSE_GLOBS,
   COPILOT_GLOBS,
@@ -25,6 +26,7 @@ import {
   ECS_TASK_DEFINITION_GLOBS,
   FLY_GLOBS,
   HELM_AUTOSCALING_GUARD,
+  HEROKU_APP_GLOBS,
   KNATIVE_SERVICE,
   KUBERNETES_GLOBS,
   NOMAD_GLOBS,
@@ -39,6 +41,8 @@ import {
   describeFound,
   findForm,
   focusLine,
+  mayHoldKubernetes,
+  searchKubernetes,
 } from './kubernetes';
 
 /** Helm values (or a Kustomize patch) that switch autoscaling on or off. */
@@ -75,6 +79,13 @@ const TERRAFORM_AUTOSCALING =
 
 const FLY_AUTOSCALING =
   /^[ \t]*(?:auto_start_machines[ \t]*=[ \t]*true|auto_stop_machines[ \t]*=[ \t]*(?:true|["'](?:stop|suspend)["'])|min_machines_running[ \t]*=)/m;
+
+/**
+ * Azure Container Apps scale between replica bounds on HTTP load (`containerMinReplicas` of the azd
+ * modules, `minReplicas` of a `scale` block); App Service scales with an autoscale setting.
+ */
+const BICEP_AUTOSCALING =
+  /^[ \t]+(?:container)?(?:[Mm]in|[Mm]ax)Replicas:[ \t]*\d|'Microsoft\.Insights\/autoscalesettings@/m;
 
 /** The ways of configuring autoscaling besides Kubernetes autoscalers and Helm values. */
 const AUTOSCALING_FORMS: DeploymentForm[] = [
@@ -130,6 +141,11 @@ const AUTOSCALING_FORMS: DeploymentForm[] = [
     globs: TERRAFORM_GLOBS,
     pattern: TERRAFORM_AUTOSCALING,
   },
+  {
+    name: 'Bicep autoscaling (Container Apps replica bounds or an autoscale setting)',
+    globs: BICEP_GLOBS,
+    pattern: BICEP_AUTOSCALING,
+  },
 ];
 
 /** Helm values leaving the resources empty. */
@@ -144,6 +160,18 @@ const CLOUD_RUN_SIZING_FLAG = /--(?:memory|cpu)\b/;
 
 const FLY_VM_SIZE =
   /^\[\[vm\]\][ \t]*\r?\n(?:[^[\n][^\n]*\n|\r?\n){0,8}?[ \t]*(?:memory|memory_mb|cpus|size)[ \t]*=/m;
+
+/** A Heroku app manifest's formation with a dyno size. */
+const HEROKU_DYNO_SIZE =
+  /"size"\s*:\s*"(?:free|eco|hobby|basic|standard-[12]x|performance-[\w-]+|private-[\w-]+|shield-[\w-]+)"/i;
+
+/**
+ * Bicep that sizes the service: the SKU of an App Service plan (module or resource), or the CPU and
+ * memory of a Container App (`containerCpuCoreCount` with `containerMemory` of the azd modules, or
+ * `cpu` with `memory` in the container's `resources`).
+ */
+const BICEP_SIZING =
+  /(?:appserviceplan|serverfarm|Microsoft\.Web\/serverfarms@)[^\n]*\n(?:[^\n]*\n){0,15}?[ \t]*sku:[ \t]*(?:\{[ \t]*\r?\n[ \t]*name:[ \t]*)?'[A-Za-z]+\d|^[ \t]*containerCpuCoreCount:[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*containerMemory:|^[ \t]*cpu:[ \t]*json\([^\n]*\n[ \t]*memory:[ \t]*'/im;
 
 /** The ways of sizing a workload besides Kubernetes requests and limits. */
 const SIZING_FORMS: DeploymentForm[] = [
@@ -183,6 +211,16 @@ const SIZING_FORMS: DeploymentForm[] = [
     name: 'Nomad task resources',
     globs: NOMAD_GLOBS,
     pattern: /\bresources[ \t]*\{[^}]{0,1000}?\bmemory[ \t]*=/,
+  },
+  {
+    name: 'Heroku dyno size',
+    globs: HEROKU_APP_GLOBS,
+    pattern: HEROKU_DYNO_SIZE,
+  },
+  {
+    name: 'Azure sizing in Bicep (App Service plan SKU or Container App CPU and memory)',
+    globs: BICEP_GLOBS,
+    pattern: BICEP_SIZING,
   },
   {
     name: 'Cloud Run sized in the deploy step',
@@ -234,7 +272,7 @@ function kubernetesAutoscaler(repository: RepositoryView): {
   match?: FileMatch;
   guarded?: FileMatch;
 } {
-  const first = repository.search(KUBERNETES_GLOBS, AUTOSCALER_KIND);
+  const first = searchKubernetes(repository, AUTOSCALER_KIND);
   if (!first) {
     return {};
   }
@@ -246,8 +284,11 @@ function kubernetesAutoscaler(repository: RepositoryView): {
     return { match: first };
   }
   for (const path of repository.find(KUBERNETES_GLOBS)) {
+    if (path === first.path || !mayHoldKubernetes(path)) {
+      continue;
+    }
     const content = repository.read(path);
-    if (path === first.path || content === undefined) {
+    if (content === undefined) {
       continue;
     }
     const match = matchIn(path, content, AUTOSCALER_KIND);
@@ -364,7 +405,7 @@ function limitsAgainstPolicy(
     if (done() || limited.size === 2) {
       break;
     }
-    if (path !== requests.path) {
+    if (path !== requests.path && mayHoldKubernetes(path)) {
       inFile(path);
     }
   }
@@ -412,10 +453,10 @@ function resourcesCheck(policy: ResourcesPolicy): CheckImplementation {
     capability: 'capacity',
     title: 'Resource requests are set',
     description:
-      'Every workload declares the CPU and memory it needs: Kubernetes containers (in manifests or Helm values) set resource requests, or the platform equivalent is set (Cloud Run limits, Lambda memory, ECS task size, App Engine instance class, Fly.io VM size, sizing in Terraform). By default a missing memory limit is advice and CPU limits are not asked for; the `memoryLimit` and `cpuLimit` options make either required. Resource limits in docker-compose files do not count.',
+      'Every workload declares the CPU and memory it needs: Kubernetes containers (in manifests or Helm values) set resource requests, or the platform equivalent is set (Cloud Run limits, Lambda memory, ECS task size, App Engine instance class, Fly.io VM size, Heroku dyno size, sizing in Terraform, an App Service plan SKU or Container App CPU and memory in Bicep). By default a missing memory limit is advice and CPU limits are not asked for; the `memoryLimit` and `cpuLimit` options make either required. Resource limits in docker-compose files do not count.',
     weight: 1,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     options: {
       schema: RESOURCES_POLICY_SCHEMA,
       configure: options => resourcesCheck(options as ResourcesPolicy),
@@ -431,11 +472,8 @@ function resourcesCheck(policy: ResourcesPolicy): CheckImplementation {
       if (!repository) {
         return repositoryUnavailable('resource requests');
       }
-      const requestsBlock = repository.search(
-        KUBERNETES_GLOBS,
-        RESOURCE_REQUESTS,
-      );
-      const limitsBlock = repository.search(KUBERNETES_GLOBS, RESOURCE_LIMITS);
+      const requestsBlock = searchKubernetes(repository, RESOURCE_REQUESTS);
+      const limitsBlock = searchKubernetes(repository, RESOURCE_LIMITS);
       const requests = requestsBlock && focusLine(requestsBlock, REQUESTS_LINE);
       const limits = limitsBlock && focusLine(limitsBlock, LIMITS_LINE);
       const policyFailure = requests
@@ -500,8 +538,8 @@ function resourcesCheck(policy: ResourcesPolicy): CheckImplementation {
       }
       const notes: string[] = [];
       const evidence: Evidence[] = [];
-      const empty = repository.search(KUBERNETES_GLOBS, EMPTY_RESOURCES);
-      const workload = repository.search(KUBERNETES_GLOBS, WORKLOAD_KIND);
+      const empty = searchKubernetes(repository, EMPTY_RESOURCES);
+      const workload = searchKubernetes(repository, WORKLOAD_KIND);
       if (empty) {
         notes.push(`${empty.path} leaves resources empty (\`${empty.text}\`).`);
         evidence.push(matchEvidence(empty));
@@ -536,9 +574,10 @@ const autoscalingCheck: CheckImplementation = {
   capability: 'capacity',
   title: 'Autoscaling is configured',
   description:
-    'The service scales with load without a ticket: a HorizontalPodAutoscaler, KEDA ScaledObject or VerticalPodAutoscaler, Helm values that enable autoscaling, or the platform equivalent (Cloud Run instance bounds, Lambda concurrency, App Engine or Fly.io scaling, autoscaling in Terraform).',
+    'The service scales with load without a ticket: a HorizontalPodAutoscaler, KEDA ScaledObject or VerticalPodAutoscaler, Helm values that enable autoscaling, or the platform equivalent (Cloud Run instance bounds, Lambda concurrency, App Engine or Fly.io scaling, autoscaling in Terraform, Container Apps replica bounds or an autoscale setting in Bicep).',
   weight: 1,
   evidence: 'entity+repository',
+  version: '2',
   reads: [
     ...new Set([...KUBERNETES_GLOBS, ...contentGlobsOf(AUTOSCALING_FORMS)]),
   ],
@@ -553,7 +592,7 @@ const autoscalingCheck: CheckImplementation = {
         [matchEvidence(autoscaler.match)],
       );
     }
-    const enabled = repository.search(KUBERNETES_GLOBS, AUTOSCALING_ENABLED);
+    const enabled = searchKubernetes(repository, AUTOSCALING_ENABLED);
     if (enabled) {
       const line = focusLine(enabled, ENABLED_LINE);
       return pass(
@@ -575,10 +614,7 @@ const autoscalingCheck: CheckImplementation = {
     const notes: string[] = [];
     const evidence: Evidence[] = [];
     if (autoscaler.guarded) {
-      const disabled = repository.search(
-        KUBERNETES_GLOBS,
-        AUTOSCALING_DISABLED,
-      );
+      const disabled = searchKubernetes(repository, AUTOSCALING_DISABLED);
       notes.push(
         `The Helm chart has an autoscaler template (${
           autoscaler.guarded.path
@@ -595,7 +631,7 @@ const autoscalingCheck: CheckImplementation = {
         evidence.push(matchEvidence(focusLine(disabled, ENABLED_LINE)));
       }
     }
-    const replicas = repository.search(KUBERNETES_GLOBS, FIXED_REPLICAS);
+    const replicas = searchKubernetes(repository, FIXED_REPLICAS);
     if (replicas) {
       notes.push(
         `Workloads run a fixed number of replicas (${replicas.path}: \`${replicas.text}\`) and nothing scales them.`,

@@ -35,7 +35,11 @@ export const CI_SYSTEMS: ReadonlyArray<{ name: string; globs: string[] }> = [
     globs: ['.tekton/**/*.{yml,yaml}', 'tekton/**/*.{yml,yaml}'],
   },
   { name: 'Drone', globs: ['.drone.{yml,yaml}'] },
-  { name: 'Google Cloud Build', globs: ['**/cloudbuild.{yml,yaml,json}'] },
+  {
+    name: 'Google Cloud Build',
+    // Build configs named for their trigger sit in a `cloudbuild/` directory (`.github/cloudbuild/ci-pr.yaml`).
+    globs: ['**/cloudbuild.{yml,yaml,json}', '**/cloudbuild/*.{yml,yaml,json}'],
+  },
   { name: 'Travis CI', globs: ['.travis.{yml,yaml}'] },
   {
     name: 'Woodpecker CI',

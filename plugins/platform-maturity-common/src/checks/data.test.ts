@@ -685,4 +685,22 @@ describe('data.migrations with document and key-value stores', () => {
     });
     expect(result.status).toBe('not-applicable');
   });
+  describe('data: an embedded key-value store', () => {
+    const files = {
+      'server/go.mod':
+        'module example.com/notes\n\ngo 1.22\n\nrequire (\n\tgo.etcd.io/bbolt v1.3.9\n)\n',
+    };
+
+    it('is a data store the catalog entry should declare', () => {
+      const result = checkResult('data.declared', { files });
+      expect(result.status).toBe('fail');
+      expect(result.evidence.map(e => e.ref)).toContain('server/go.mod');
+    });
+
+    it('has no schema to migrate', () => {
+      expect(checkResult('data.migrations', { files }).status).toBe(
+        'not-applicable',
+      );
+    });
+  });
 });

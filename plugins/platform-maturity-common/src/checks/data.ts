@@ -215,12 +215,13 @@ const SQL_CLIENTS: DependencyPatterns = {
 };
 
 /**
- * Clients of document and key-value stores (MongoDB, Redis, DynamoDB, Cosmos DB, Firestore), which
+ * Clients of document and key-value stores (MongoDB, Redis, DynamoDB, Cosmos DB, Firestore), and
+ * embedded key-value stores the application keeps its data in (BoltDB, Badger, LevelDB), which
  * have no schema to migrate.
  */
 const SCHEMALESS_CLIENTS: DependencyPatterns = {
   npm: /"(?:mongodb|mongoose|@nestjs\/mongoose|@typegoose\/typegoose|redis|ioredis|@redis\/client|@aws-sdk\/(?:client|lib)-dynamodb|dynamoose|@azure\/cosmos|@google-cloud\/(?:firestore|datastore)|nano|couchbase)"[ \t]*:/,
-  Go: /^[ \t]*(?:require[ \t]+)?(?:github\.com\/(?:redis\/go-redis|go-redis\/redis|gomodule\/redigo|garyburd\/redigo|globalsign\/mgo|guregu\/dynamo)|go\.mongodb\.org\/mongo-driver|gopkg\.in\/(?:mgo\.v2|redis\.v\d)|cloud\.google\.com\/go\/(?:firestore|datastore))\S*[ \t]+v\S+[ \t]*\r?$/m,
+  Go: /^[ \t]*(?:require[ \t]+)?(?:github\.com\/(?:redis\/go-redis|go-redis\/redis|gomodule\/redigo|garyburd\/redigo|globalsign\/mgo|guregu\/dynamo|boltdb\/bolt|dgraph-io\/badger|syndtr\/goleveldb)|go\.etcd\.io\/bbolt|go\.mongodb\.org\/mongo-driver|gopkg\.in\/(?:mgo\.v2|redis\.v\d)|cloud\.google\.com\/go\/(?:firestore|datastore))\S*[ \t]+v\S+[ \t]*\r?$/m,
   Python:
     /(?:^|[[,])[ \t]*["']?(?:pymongo|motor|mongoengine|flask-mongoengine|beanie|odmantic|redis|aioredis|django-redis|pynamodb|azure-cosmos|google-cloud-(?:firestore|datastore))(?=[\s"'<>=~!;[,]|$)/im,
   Java: /\b(?:spring-boot-starter-data-(?:mongodb|redis)(?:-reactive)?|spring-data-(?:mongodb|redis)|mongodb-driver-[\w-]+|mongo-java-driver|jedis|lettuce-core|redisson|quarkus-(?:mongodb-client|redis-client|mongodb-panache)|azure-cosmos|dynamodb-enhanced)\b/,
@@ -461,7 +462,7 @@ export const dataChecks: CheckImplementation[] = [
       "The database the service uses is a Resource in the catalog that the service lists in spec.dependsOn, so its owner, backups and dependants are visible. A data store is a database client, driver or ORM in a dependency manifest (under current or legacy module paths, or a framework integration that brings the driver in), a Prisma schema, schema migrations, or a database client the source imports (a standard library's, such as Python's sqlite3, Go's database/sql, JDBC or PDO). Services without a data store skip this check.",
     weight: 1,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     reads: DATA_READS,
     evaluate({ entity, repository, catalog }) {
       const resources = resourceDependencies(entity);
@@ -540,7 +541,7 @@ export const dataChecks: CheckImplementation[] = [
       'Schema changes are migrations kept in the repository (Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel, Ecto, Laravel and others), never applied by hand. Services without a data store skip this check, and so do services whose only stores are document or key-value stores (MongoDB, Redis, DynamoDB, Cosmos DB) without migrations: they have no schema to migrate.',
     weight: 2,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     reads: DATA_READS,
     evaluate({ entity, repository, catalog }) {
       if (!repository) {

@@ -540,6 +540,243 @@ describe('deploy checks', () => {
     });
   });
 
+  describe('deploy: the forms seen in real repositories', () => {
+    it.each([
+      [
+        'an Argo Rollouts Rollout under examples/',
+        {
+          'examples/canary/rollout.yaml':
+            'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: shop\n',
+        },
+        'examples/canary/rollout.yaml',
+      ],
+      [
+        'an ERB-templated Deployment (krane)',
+        {
+          'config/deploy/production/web.yaml.erb':
+            'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  annotations:\n    shipit.sha: <%= current_sha %>\n',
+        },
+        'config/deploy/production/web.yaml.erb',
+      ],
+      [
+        'a Heroku Procfile',
+        { Procfile: 'web: bin/server --port $PORT\n' },
+        'Procfile',
+      ],
+      [
+        'a Heroku app manifest',
+        {
+          'app.json':
+            '{\n  "name": "shop",\n  "buildpacks": [{ "url": "heroku/nodejs" }],\n  "addons": ["heroku-postgresql"]\n}\n',
+        },
+        'app.json',
+      ],
+      [
+        'a Railway config',
+        {
+          'railway.json':
+            '{ "deploy": { "startCommand": "node server.js" } }\n',
+        },
+        'railway.json',
+      ],
+      [
+        'a DigitalOcean App Platform spec',
+        { '.do/app.yaml': 'name: shop\nservices:\n  - name: web\n' },
+        '.do/app.yaml',
+      ],
+      [
+        'an Elastic Beanstalk config',
+        {
+          '.elasticbeanstalk/config.yml':
+            'deploy:\n  artifact: build/shop.zip\nglobal:\n  application_name: shop\n',
+        },
+        '.elasticbeanstalk/config.yml',
+      ],
+      [
+        'a Cloud Foundry manifest',
+        {
+          'manifest.yml':
+            'applications:\n  - name: shop\n    memory: 512M\n    instances: 2\n',
+        },
+        'manifest.yml',
+      ],
+      [
+        'a fortrabbit config',
+        { 'fortrabbit.yml': 'version: 2\npost: php artisan migrate --force\n' },
+        'fortrabbit.yml',
+      ],
+      [
+        'Fly.io configs named per environment',
+        {
+          'ops/fly/staging.toml':
+            'app = "shop-staging"\nprimary_region = "ams"\n',
+        },
+        'ops/fly/staging.toml',
+      ],
+      [
+        'a Netlify site of the service',
+        {
+          'netlify.toml':
+            '[build]\ncommand = "npm run build"\n\n[[plugins]]\npackage = "@netlify/plugin-nextjs"\n',
+        },
+        'netlify.toml',
+      ],
+    ])('deploy.manifests passes with %s', (_name, files, path) => {
+      const result = checkResult('deploy.manifests', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+
+    it('cites the kind line of a Kubernetes object found by its content', () => {
+      const result = checkResult('deploy.manifests', {
+        files: {
+          'environments/prod/api.yml':
+            'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: api\n',
+        },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0]).toMatchObject({
+        ref: 'environments/prod/api.yml',
+        line: 2,
+        detail: 'kind: StatefulSet',
+      });
+    });
+
+    it.each([
+      [
+        'a kind key without an apiVersion',
+        { 'tools/lint.yaml': 'rules:\n  - id: naming\nkind: Service\n' },
+      ],
+      [
+        'a Netlify site that publishes the documentation',
+        {
+          'netlify.toml':
+            '[build]\npublish = "docs/site/"\ncommand = "mkdocs build"\n',
+        },
+      ],
+      [
+        'an app.json of another tool',
+        { 'mobile/app.json': '{ "expo": { "name": "shop" } }\n' },
+      ],
+      ['a local Procfile', { 'Procfile.dev': 'web: bin/rails server\n' }],
+      [
+        'a manifest.yml of another tool',
+        { 'web/manifest.yml': 'name: shop\nicons: []\n' },
+      ],
+    ])('deploy.manifests fails with %s', (_name, files) => {
+      expect(checkResult('deploy.manifests', { files }).status).toBe('fail');
+    });
+
+    it.each([
+      [
+        'a Shipit rollback command',
+        {
+          'shipit.yml':
+            'deploy:\n  override:\n    - ./bin/deploy\nrollback:\n  override:\n    - ./bin/deploy --previous\n',
+        },
+        'shipit.yml',
+      ],
+      [
+        'Fly.io automatic rollback',
+        {
+          'deploy/fly/prod.toml':
+            'app = "shop"\n\n[experimental]\n  auto_rollback = true\n',
+        },
+        'deploy/fly/prod.toml',
+      ],
+      [
+        'an Argo Rollouts Rollout outside the usual directories',
+        {
+          'examples/blue-green/rollout.yaml':
+            'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: shop\n',
+        },
+        'examples/blue-green/rollout.yaml',
+      ],
+    ])('deploy.rollback passes with %s', (_name, files, path) => {
+      const result = checkResult('deploy.rollback', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+
+    it('does not take a test of database migration rollbacks for a way back', () => {
+      const result = checkResult('deploy.rollback', {
+        files: {
+          '.github/workflows/test.yml':
+            'jobs:\n  test:\n    steps:\n      - name: Start migration:rollback test\n        run: php artisan migrate:rollback --force\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+    });
+
+    it.each([
+      [
+        'a tag list with a commit tag of its own',
+        {
+          '.github/workflows/images.yml':
+            'jobs:\n  push:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ${{ steps.name.outputs.result }},${{ github.sha }}\n',
+        },
+        '.github/workflows/images.yml',
+      ],
+      ['a committed version file', { VERSION: '3.2.0\n' }, 'VERSION'],
+      [
+        'a pipeline on version tags that publishes the release',
+        {
+          '.github/workflows/release.yml':
+            "on:\n  push:\n    tags:\n      - 'v*'\njobs:\n  publish:\n    steps:\n      - run: ./gradlew publish\n",
+        },
+        '.github/workflows/release.yml',
+      ],
+    ])('deploy.versioning passes with %s', (_name, files, path) => {
+      const result = checkResult('deploy.versioning', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe(path);
+    });
+
+    it.each([
+      [
+        'a pipeline on version tags that only builds and tests',
+        {
+          '.github/workflows/ci.yml':
+            "on:\n  push:\n    tags:\n      - 'v*'\njobs:\n  build:\n    steps:\n      - run: ./gradlew test\n",
+        },
+      ],
+      [
+        'a tag list passed in from the caller',
+        {
+          '.github/workflows/image.yml':
+            'jobs:\n  push:\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          tags: ${{ inputs.tags }}\n',
+        },
+      ],
+    ])('deploy.versioning fails with %s', (_name, files) => {
+      expect(checkResult('deploy.versioning', { files }).status).toBe('fail');
+    });
+
+    it.each([
+      [
+        'a Skaffold build tagged with the release version, in a script the pipeline calls',
+        {
+          '.github/workflows/release.yml':
+            'jobs:\n  release:\n    steps:\n      - run: bash ./docs/release/cut.sh\n',
+          'docs/release/cut.sh':
+            'skaffold build --default-repo="$REPO" --tag="${NEW_VERSION}"\n',
+        },
+        'docs/release/cut.sh',
+      ],
+      [
+        'a Cloud Deploy release named after the commit',
+        {
+          'cloudbuild.yaml':
+            'steps:\n  - name: gcr.io/cloud-builders/gcloud\n    args:\n      - "deploy"\n      - "releases"\n      - "create"\n      - "shop-$SHORT_SHA"\n',
+        },
+        'cloudbuild.yaml',
+      ],
+    ])('deploy.versioning passes with %s', (_name, files, path) => {
+      const result = checkResult('deploy.versioning', { files });
+      expect(result.status).toBe('pass');
+      expect(result.evidence.map(e => e.ref)).toContain(path);
+    });
+  });
+
   describe('deploy.rollback', () => {
     it.each([
       [
@@ -670,7 +907,18 @@ describe('deploy checks', () => {
       });
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/No rollback path found/);
-      expect(result.evidence).toEqual([]);
+      // It names the workloads the way back is missing for.
+      expect(result.message).toMatch(
+        /k8s\/deployment\.yaml defines Kubernetes workloads \(`kind: Deployment`\) that nothing rolls back/,
+      );
+      expect(result.evidence).toEqual([
+        {
+          type: 'file',
+          ref: 'k8s/deployment.yaml',
+          line: 2,
+          detail: 'kind: Deployment',
+        },
+      ]);
     });
 
     it('stays fast on large, odd pipeline files', () => {

@@ -1,4 +1,9 @@
-import type { CheckImplementation } from '../engine/checkTypes';
+import type {
+  CheckImplementation,
+  FileMatch,
+  RepositoryView,
+} from '../engine/checkTypes';
+import { matchIn } from '../engine/repository';
 import { CI_GLOBS } from './ci';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
@@ -22,11 +27,15 @@ import {
   FLUX_RESOURCE,
   FLY_GLOBS,
   HELM_CHART_GLOBS,
+  HEROKU_APP_GLOBS,
+  HEROKU_APP_MANIFEST,
+  HEROKU_PROCFILE_GLOBS,
   KNATIVE_SERVICE,
   KUBERNETES_GLOBS,
   KUSTOMIZE_GLOBS,
   NOMAD_GLOBS,
   PROGRESSIVE_DELIVERY,
+  RELEASE_MANIFEST_GLOBS,
   RENDER_GLOBS,
   SERVERLESS_GLOBS,
   TERRAFORM_DEPLOYMENT,
@@ -35,6 +44,7 @@ import {
   contentGlobsOf,
   describeFound,
   findForm,
+  focusLine,
 } from './kubernetes';
 
 /**
@@ -49,6 +59,10 @@ const KUBERNETES_ID_ANNOTATION = 'backstage.io/kubernetes-id';
 const PIPELINE_DEPLOY =
   /\bgcloud\s+(?:beta\s+)?(?:run|app)\s+deploy\b|google-github-actions\/deploy-(?:cloudrun|appengine)|aws-actions\/amazon-ecs-deploy-task-definition|\baws\s+ecs\s+update-service\b|azure\/(?:webapps-deploy|container-apps-deploy-action|k8s-deploy)|\baz\s+(?:containerapp\s+(?:up|update|create)|webapp\s+deploy)\b|\bhelm\s+upgrade\b[^\n]{0,400}?\s--install\b|\bhelm\s+install\b|\bhelmfile\s+(?:apply|sync)\b|\bkubectl\s+apply\b|\b(?:flyctl|fly)\s+deploy\b|\b(?:serverless|sls)\s+deploy\b|\bsam\s+deploy\b|\bcdk\s+deploy\b/;
 
+/** A `netlify.toml` whose site is built from, or published out of, the documentation. */
+const NETLIFY_DOCS_SITE =
+  /^[ \t]*(?:publish|base)[ \t]*=[ \t]*["']?(?:\.\/)?(?:docs?|documentation|website)\b/m;
+
 /** The ways of defining the deployment as code, path-only ones first. */
 const DEPLOYMENT_FORMS: DeploymentForm[] = [
   { name: 'Helm chart', globs: HELM_CHART_GLOBS },
@@ -59,6 +73,18 @@ const DEPLOYMENT_FORMS: DeploymentForm[] = [
   { name: 'AWS Copilot', globs: COPILOT_GLOBS },
   { name: 'Amazon ECS task definition', globs: ECS_TASK_DEFINITION_GLOBS },
   { name: 'Fly.io', globs: FLY_GLOBS },
+  { name: 'Heroku Procfile', globs: HEROKU_PROCFILE_GLOBS },
+  { name: 'fortrabbit', globs: ['fortrabbit.{yml,yaml}'] },
+  { name: 'Platform.sh', globs: ['**/.platform.app.yaml'] },
+  { name: 'Railway', globs: ['**/railway.{json,toml}'] },
+  {
+    name: 'DigitalOcean App Platform',
+    globs: ['.do/{app,deploy.template}.{yaml,yml}'],
+  },
+  {
+    name: 'AWS Elastic Beanstalk',
+    globs: ['**/.elasticbeanstalk/config.yml', '**/.ebextensions/*.config'],
+  },
   { name: 'Render Blueprint', globs: RENDER_GLOBS },
   { name: 'Heroku manifest', globs: ['heroku.yml'] },
   { name: 'Nomad job', globs: NOMAD_GLOBS },
@@ -66,7 +92,22 @@ const DEPLOYMENT_FORMS: DeploymentForm[] = [
   { name: 'Pulumi program', globs: ['**/Pulumi.{yaml,yml}'] },
   { name: 'Azure Developer CLI', globs: ['azure.{yaml,yml}'] },
   { name: 'Vercel', globs: ['vercel.json'] },
-  { name: 'Netlify', globs: ['netlify.toml'] },
+  {
+    name: 'Netlify',
+    globs: ['netlify.toml'],
+    // A Netlify site that publishes the documentation does not deploy the service.
+    unless: NETLIFY_DOCS_SITE,
+  },
+  {
+    name: 'Heroku app manifest',
+    globs: HEROKU_APP_GLOBS,
+    pattern: HEROKU_APP_MANIFEST,
+  },
+  {
+    name: 'Cloud Foundry manifest',
+    globs: ['**/manifest.{yml,yaml}'],
+    pattern: /^applications:[ \t]*\r?\n[ \t]*-[ \t]+name:/m,
+  },
   {
     name: 'Argo CD Application',
     globs: KUBERNETES_GLOBS,
@@ -82,6 +123,7 @@ const DEPLOYMENT_FORMS: DeploymentForm[] = [
     name: 'Kubernetes manifests',
     globs: KUBERNETES_GLOBS,
     pattern: WORKLOAD_KIND,
+    line: /^kind:/,
   },
   {
     name: 'AWS SAM template',
@@ -143,7 +185,7 @@ const MANIFEST_RELEASE_TOOL =
 
 /** Release tooling run by a pipeline. */
 const PIPELINE_RELEASE_TOOL =
-  /\brelease-please\b|\bsemantic-release\b|changesets\/action|\bgoreleaser\b|\brelease-it\b|\b(?:standard-version|commit-and-tag-version)\b|(?:mathieudutour|anothrNick)\/github-tag-action|PaulHatch\/semantic-version|gittools\/actions\/gitversion|\bcz\s+bump\b|\bbump-my-version\s+bump\b|\bnpm\s+version\s+(?:patch|minor|major|prerelease|from-git)\b|\bmvn\b[^\n]{0,400}?\brelease:prepare\b|\bgh\s+release\s+create\b|softprops\/action-gh-release|actions\/create-release|ncipollo\/release-action|marvinpinto\/action-automatic-releases|release-drafter\/release-drafter|\bhub\s+release\s+create\b/m;
+  /\brelease-please\b|\bsemantic-release\b|changesets\/action|\bgoreleaser\b|\brelease-it\b|\b(?:standard-version|commit-and-tag-version)\b|(?:mathieudutour|anothrNick)\/github-tag-action|PaulHatch\/semantic-version|gittools\/actions\/gitversion|\bcz\s+bump\b|\bbump-my-version\s+bump\b|\bnpm\s+version\s+(?:patch|minor|major|prerelease|from-git)\b|\bmvn\b[^\n]{0,400}?\brelease:prepare\b|\bgh\s+release\s+create\b|softprops\/action-gh-release|actions\/create-release|ncipollo\/release-action|marvinpinto\/action-automatic-releases|release-drafter\/release-drafter|\bhub\s+release\s+create\b|\bdeploy["']?[\s,-]{1,12}["']?releases["']?[\s,-]{1,12}["']?create\b/m;
 
 /**
  * A pattern's source with each letter matching either case: `[vV][eE]…`. Only the words that need
@@ -182,6 +224,13 @@ const VERSIONED_IMAGE_TAG = new RegExp(
     String.raw`|\$\{env\.${VERSION_VARIABLE}\})`,
     String.raw`|^[ \t]+\$\(Build\.(?:BuildId|BuildNumber|SourceVersion)\)[ \t]*\r?$`,
     String.raw`|\btype=(?:semver|pep440|sha|match|ref,event=tag)\b`,
+    // A tag list of docker/build-push-action with a commit or version tag of its own:
+    // `tags: ${{ steps.meta.outputs.result }},${{ github.sha }}`.
+    String.raw`|^[ \t]*tags:[ \t]*[^\n]{0,300}?[,\s"']\$\{\{[ \t]*(?:github\.(?:sha|ref_name)|(?:env|inputs|vars|matrix)\.\w{0,30}?(?:${anyCase(
+      'version|sha|commit',
+    )})\w{0,20})[ \t]*\}\}`,
+    // The tag given on its own to a build tool that names the image itself (Skaffold, ko, Jib).
+    String.raw`|\s--tag[= ]["']?\$[{(]?${VERSION_VARIABLE}\b`,
   ].join(''),
   'm',
 );
@@ -213,6 +262,21 @@ const CHANGELOG_GLOBS = [
   'docs/**/{CHANGELOG,changelog,CHANGES,NEWS,RELEASE_NOTES,release-notes,releases,RELEASES}.md',
   'docs/{release-notes,releases,changelog}/**/*.md',
 ];
+/** A version file at the root, holding the version of the next or current release. */
+const VERSION_FILE_GLOBS = [
+  '{version,VERSION,.version}',
+  '{version,VERSION}.txt',
+];
+const VERSION_FILE_CONTENT =
+  /^[ \t]*v?\d+\.\d+(?:\.\d+)?(?:[-+][\w.-]+)?[ \t]*\r?$/m;
+
+/**
+ * What a pipeline triggered by version tags must also do for the tag to version a release: publish
+ * something (an image, a package, a GitHub release, a deployment).
+ */
+const PUBLISH_STEP =
+  /\bdocker\s+(?:buildx\s+)?push\b|--push\b|build-push-action|^[ \t]+push:[ \t]*true\b|goreleaser|\bpublish\b|release-action|action-gh-release|create-release|\bgh\s+release\b|\btwine\s+upload\b|\bdeploy\b|\b(?:g?make|just|task|npm[ \t]+run|yarn|pnpm)[ \t]+(?:release|push)\b/im;
+
 const CHANGELOG_VERSION = /^#{1,3}[ \t]+(?:[Vv]ersion[ \t]+)?\[?v?\d+\.\d+/m;
 
 const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
@@ -225,6 +289,8 @@ const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
     name: 'release tooling in the pipeline',
     globs: CI_GLOBS,
     pattern: PIPELINE_RELEASE_TOOL,
+    // A Cloud Deploy release given as an argument list: cite its `create` line.
+    line: /create/,
   },
   {
     name: 'images tagged with a version or commit',
@@ -232,19 +298,19 @@ const VERSIONING_CONTENT_FORMS: DeploymentForm[] = [
     pattern: VERSIONED_IMAGE_TAG,
   },
   {
-    name: 'releases from version tags',
-    globs: CI_GLOBS,
-    pattern: VERSION_TAG_TRIGGER,
-  },
-  {
     name: 'image pinned to a version in a committed release manifest',
-    globs: KUBERNETES_GLOBS,
+    globs: RELEASE_MANIFEST_GLOBS,
     pattern: SEMVER_PINNED_IMAGE,
   },
   {
     name: 'changelog with version headings',
     globs: CHANGELOG_GLOBS,
     pattern: CHANGELOG_VERSION,
+  },
+  {
+    name: 'committed version file',
+    globs: VERSION_FILE_GLOBS,
+    pattern: VERSION_FILE_CONTENT,
   },
 ];
 
@@ -269,9 +335,9 @@ const ROLLBACK_COMMAND =
 /** "Rollback" or "roll back": in a file name, and a cheap test before {@link ROLLBACK_JOB}. */
 const ROLLBACK_WORD = /roll[-_ ]?back/i;
 
-/** A pipeline job or stage about rolling back. */
+/** A pipeline job or stage about rolling back a deploy, not a test that database migrations roll back. */
 const ROLLBACK_JOB =
-  /^[ \t]*["']?(?=[\w-]*roll[-_]?back)[\w-]+["']?:[ \t]*\r?$|^[ \t]*(?:-[ \t]+)?(?:name|stage|displayName|label|step):[^\n]*\broll[-_ ]?back|\bstage\s*\(\s*["'][^"'\n]*\broll[-_ ]?back/im;
+  /^[ \t]*["']?(?=[\w-]*roll[-_]?back)[\w-]+["']?:[ \t]*\r?$|^[ \t]*(?:-[ \t]+)?(?:name|stage|displayName|label|step):[^\n]*(?<!migrat(?:e|ions?)[:_ -]|db[:_ -])\broll[-_ ]?back|\bstage\s*\(\s*["'][^"'\n]*\broll[-_ ]?back/im;
 
 /**
  * The README and the operations docs: runbooks, deploy and release notes. Not every page under
@@ -320,6 +386,16 @@ const ROLLBACK_FORMS: DeploymentForm[] = [
     pattern: PROGRESSIVE_DELIVERY,
   },
   {
+    name: 'Shipit rollback command',
+    globs: ['**/shipit{,.*}.{yml,yaml}'],
+    pattern: /^rollback:/m,
+  },
+  {
+    name: 'automatic rollback of failed Fly.io deploys',
+    globs: FLY_GLOBS,
+    pattern: /^[ \t]*auto_rollback[ \t]*=[ \t]*true\b/m,
+  },
+  {
     name: 'automatic rollback in Terraform',
     globs: TERRAFORM_GLOBS,
     pattern:
@@ -347,6 +423,29 @@ const ROLLBACK_FORMS: DeploymentForm[] = [
   },
 ];
 
+/**
+ * The version-tag trigger of a pipeline that publishes something: a workflow that runs on `v*` tags
+ * but only builds and tests versions nothing.
+ */
+function tagTriggeredRelease(
+  repository: RepositoryView,
+): FileMatch | undefined {
+  if (!repository.search(CI_GLOBS, VERSION_TAG_TRIGGER)) {
+    return undefined;
+  }
+  for (const path of repository.find(CI_GLOBS)) {
+    const content = repository.read(path);
+    const trigger =
+      content === undefined
+        ? undefined
+        : matchIn(path, content, VERSION_TAG_TRIGGER);
+    if (trigger && PUBLISH_STEP.test(content!)) {
+      return focusLine(trigger);
+    }
+  }
+  return undefined;
+}
+
 /** Checks of the `deploy` capability. */
 export const deployChecks: CheckImplementation[] = [
   {
@@ -354,10 +453,10 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Deployment defined as code',
     description:
-      'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests, Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io, Render, Copilot), Terraform that deploys the service, or a deploy step in the pipeline or in a script or target it calls. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
+      'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests (found by `apiVersion` and `kind` in any YAML file, ERB-templated ones included), Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io under any name, Render, Copilot, a Heroku Procfile or app.json, fortrabbit, Platform.sh, Railway, DigitalOcean App Platform, Elastic Beanstalk, a Cloud Foundry manifest, a Netlify site that is not the documentation), Terraform that deploys the service, or a deploy step in the pipeline or in a script or target it calls. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
     weight: 2,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     reads: [...new Set([...contentGlobsOf(DEPLOYMENT_FORMS), ...CALLED_GLOBS])],
     evaluate({ entity, repository }) {
       const argo = findAnnotation(entity, ARGO_CD_ANNOTATIONS);
@@ -420,10 +519,10 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Releases are versioned',
     description:
-      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create` and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags, images pinned to a version in committed release manifests, or a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings.',
+      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create` and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags by a pipeline that publishes them (a tag trigger that only builds and tests versions nothing), a Cloud Deploy release named for the commit, images pinned to a version in committed release manifests, a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings, or a committed version file (`VERSION`).',
     weight: 1,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     reads: [
       ...new Set([
         ...contentGlobsOf(VERSIONING_CONTENT_FORMS),
@@ -441,6 +540,13 @@ export const deployChecks: CheckImplementation[] = [
         return pass(`Releases are versioned: ${describeFound(found)}.`, [
           found.evidence,
         ]);
+      }
+      const tagged = tagTriggeredRelease(repository);
+      if (tagged) {
+        return pass(
+          `Releases are versioned: ${tagged.path} releases from version tags (line ${tagged.line}: \`${tagged.text}\`).`,
+          [matchEvidence(tagged)],
+        );
       }
       const called = searchPipelines(repository, PIPELINE_VERSIONING_STEPS);
       if (called) {
@@ -479,9 +585,10 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Rollback path exists',
     description:
-      'There is a known way back to the previous release: a rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, Cloud Run traffic or Lambda alias shifts), GitOps with Argo CD or Flux where reverting the commit rolls back, automatic rollback (Argo Rollouts, Flagger, helm --atomic, ECS circuit breaker, SAM deployment preferences), or a runbook section on rolling back.',
+      'There is a known way back to the previous release: a rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, Cloud Run traffic or Lambda alias shifts), GitOps with Argo CD or Flux where reverting the commit rolls back, automatic rollback (Argo Rollouts, Flagger, helm --atomic, ECS circuit breaker, SAM deployment preferences, Fly.io auto_rollback), a Shipit rollback command, or a runbook section on rolling back. A job that tests that database migrations roll back is not a way back.',
     weight: 1,
     evidence: 'entity+repository',
+    version: '2',
     // Pipeline files and the README first: they are read most, and each read is checked against
     // these globs in order.
     reads: [
@@ -517,8 +624,16 @@ export const deployChecks: CheckImplementation[] = [
           found.evidence,
         ]);
       }
+      // Where the deployment is, when the repository has Kubernetes workloads: what the way back is missing for.
+      const workload = repository.search(KUBERNETES_GLOBS, WORKLOAD_KIND);
+      const shown = workload && focusLine(workload, /^kind:/);
       return fail(
-        'No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.',
+        `No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.${
+          shown
+            ? ` ${shown.path} defines Kubernetes workloads (\`${shown.text}\`) that nothing rolls back.`
+            : ''
+        }`,
+        shown ? [matchEvidence(shown)] : [],
       );
     },
   },

@@ -8,41 +8,46 @@
  * the same characters), so that they run in linear time on any file.
  */
 import type { FileMatch, RepositoryView } from '../engine/checkTypes';
-import { fileMatchAt } from '../engine/repository';
+import { fileMatchAt, matchIn } from '../engine/repository';
+import { isPipelineFile } from './ci';
 import { fileEvidence, matchEvidence } from './helpers';
 import type { Evidence } from '../types';
 
-/** Directories where Kubernetes manifests, Helm charts and GitOps resources conventionally live. */
-const MANIFEST_DIRS = [
-  'k8s',
-  '.k8s',
-  'kube',
-  'kubernetes',
-  'manifests',
-  'deploy',
-  '.deploy',
-  'deployment',
-  'deployments',
-  'kustomize',
-  'overlays',
-  'helm',
-  'chart',
-  'charts',
-  'gitops',
-  'argocd',
-  '.argocd',
-  'argo',
-  'flux',
-  'openshift',
-  'infra',
-  'infrastructure',
-  'ops',
-].join('|');
-
-/** Kubernetes manifests: YAML under a manifest directory, or a conventionally named file. */
+/**
+ * Kubernetes manifests: any YAML file, and YAML templated with ERB (krane's `*.yaml.erb`). Objects
+ * are recognised by their content (`apiVersion` and `kind`), wherever they live: under `k8s/`,
+ * `examples/`, a kustomization's `resources:` or a directory named after the environment, so no
+ * list of directory names is needed (and a kustomization's resources are found wherever it points).
+ */
 export const MANIFEST_GLOBS: readonly string[] = [
-  `**/@(${MANIFEST_DIRS})/**/*.{yaml,yml}`,
-  '**/{deployment,k8s,kubernetes,manifests,service}.{yaml,yml}',
+  '**/*.{yaml,yml}',
+  '**/*.{yaml,yml}.erb',
+];
+
+/**
+ * Directories where release manifests conventionally live: where an image pinned to a version is
+ * the service's release rather than a dependency's image in a Compose file or a workflow.
+ */
+export const RELEASE_MANIFEST_GLOBS: readonly string[] = [
+  `**/@(${[
+    'k8s',
+    'kube',
+    'kubernetes',
+    'manifests',
+    'deploy',
+    'deployment',
+    'deployments',
+    'kustomize',
+    'overlays',
+    'helm',
+    'chart',
+    'charts',
+    'gitops',
+    'argocd',
+    'flux',
+    'openshift',
+  ].join('|')})/**/*.{yaml,yml}`,
+  '**/{deployment,k8s,kubernetes,manifests}.{yaml,yml}',
 ];
 
 /** Templates of a Helm chart. */
@@ -79,7 +84,19 @@ export const CLOUDFORMATION_GLOBS: readonly string[] = [
   '**/@(cloudformation|cfn)/**/*.{yaml,yml,json}',
 ];
 export const APP_ENGINE_GLOBS: readonly string[] = ['**/app.{yaml,yml}'];
-export const FLY_GLOBS: readonly string[] = ['**/fly.toml'];
+/** Fly.io app configs: `fly.toml`, and the per-environment ones (`fly.prod.toml`, `fly/prod.toml`). */
+export const FLY_GLOBS: readonly string[] = [
+  '**/fly.toml',
+  '**/fly.*.toml',
+  '**/fly/**/*.toml',
+];
+/** Heroku: a Procfile (not `Procfile.dev`, which runs the app locally) and the `app.json` manifest. */
+export const HEROKU_PROCFILE_GLOBS: readonly string[] = ['**/Procfile'];
+export const HEROKU_APP_GLOBS: readonly string[] = ['**/app.json'];
+/** An `app.json` that is a Heroku app manifest, not another tool's file of the same name. */
+export const HEROKU_APP_MANIFEST = /"(?:buildpacks|formation|addons)"\s*:/;
+/** Azure Bicep templates. */
+export const BICEP_GLOBS: readonly string[] = ['**/*.bicep'];
 export const RENDER_GLOBS: readonly string[] = ['render.{yaml,yml}'];
 export const COPILOT_GLOBS: readonly string[] = [
   '**/copilot/*/manifest.{yml,yaml}',
@@ -94,9 +111,70 @@ export const COMPOSE_GLOBS: readonly string[] = [
   '**/{docker-compose,compose}.{yml,yaml}',
 ];
 
-/** A top-level Kubernetes workload or service object. */
-export const WORKLOAD_KIND =
-  /^kind:[ \t]*["']?(?:Deployment|StatefulSet|DaemonSet|CronJob|Job|Rollout|DeploymentConfig|Service)\b/m;
+/** A Compose file's name: its `deploy.resources` sit on one machine, not in a cluster. */
+const COMPOSE_NAME = /(?:^|\/)(?:docker-)?compose(?:\.[\w-]+)*\.ya?ml$/;
+
+/**
+ * Whether a YAML file may hold Kubernetes objects or Helm values: not a Compose file, whose
+ * `deploy.resources.limits` look like a container's, and not a pipeline.
+ */
+export function mayHoldKubernetes(path: string): boolean {
+  return !COMPOSE_NAME.test(path) && !isPipelineFile(path);
+}
+
+/**
+ * Words that every pattern given to {@link searchKubernetes} needs in a file to match: an object's
+ * `kind:`, a `resources:` block, autoscaling and replica settings.
+ */
+const KUBERNETES_KEYS =
+  /kind:|resources:|autoscal|replica|hpa:|keda:|Scale|InstanceCount/;
+
+/**
+ * The first match of the pattern in the files that may hold Kubernetes objects or Helm values
+ * ({@link mayHoldKubernetes}): the engine's (cached) search, and a walk past the files it does
+ * not count only when its first match is in one.
+ */
+export function searchKubernetes(
+  repository: RepositoryView,
+  pattern: RegExp,
+): FileMatch | undefined {
+  // Most repositories have no Kubernetes object or Helm values among their YAML files: one scan
+  // for the keys says so, and spares a scan per pattern.
+  if (!repository.search(KUBERNETES_GLOBS, KUBERNETES_KEYS)) {
+    return undefined;
+  }
+  const first = repository.search(KUBERNETES_GLOBS, pattern);
+  if (!first || mayHoldKubernetes(first.path)) {
+    return first;
+  }
+  for (const path of repository.find(KUBERNETES_GLOBS)) {
+    if (!mayHoldKubernetes(path)) {
+      continue;
+    }
+    const content = repository.read(path);
+    const match =
+      content === undefined ? undefined : matchIn(path, content, pattern);
+    if (match) {
+      return match;
+    }
+  }
+  return undefined;
+}
+
+const WORKLOAD_KINDS =
+  'Deployment|StatefulSet|DaemonSet|CronJob|Job|Rollout|DeploymentConfig|Service';
+
+/**
+ * A top-level Kubernetes workload or service object: its `kind` with an `apiVersion` within a few
+ * lines, in either order, so that a `kind:` key of another tool's YAML is not taken for one.
+ */
+export const WORKLOAD_KIND = new RegExp(
+  [
+    String.raw`^apiVersion:[ \t]*["']?[\w./-]+["']?[ \t]*\r?\n(?:[^\n]*\n){0,4}?kind:[ \t]*["']?(?:${WORKLOAD_KINDS})\b`,
+    String.raw`|^kind:[ \t]*["']?(?:${WORKLOAD_KINDS})["']?[ \t]*\r?\n(?:[^\n]*\n){0,4}?apiVersion:[ \t]*["']?[\w./-]+`,
+  ].join(''),
+  'm',
+);
 
 /** An Argo CD Application or ApplicationSet (apiVersion and kind in either order). */
 export const ARGO_CD_APPLICATION =
@@ -159,6 +237,13 @@ export interface DeploymentForm {
   /** What a file must contain; without it, the file's existence is enough. */
   pattern?: RegExp;
   /**
+   * For a form decided by a file's existence: what makes the file not count (a `netlify.toml`
+   * that publishes the documentation site).
+   */
+  unless?: RegExp;
+  /** The line of a multi-line match to cite (the `kind:` line of an object). */
+  line?: RegExp;
+  /**
    * A cheap pattern that any file matching `pattern` also matches, searched first so that an
    * elaborate pattern only runs on the files that may match it.
    */
@@ -167,7 +252,9 @@ export interface DeploymentForm {
 
 /** The globs whose content the forms read, for a check's `reads`. */
 export function contentGlobsOf(forms: ReadonlyArray<DeploymentForm>): string[] {
-  return [...new Set(forms.filter(f => f.pattern).flatMap(f => f.globs))];
+  return [
+    ...new Set(forms.filter(f => f.pattern || f.unless).flatMap(f => f.globs)),
+  ];
 }
 
 /** A content search of {@link findForm}: forms that share their globs, scanned together. */
@@ -267,7 +354,9 @@ export function findForm(
   // One lookup for all the path-only forms; which one it was only matters when one is there.
   if (plan.pathGlobs.length > 0 && repository.has(plan.pathGlobs)) {
     for (const form of plan.byPath) {
-      const [path] = repository.find(form.globs);
+      const path = repository
+        .find(form.globs)
+        .find(p => !form.unless || !form.unless.test(repository.read(p) ?? ''));
       if (path) {
         return { form, path, evidence: fileEvidence(path, form.name) };
       }
@@ -282,7 +371,7 @@ export function findForm(
       : repository.search(search.globs, search.pattern);
     if (hit) {
       const form = 'form' in hit ? hit.form : search.forms[0];
-      const match = focusLine('form' in hit ? hit.match : hit);
+      const match = focusLine('form' in hit ? hit.match : hit, form.line);
       return { form, path: match.path, match, evidence: matchEvidence(match) };
     }
   }

@@ -455,4 +455,32 @@ describe('observe checks', () => {
       expect(checkResult('observe.oncall', { entity }).status).toBe('fail');
     });
   });
+  describe('observe.dashboards: the forms seen in real repositories', () => {
+    it.each([
+      [
+        'a portal dashboard named for the monitoring module in Bicep',
+        "module monitoring 'br/public:avm/ptn/azd/monitoring:0.1.0' = {\n  params: {\n    applicationInsightsDashboardName: 'dash-shop'\n  }\n}\n",
+      ],
+      [
+        'a metric alert resource in Bicep',
+        "resource slow 'Microsoft.Insights/metricAlerts@2018-03-01' = {\n  name: 'slow-requests'\n}\n",
+      ],
+    ])('passes with %s', (_name, content) => {
+      const result = checkResult('observe.dashboards', {
+        files: { 'infra/main.bicep': content },
+      });
+      expect(result.status).toBe('pass');
+      expect(result.evidence[0].ref).toBe('infra/main.bicep');
+    });
+
+    it('does not take a dashboard name declared as a parameter and never used', () => {
+      const result = checkResult('observe.dashboards', {
+        files: {
+          'infra/main.bicep':
+            "param applicationInsightsDashboardName string = ''\n",
+        },
+      });
+      expect(result.status).toBe('fail');
+    });
+  });
 });

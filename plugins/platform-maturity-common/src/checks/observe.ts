@@ -183,6 +183,14 @@ const TERRAFORM_GLOBS: readonly string[] = ['**/*.tf'];
 const TERRAFORM_MONITORING =
   /^[ \t]*resource[ \t]+"(?:datadog_(?:dashboard(?:_json)?|monitor(?:_json)?|service_level_objective)|grafana_(?:dashboard|rule_group)|newrelic_(?:one_dashboard(?:_json)?|alert_policy|nrql_alert_condition)|aws_cloudwatch_(?:dashboard|metric_alarm|composite_alarm)|google_monitoring_(?:dashboard|alert_policy)|azurerm_(?:portal_dashboard|monitor_metric_alert)|honeycombio_(?:board|trigger)|signalfx_(?:dashboard|detector)|dynatrace_(?:dashboard|json_dashboard)|sentry_(?:issue_alert|metric_alert))"/m;
 
+/**
+ * Bicep portal dashboards, workbooks and alerts: the resources, or the dashboard name given to a
+ * monitoring module (the Azure Developer CLI's `applicationInsightsDashboardName`).
+ */
+const BICEP_GLOBS: readonly string[] = ['**/*.bicep'];
+const BICEP_MONITORING =
+  /'Microsoft\.(?:Portal\/dashboards|Insights\/(?:metricAlerts|scheduledQueryRules|activityLogAlerts|workbooks)|Dashboard\/grafana)@|^[ \t]+(?:applicationInsightsDashboardName|dashboardName):[ \t]*\S/m;
+
 const DASHBOARD_SEARCHES: ReadonlyArray<{
   name: string;
   globs: readonly string[];
@@ -200,6 +208,7 @@ const DASHBOARD_SEARCHES: ReadonlyArray<{
     pattern: MONITORING_RESOURCE,
   },
   { name: 'Terraform', globs: TERRAFORM_GLOBS, pattern: TERRAFORM_MONITORING },
+  { name: 'Bicep', globs: BICEP_GLOBS, pattern: BICEP_MONITORING },
 ];
 
 const DASHBOARD_READS: readonly string[] = [
@@ -405,9 +414,10 @@ export const observeChecks: CheckImplementation[] = [
     capability: 'observe',
     title: 'Dashboards and alerts are linked',
     description:
-      'The catalog entry links the service to its dashboards or alerts (Grafana, Datadog, New Relic, Honeycomb, Prometheus, Dynatrace, Splunk or Sentry annotations, or a monitoring link), or the repository defines them as code (dashboard JSON, Grafonnet, PrometheusRule or ServiceMonitor resources, Terraform dashboards and monitors).',
+      'The catalog entry links the service to its dashboards or alerts (Grafana, Datadog, New Relic, Honeycomb, Prometheus, Dynatrace, Splunk or Sentry annotations, or a monitoring link), or the repository defines them as code (dashboard JSON, Grafonnet, PrometheusRule or ServiceMonitor resources, Terraform or Bicep dashboards and alerts).',
     weight: 1,
     evidence: 'entity+repository',
+    version: '2',
     reads: DASHBOARD_READS,
     evaluate({ entity, repository }) {
       const annotation = dashboardAnnotation(entity);

@@ -19,6 +19,7 @@ export const CALLED_GLOBS: readonly string[] = [
   '**/package.json',
   '**/*.sh',
   '{scripts,script,bin,ci,.ci,hack,tools}/**',
+  '**/skaffold{,-*}.{yaml,yml}',
 ];
 
 /** The pipelines and the files they may call into: what following the calls reads. */
@@ -59,6 +60,12 @@ const MAKE_CALL =
 const JUST_CALL = /(?:^|[\s;&|(])just[ \t]+([^\n;&|#)]*)/gm;
 const TASK_CALL =
   /(?:^|[\s;&|(])task[ \t]+([\w:-]+)|^[ \t]*-?[ \t]*task:[ \t]*["']?([\w:-]+)/gm;
+/** `skaffold test` and `skaffold verify`, also as an argument list (`["skaffold", "test"]`). */
+const SKAFFOLD_CALL =
+  /\bskaffold["']?[ \t]*,?[ \t]*(?:\r?\n[ \t]*-?[ \t]*)?["']?(test|verify)\b/gm;
+const SKAFFOLD_CONFIGS: readonly string[] = ['**/skaffold{,-*}.{yaml,yml}'];
+/** Skaffold configs followed for one call, at most: a monorepo has one per service. */
+const MAX_SKAFFOLD_CONFIGS = 20;
 const PACKAGE_SCRIPT_CALL =
   /(?:^|[\s;&|(])(npm|pnpm|yarn|bun)[ \t]+(?:(?:--?[\w-]+(?:=\S*)?)[ \t]+)*(run(?:-script)?[ \t]+(?:(?:--?[\w-]+(?:=\S*)?)[ \t]+)*)?([\w:.-]+)/gm;
 
@@ -199,6 +206,28 @@ function taskOf(
     return { text: lines.slice(i + 1, end).join('\n'), firstLine: i + 2 };
   }
   return undefined;
+}
+
+/** A top-level section of a YAML file (`test:`): the lines indented under its key. */
+function sectionOf(
+  content: string,
+  key: string,
+): { text: string; firstLine: number } | undefined {
+  const lines = content.split('\n');
+  const start = lines.findIndex(line =>
+    new RegExp(`^${key}:[ \\t]*(?:#.*)?\\r?$`).test(line),
+  );
+  if (start === -1) {
+    return undefined;
+  }
+  let end = start + 1;
+  while (
+    end < lines.length &&
+    (lines[end].trim() === '' || /^[ \t-]/.test(lines[end]))
+  ) {
+    end++;
+  }
+  return { text: lines.slice(start + 1, end).join('\n'), firstLine: start + 2 };
 }
 
 /** The package.json parsed last and its scripts: one manifest is looked up for several calls. */
@@ -364,6 +393,26 @@ function callsOf(repository: RepositoryView, unit: Unit): Unit[] {
       taskfile && content !== undefined ? taskOf(content, name) : undefined;
     if (taskfile && body) {
       add(taskfile, m.index, body);
+    }
+  }
+
+  // Skaffold runs the `test:` section's custom commands (or the `verify:` section's containers) of
+  // its configs: the repository's Skaffold configs, one per service in a monorepo.
+  SKAFFOLD_CALL.lastIndex = text.includes('skaffold') ? 0 : Infinity;
+  for (
+    let m = SKAFFOLD_CALL.exec(unit.text);
+    m;
+    m = SKAFFOLD_CALL.exec(unit.text)
+  ) {
+    for (const config of repository
+      .find(SKAFFOLD_CONFIGS)
+      .slice(0, MAX_SKAFFOLD_CONFIGS)) {
+      const content = repository.read(config);
+      const section =
+        content === undefined ? undefined : sectionOf(content, m[1]);
+      if (section) {
+        add(config, m.index, section);
+      }
     }
   }
 
