@@ -32,6 +32,8 @@ const ALLOWED = [
   /^config\.schema\.json$/,
   /^bin\/[^/]+$/,
   /^migrations\/[^/]+\.js$/,
+  // The golden-path module's content sets: the files its actions render (see its README).
+  /^content\/.+$/,
   /^dist\/.+\.(c?js|mjs|d\.ts|map|json|css|svg|png)$/,
 ];
 /** Files that must never be packed, whatever the patterns above allow. */

@@ -1,0 +1,179 @@
+import { parseDocument } from 'yaml';
+import type { RenderedFile } from './content';
+import { addNpmDependencies } from './dependencyManifests';
+import type { MergeConflict, PlanOptions, WorkspaceFiles } from './workspace';
+
+/** Options of {@link planContentFiles}. */
+export type PlanContentOptions = {
+  /**
+   * For `runbook-section` files: whether the existing runbook already has the section, as the
+   * check that reads it decides; default: it has a heading equal to our first `##` heading.
+   */
+  hasSection?: (existing: string) => boolean;
+};
+
+/**
+ * Plans rendered content files with the merge of their manifest mode. `pipeline-jobs` files
+ * need the jobs the checks do not find yet: the action plans them with `planPipelineJobs`, and
+ * passing one here is an error.
+ *
+ * @internal
+ */
+export function planContentFiles(
+  files: WorkspaceFiles,
+  rendered: readonly RenderedFile[],
+  options: PlanContentOptions = {},
+): void {
+  for (const file of rendered) {
+    files.plan(file.path, file.content, contentMerge(file, options));
+  }
+}
+
+/** The plan options of one rendered file, by its merge mode. */
+export function contentMerge(
+  file: RenderedFile,
+  options: PlanContentOptions = {},
+): PlanOptions {
+  const { path, content } = file;
+  switch (file.merge) {
+    case 'create-only':
+      return { merge: existing => existing };
+    case 'keep-if-present':
+      return { keepReason: `kept the existing ${path}` };
+    case 'yaml-merge':
+      return {
+        merge: existing => mergeYamlTopLevelKeys(existing, content, path),
+      };
+    case 'json-merge':
+      return { merge: existing => mergeJsonKeys(existing, content, path) };
+    case 'npm-dependencies':
+      return { merge: existing => mergeNpmDependencies(existing, content) };
+    case 'runbook-section':
+      return {
+        merge: existing => {
+          const section = runbookSection(content);
+          const has =
+            options.hasSection ??
+            ((text: string) => hasHeading(text, firstHeading(section)));
+          return has(existing) ? existing : appendSection(existing, section);
+        },
+      };
+    case 'pipeline-jobs':
+    default:
+      throw new Error(
+        `${file.source}: ${file.merge} files are planned by the action with planPipelineJobs`,
+      );
+  }
+}
+
+/**
+ * Adds the top-level keys of `ours` that the existing YAML mapping lacks, keeping everything
+ * the existing file has (order, comments).
+ *
+ * @internal
+ */
+export function mergeYamlTopLevelKeys(
+  existing: string,
+  ours: string,
+  fileName: string,
+): string | MergeConflict {
+  const doc = parseDocument(existing);
+  if (doc.errors.length > 0) {
+    return { conflict: `${fileName} is not valid YAML` };
+  }
+  const add = parseDocument(ours);
+  const current = doc.toJS() ?? {};
+  if (typeof current !== 'object' || Array.isArray(current)) {
+    return { conflict: `${fileName} is not a YAML mapping` };
+  }
+  let changed = false;
+  for (const [key, value] of Object.entries(add.toJS() as object)) {
+    if (!(key in current)) {
+      doc.set(key, doc.createNode(value));
+      changed = true;
+    }
+  }
+  return changed ? doc.toString({ lineWidth: 0 }) : existing;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Adds the keys the existing JSON object lacks, and one level below in objects both have. */
+function mergeJsonKeys(
+  existing: string,
+  ours: string,
+  fileName: string,
+): string | MergeConflict {
+  let current: unknown;
+  try {
+    current = JSON.parse(existing);
+  } catch {
+    return { conflict: `${fileName} is not valid JSON` };
+  }
+  if (!isObject(current)) {
+    return { conflict: `${fileName} is not a JSON object` };
+  }
+  let changed = false;
+  for (const [key, value] of Object.entries(JSON.parse(ours))) {
+    if (!(key in current)) {
+      current[key] = value;
+      changed = true;
+    } else if (isObject(current[key]) && isObject(value)) {
+      const inner = current[key] as Record<string, unknown>;
+      for (const [innerKey, innerValue] of Object.entries(value)) {
+        if (!(innerKey in inner)) {
+          inner[innerKey] = innerValue;
+          changed = true;
+        }
+      }
+    }
+  }
+  return changed ? `${JSON.stringify(current, null, 2)}\n` : existing;
+}
+
+/** Adds the dependencies and devDependencies of our package.json to the existing one. */
+function mergeNpmDependencies(
+  existing: string,
+  ours: string,
+): string | MergeConflict {
+  const manifest = JSON.parse(ours);
+  let text = existing;
+  for (const section of ['dependencies', 'devDependencies'] as const) {
+    if (manifest[section]) {
+      const merged = addNpmDependencies(text, manifest[section], section);
+      if (typeof merged !== 'string') {
+        return merged;
+      }
+      text = merged;
+    }
+  }
+  return text;
+}
+
+/** Our runbook from its first level-2 heading on: the section appended to a runbook. */
+function runbookSection(content: string): string {
+  const index = content.search(/^## /m);
+  return index < 0 ? content : content.slice(index);
+}
+
+function firstHeading(section: string): string {
+  return /^##[ \t]+(.+)$/m.exec(section)?.[1].trim() ?? '';
+}
+
+function hasHeading(text: string, heading: string): boolean {
+  return text
+    .split('\n')
+    .some(
+      line =>
+        /^#{1,6}[ \t]/.test(line) &&
+        line.replace(/^#+/, '').trim().toLowerCase() === heading.toLowerCase(),
+    );
+}
+
+function appendSection(existing: string, section: string): string {
+  const trailingNewlines =
+    existing.length - existing.replace(/\n+$/, '').length;
+  const separator = '\n'.repeat(Math.max(0, 2 - trailingNewlines));
+  return `${existing}${separator}${section}`;
+}
