@@ -23,6 +23,11 @@ import { z } from 'zod';
  *   key both have, the keys one level below; nothing the user set is changed.
  * - `npm-dependencies`: the dependency sections of ours (`dependencies`, `devDependencies`) are
  *   added to the existing package.json, keeping its layout.
+ * - `npm-test-script`: our `scripts.test` is set in the existing package.json when it has no
+ *   test script or npm's placeholder one.
+ * - `lines`: the lines of ours that the existing file lacks are appended (ignore files).
+ * - `dependabot-updates`: the `updates` entries of ours (by ecosystem and directory) that the
+ *   existing Dependabot config lacks are added.
  * - `pipeline-jobs`: the jobs the checks do not find yet are added to the pipeline file.
  * - `runbook-section`: the part of ours from its first `##` heading on is appended to the
  *   existing runbook, unless the runbook already has such a section.
@@ -35,6 +40,9 @@ export const MERGE_MODES = [
   'yaml-merge',
   'json-merge',
   'npm-dependencies',
+  'npm-test-script',
+  'lines',
+  'dependabot-updates',
   'pipeline-jobs',
   'runbook-section',
 ] as const;
@@ -58,7 +66,11 @@ const manifestSchema = z.strictObject({
   description: z.string().optional(),
   files: z.record(
     z.string().min(1),
-    z.strictObject({ merge: z.enum(MERGE_MODES) }),
+    z.strictObject({
+      merge: z.enum(MERGE_MODES),
+      /** Why an existing file is kept (`keep-if-present`), for the log and the result. */
+      reason: z.string().optional(),
+    }),
   ),
 });
 
@@ -78,6 +90,8 @@ export type RenderedFile = {
   path: string;
   content: string;
   merge: MergeMode;
+  /** Why an existing file is kept (`keep-if-present`), from the manifest. */
+  reason?: string;
 };
 
 /**
@@ -219,6 +233,7 @@ export class ContentSet {
         path: renderTemplate(source, context),
         content: renderTemplate(template, context),
         merge: this.manifest.files[source].merge,
+        reason: this.manifest.files[source].reason,
       };
     } catch (error) {
       throw new InputError(

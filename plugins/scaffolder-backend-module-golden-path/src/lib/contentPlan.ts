@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import type { RenderedFile } from './content';
 import { addNpmDependencies } from './dependencyManifests';
 import type { MergeConflict, PlanOptions, WorkspaceFiles } from './workspace';
@@ -39,7 +39,7 @@ export function contentMerge(
     case 'create-only':
       return { merge: existing => existing };
     case 'keep-if-present':
-      return { keepReason: `kept the existing ${path}` };
+      return { keepReason: file.reason ?? `kept the existing ${path}` };
     case 'yaml-merge':
       return {
         merge: existing => mergeYamlTopLevelKeys(existing, content, path),
@@ -48,6 +48,14 @@ export function contentMerge(
       return { merge: existing => mergeJsonKeys(existing, content, path) };
     case 'npm-dependencies':
       return { merge: existing => mergeNpmDependencies(existing, content) };
+    case 'npm-test-script':
+      return { merge: existing => mergeNpmTestScript(existing, content, path) };
+    case 'lines':
+      return { merge: existing => mergeLines(existing, content) };
+    case 'dependabot-updates':
+      return {
+        merge: existing => mergeDependabotUpdates(existing, content, path),
+      };
     case 'runbook-section':
       return {
         merge: existing => {
@@ -149,6 +157,77 @@ function mergeNpmDependencies(
     }
   }
   return text;
+}
+
+/** npm's placeholder test script, which always fails. */
+const NPM_PLACEHOLDER_TEST = /no test specified/;
+
+/** Sets our `scripts.test` when the existing package.json has no real test script. */
+function mergeNpmTestScript(
+  existing: string,
+  ours: string,
+  fileName: string,
+): string | MergeConflict {
+  let manifest: any;
+  try {
+    manifest = JSON.parse(existing);
+  } catch {
+    return { conflict: `${fileName} is not valid JSON` };
+  }
+  const current = manifest?.scripts?.test;
+  const test = JSON.parse(ours)?.scripts?.test;
+  if (
+    typeof test !== 'string' ||
+    (typeof current === 'string' && !NPM_PLACEHOLDER_TEST.test(current))
+  ) {
+    return existing;
+  }
+  manifest.scripts = { ...manifest.scripts, test };
+  const indent = existing.match(/^[ \t]+(?=")/m)?.[0] ?? '  ';
+  return `${JSON.stringify(manifest, null, indent)}\n`;
+}
+
+/** Appends the lines of ours that the existing file lacks. */
+function mergeLines(existing: string, ours: string): string {
+  const present = new Set(existing.split(/\r?\n/).map(l => l.trim()));
+  const missing = ours
+    .split(/\r?\n/)
+    .filter(l => l.trim() !== '' && !present.has(l.trim()));
+  if (missing.length === 0) {
+    return existing;
+  }
+  const separator = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  return `${existing}${separator}${missing.join('\n')}\n`;
+}
+
+/** Adds the `updates` entries (by ecosystem and directory) that the existing config lacks. */
+function mergeDependabotUpdates(
+  existing: string,
+  ours: string,
+  fileName: string,
+): string | MergeConflict {
+  const doc = parseDocument(existing);
+  const updates = doc.get('updates');
+  if (doc.errors.length > 0 || !isMap(doc.contents) || !isSeq(updates)) {
+    return {
+      conflict: `${fileName} is not a Dependabot config with an updates list`,
+    };
+  }
+  const key = (u: any) =>
+    `${u?.['package-ecosystem']}@${
+      String(u?.directory ?? '/').replace(/\/+$/, '') || '/'
+    }`;
+  const present = new Set((updates.toJSON() as any[]).map(key));
+  const add = (parseDocument(ours).toJS().updates as any[]).filter(
+    u => !present.has(key(u)),
+  );
+  if (add.length === 0) {
+    return existing;
+  }
+  for (const update of add) {
+    updates.add(doc.createNode(update));
+  }
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** Our runbook from its first level-2 heading on: the section appended to a runbook. */
