@@ -18,6 +18,7 @@ import {
   inChart,
   yamlLayout,
 } from '../lib/deployTargets';
+import { GoldenPathContent } from '../lib/content';
 import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
@@ -69,7 +70,8 @@ const PYTHON_REQUIREMENTS: PythonRequirement[] = [
 /** The golang-migrate CLI image that applies Go services' SQL migrations. */
 const MIGRATE_IMAGE = 'migrate/migrate:v4.18.3';
 const GITHUB_MIGRATE_WORKFLOW = '.github/workflows/migrate.yaml';
-const RUNTIME = { node: '22', python: '3.12' } as const;
+/** The golden path's runtime versions (content/versions.yaml). */
+const runtime = () => GoldenPathContent.builtIn().versions;
 
 /** How a stack's migrations are applied: the command, and the files whose change runs it. */
 const RUNNERS: Record<Stack, { command: string[]; paths: string[] }> = {
@@ -511,12 +513,12 @@ function githubMigrateWorkflow(stack: Stack, serviceName: string): string {
   const setup: Record<Stack, string> = {
     node: `      - uses: actions/setup-node@v4
         with:
-          node-version: ${RUNTIME.node}
+          node-version: ${runtime().node}
       - run: if [ -f package-lock.json ]; then npm ci; else npm install; fi
 `,
     python: `      - uses: actions/setup-python@v5
         with:
-          python-version: '${RUNTIME.python}'
+          python-version: '${runtime().python}'
       - run: if [ -f requirements.txt ]; then pip install -r requirements.txt; else pip install .; fi
 `,
     go: '',
@@ -561,8 +563,8 @@ ${setup[stack]}      - name: Apply the migrations
 function gitlabMigrateJob(stack: Stack, serviceName: string): string {
   const runner = RUNNERS[stack];
   const image: Record<Stack, string> = {
-    node: `node:${RUNTIME.node}-alpine`,
-    python: `python:${RUNTIME.python}-slim`,
+    node: `node:${runtime().node}-alpine`,
+    python: `python:${runtime().python}-slim`,
     go: `\n    name: ${MIGRATE_IMAGE}\n    entrypoint: [""]`,
   };
   const install: Record<Stack, string> = {

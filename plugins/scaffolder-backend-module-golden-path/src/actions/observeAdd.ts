@@ -4,6 +4,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { planCatalogInfo, serviceComponent } from '../lib/catalogInfo';
+import { GoldenPathContent } from '../lib/content';
 import {
   addGoRequirements,
   planNpmDependencies,
@@ -60,8 +61,6 @@ const GO_MODULES: Record<string, string> = Object.fromEntries(
     'go.opentelemetry.io/otel/sdk/metric',
   ].map(module => [module, GO_OTEL_VERSION]),
 );
-/** The Go version of a go.mod the action creates (the oldest the OpenTelemetry modules support). */
-const GO_VERSION = '1.25';
 
 /** The OpenTelemetry Python distributions the Python bootstrap imports. */
 const PYTHON_REQUIREMENTS: PythonRequirement[] = [
@@ -285,7 +284,7 @@ def configure_telemetry(service_name: str = DEFAULT_SERVICE_NAME) -> None:
 /** A minimal go.mod for a workspace that has none. */
 function newGoMod(serviceName: string): string {
   return addGoRequirements(
-    `module ${serviceName}\n\ngo ${GO_VERSION}\n`,
+    `module ${serviceName}\n\ngo ${GoldenPathContent.builtIn().versions.go}\n`,
     GO_MODULES,
   );
 }
