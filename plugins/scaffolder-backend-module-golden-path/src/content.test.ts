@@ -16,7 +16,7 @@ import { GoldenPathContent } from './lib/content';
 
 /*
  * Checks and content stay consistent: every content set of content/, rendered by the actions into
- * an empty workspace, scores the top level of the default ruleset, so that a change to the
+ * a new workspace, scores the top level of the default ruleset, so that a change to the
  * content that breaks a check fails here.
  */
 
@@ -25,6 +25,8 @@ type Variant = {
   ciProvider: 'github-actions' | 'gitlab-ci';
   method: 'helm' | 'kustomize';
   versioning: 'release-please' | 'changesets' | 'git-tags';
+  /** The service's own code, for variants chosen by what the repository holds. */
+  service?: Record<string, string>;
 };
 
 /** Together, these render every content set (asserted below). */
@@ -71,6 +73,20 @@ const VARIANTS: Variant[] = [
     method: 'helm',
     versioning: 'git-tags',
   },
+  {
+    // A TypeScript service (tsconfig.json) gets observe/node-typescript; without one, the
+    // node variants above get observe/node-javascript.
+    stack: 'node',
+    ciProvider: 'github-actions',
+    method: 'helm',
+    versioning: 'git-tags',
+    service: {
+      'package.json': '{\n  "name": "orders",\n  "main": "dist/index.js"\n}\n',
+      'tsconfig.json': '{\n  "compilerOptions": { "outDir": "dist" }\n}\n',
+      'src/index.ts':
+        "import http from 'node:http';\n\nhttp.createServer().listen(8080);\n",
+    },
+  },
 ];
 
 describe('golden-path content', () => {
@@ -94,10 +110,11 @@ describe('golden-path content', () => {
   beforeEach(() => mockDir.clear());
 
   it.each(VARIANTS)(
-    'renders $stack on $ciProvider with $method and $versioning into an empty workspace that scores the top level',
+    'renders $stack on $ciProvider with $method and $versioning into a new workspace that scores the top level',
     async variant => {
       const workspacePath = mockDir.resolve('workspace');
       fs.mkdirSync(workspacePath, { recursive: true });
+      mockDir.addContent({ workspace: variant.service ?? {} });
       const config = new ConfigReader({});
       const name = 'orders';
       const steps: Array<[RunnableAction, Record<string, unknown>]> = [

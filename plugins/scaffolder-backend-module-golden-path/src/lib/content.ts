@@ -68,7 +68,7 @@ const manifestSchema = z.strictObject({
     z.string().min(1),
     z.strictObject({
       merge: z.enum(MERGE_MODES),
-      /** Why an existing file is kept (`keep-if-present`), for the log and the result. */
+      /** Why an existing file is kept (`keep-if-present`), for the log and the result; rendered. */
       reason: z.string().optional(),
     }),
   ),
@@ -116,6 +116,13 @@ export function renderTemplate(
   values: Record<string, unknown>,
 ): string {
   return renderer.render(text, renderer.prepareContext({ values } as any));
+}
+
+function optionalRender(
+  text: string | undefined,
+  values: Record<string, unknown>,
+): string | undefined {
+  return text === undefined ? undefined : renderTemplate(text, values);
 }
 
 /** Every file below `dir`, relative, with `/` separators, sorted. */
@@ -233,7 +240,7 @@ export class ContentSet {
         path: renderTemplate(source, context),
         content: renderTemplate(template, context),
         merge: this.manifest.files[source].merge,
-        reason: this.manifest.files[source].reason,
+        reason: optionalRender(this.manifest.files[source].reason, context),
       };
     } catch (error) {
       throw new InputError(
