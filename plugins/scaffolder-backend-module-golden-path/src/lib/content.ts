@@ -86,7 +86,7 @@ export type ContentManifest = z.infer<typeof manifestSchema>;
 export type RenderedFile = {
   /** The file's path in the content set, as written there. */
   source: string;
-  /** The rendered path, relative to the service directory. */
+  /** The rendered path, relative to the service directory; empty when the file is left out. */
   path: string;
   content: string;
   merge: MergeMode;
@@ -235,9 +235,13 @@ export class ContentSet {
     }
     const context = this.#context(values);
     try {
+      const rendered = renderTemplate(source, context);
       return {
         source,
-        path: renderTemplate(source, context),
+        // Empty when a part of the name renders to nothing: the file is left out. `./x` is `x`.
+        path: rendered.split('/').some(part => part === '')
+          ? ''
+          : path.posix.normalize(rendered),
         content: renderTemplate(template, context),
         merge: this.manifest.files[source].merge,
         reason: optionalRender(this.manifest.files[source].reason, context),
@@ -259,7 +263,7 @@ export class ContentSet {
   render(values: Record<string, unknown>): RenderedFile[] {
     return Object.keys(this.manifest.files)
       .map(source => this.renderFile(source, values))
-      .filter(file => !file.path.split('/').some(part => part === ''));
+      .filter(file => file.path !== '');
   }
 }
 
