@@ -87,6 +87,40 @@ const VARIANTS: Variant[] = [
         "import http from 'node:http';\n\nhttp.createServer().listen(8080);\n",
     },
   },
+  {
+    // A chart of the service's own without an autoscaler gets capacity/helm-hpa: here our chart,
+    // in helm/ and without its hpa.yaml.
+    stack: 'go',
+    ciProvider: 'github-actions',
+    method: 'helm',
+    versioning: 'release-please',
+    service: Object.fromEntries(
+      GoldenPathContent.builtIn()
+        .set('deploy/helm')
+        .render({
+          name: 'orders',
+          image: 'ghcr.io/acme/orders',
+          port: 8080,
+          initialVersion: '0.1.0',
+        })
+        .filter(file => !file.path.endsWith('/hpa.yaml'))
+        .map(file => [
+          file.path.replace(/^charts\/orders\//, 'helm/'),
+          file.content,
+        ]),
+    ),
+  },
+  {
+    // A service deployed without Kubernetes manifests (Fly.io here) gets capacity/hpa in deploy/
+    // and capacity/resources-patch.
+    stack: 'go',
+    ciProvider: 'gitlab-ci',
+    method: 'helm',
+    versioning: 'git-tags',
+    service: {
+      'fly.toml': 'app = "orders"\n\n[http_service]\n  internal_port = 8080\n',
+    },
+  },
 ];
 
 describe('golden-path content', () => {

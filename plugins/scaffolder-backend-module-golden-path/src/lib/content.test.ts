@@ -232,7 +232,9 @@ describe('GoldenPathContent', () => {
             merge: 'pipeline-jobs',
           },
         ]),
-      ).toThrow(/ci\.yaml: pipeline-jobs files are planned by the action/);
+      ).toThrow(
+        /ci\.yaml: pipeline-jobs files are planned by the action itself/,
+      );
     });
   });
 

@@ -29,6 +29,8 @@ import { z } from 'zod';
  * - `dependabot-updates`: the `updates` entries of ours (by ecosystem and directory) that the
  *   existing Dependabot config lacks are added.
  * - `pipeline-jobs`: the jobs the checks do not find yet are added to the pipeline file.
+ * - `by-action`: the action merges the file with logic of its own (such as capacity's bounds
+ *   and quantities, which keep what the user set).
  * - `runbook-section`: the part of ours from its first `##` heading on is appended to the
  *   existing runbook, unless the runbook already has such a section.
  *
@@ -44,6 +46,7 @@ export const MERGE_MODES = [
   'lines',
   'dependabot-updates',
   'pipeline-jobs',
+  'by-action',
   'runbook-section',
 ] as const;
 

@@ -14,8 +14,8 @@ export type PlanContentOptions = {
 
 /**
  * Plans rendered content files with the merge of their manifest mode. `pipeline-jobs` files
- * need the jobs the checks do not find yet: the action plans them with `planPipelineJobs`, and
- * passing one here is an error.
+ * need the jobs the checks do not find yet (the action plans them with `planPipelineJobs`) and
+ * `by-action` files a merge of the action's own: passing either here is an error.
  *
  * @internal
  */
@@ -67,9 +67,10 @@ export function contentMerge(
         },
       };
     case 'pipeline-jobs':
+    case 'by-action':
     default:
       throw new Error(
-        `${file.source}: ${file.merge} files are planned by the action with planPipelineJobs`,
+        `${file.source}: ${file.merge} files are planned by the action itself`,
       );
   }
 }
