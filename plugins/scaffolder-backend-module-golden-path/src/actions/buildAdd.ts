@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { GoldenPathContent } from '../lib/content';
+import { goldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
 import {
@@ -93,7 +93,7 @@ function registryOf(image: string): string | undefined {
  */
 export function createBuildAddAction(options: BuildAddActionOptions = {}) {
   const policy = goldenPathPolicy(options.config);
-  const content = GoldenPathContent.builtIn();
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:build:add',

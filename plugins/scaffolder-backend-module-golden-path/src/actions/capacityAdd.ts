@@ -11,7 +11,11 @@ import {
   YAMLSeq,
 } from 'yaml';
 import { serviceComponent } from '../lib/catalogInfo';
-import { GoldenPathContent, RenderedFile } from '../lib/content';
+import {
+  GoldenPathContent,
+  goldenPathContent,
+  RenderedFile,
+} from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import {
   deploymentContainers,
@@ -723,7 +727,7 @@ export function createCapacityAddAction(
   options: CapacityAddActionOptions = {},
 ) {
   const policy = goldenPathPolicy(options.config);
-  const content = GoldenPathContent.builtIn();
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:capacity:add',

@@ -18,7 +18,7 @@ import {
   inChart,
   yamlLayout,
 } from '../lib/deployTargets';
-import { GoldenPathContent } from '../lib/content';
+import { GoldenPathContent, goldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
 import {
@@ -318,7 +318,7 @@ function secretInput(
  */
 export function createDataAddAction(options: DataAddActionOptions = {}) {
   const policy = goldenPathPolicy(options.config);
-  const content = GoldenPathContent.builtIn();
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:data:add',

@@ -6,7 +6,7 @@ import {
   CatalogInfo,
   planCatalogInfo,
 } from '../lib/catalogInfo';
-import { GoldenPathContent } from '../lib/content';
+import { goldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
 import {
@@ -184,7 +184,7 @@ function versioningSets(
  */
 export function createDeployAddAction(options: DeployAddActionOptions = {}) {
   const policy = goldenPathPolicy(options.config);
-  const content = GoldenPathContent.builtIn();
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:deploy:add',

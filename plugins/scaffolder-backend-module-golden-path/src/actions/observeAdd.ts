@@ -4,7 +4,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { planCatalogInfo, serviceComponent } from '../lib/catalogInfo';
-import { GoldenPathContent } from '../lib/content';
+import { goldenPathContent, RuntimeVersions } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import {
   addGoRequirements,
@@ -77,9 +77,9 @@ const OPSGENIE_TEAM = 'opsgenie.com/team';
 const validators = makeValidator();
 
 /** A minimal go.mod for a workspace that has none. */
-function newGoMod(serviceName: string): string {
+function newGoMod(serviceName: string, goVersion: string): string {
   return addGoRequirements(
-    `module ${serviceName}\n\ngo ${GoldenPathContent.builtIn().versions.go}\n`,
+    `module ${serviceName}\n\ngo ${goVersion}\n`,
     GO_MODULES,
   );
 }
@@ -94,7 +94,8 @@ type Bootstrap = {
   set: string;
   values: Record<string, unknown>;
   start: string;
-  planDependencies: () => Promise<void>;
+  /** Plans the SDK in the dependency manifest; a new go.mod gets the golden path's Go. */
+  planDependencies: (versions: RuntimeVersions) => Promise<void>;
 };
 
 /** Plans the Node.js bootstrap and the dependencies in package.json. */
@@ -130,8 +131,8 @@ async function planGo(
   const modulePath = goMod?.match(/^module\s+(\S+)/m)?.[1] ?? serviceName;
   return {
     path: 'internal/telemetry/telemetry.go',
-    planDependencies: async () =>
-      files.plan('go.mod', newGoMod(serviceName), {
+    planDependencies: async versions =>
+      files.plan('go.mod', newGoMod(serviceName, versions.go), {
         merge: existing => addGoRequirements(existing, GO_MODULES),
       }),
     set: 'observe/go',
@@ -250,7 +251,7 @@ function dashboardUrlInput(value: string): string {
  */
 export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
   const policy = goldenPathPolicy(options.config);
-  const content = GoldenPathContent.builtIn();
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:observe:add',
@@ -408,7 +409,7 @@ export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
           }`,
         );
       } else {
-        await bootstrap.planDependencies();
+        await bootstrap.planDependencies(content.versions);
         planContentFiles(
           files,
           content.set(bootstrap.set).render(bootstrap.values),

@@ -9,7 +9,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { checkServiceName } from '@paved/plugin-platform-maturity-common';
 import { readGoldenPathConfig } from '../config';
-import { GoldenPathContent } from '../lib/content';
+import { goldenPathContent } from '../lib/content';
 import { describeValue } from '../lib/stacks';
 import { examples } from './policyCheck.examples';
 
@@ -67,7 +67,7 @@ function parseRef(
 export function createPolicyCheckAction(options: PolicyCheckActionOptions) {
   const { catalog } = options;
   const { policy } = readGoldenPathConfig(options.config);
-  const content = GoldenPathContent.builtIn();
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:policy:check',

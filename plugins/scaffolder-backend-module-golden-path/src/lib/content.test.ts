@@ -2,9 +2,18 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GoldenPathContent, renderTemplate } from './content';
+import { runAction } from '../__testUtils__/runAction';
+import { readTree } from '../__testUtils__/scoreWorkspace';
+import { createBuildAddAction } from '../actions/buildAdd';
+import { createDeployAddAction } from '../actions/deployAdd';
+import {
+  GoldenPathContent,
+  goldenPathContent,
+  renderTemplate,
+} from './content';
 import { planContentFiles } from './contentPlan';
 import { WorkspaceFiles } from './workspace';
 
@@ -241,6 +250,136 @@ describe('GoldenPathContent', () => {
   it('renders a template text with values only', () => {
     expect(renderTemplate('${{ values.a }}-{{ b }}', { a: 'x' })).toBe(
       'x-{{ b }}',
+    );
+  });
+});
+
+describe("the platform team's content (goldenPath.content.directory)", () => {
+  const mockDir = createMockDirectory();
+
+  beforeEach(() => mockDir.clear());
+
+  /** A config pointing at a content directory with the given files. */
+  function teamConfig(files: Record<string, string>) {
+    mockDir.setContent({ team: files });
+    return new ConfigReader({
+      goldenPath: { content: { directory: mockDir.resolve('team') } },
+    });
+  }
+
+  const TEAM_HELM = {
+    'deploy/helm/manifest.yaml':
+      "version: 2.0.0\nfiles:\n  'charts/${{ values.name }}/Chart.yaml': { merge: keep-if-present }\n  'charts/${{ values.name }}/values.yaml': { merge: yaml-merge }\n",
+    'deploy/helm/charts/${{ values.name }}/Chart.yaml':
+      'apiVersion: v2\nname: ${{ values.name }}\nversion: ${{ values.initialVersion }}\ndependencies:\n  - name: acme-service\n    version: 4.2.0\n    repository: oci://charts.acme.example\n',
+    'deploy/helm/charts/${{ values.name }}/values.yaml':
+      'acme-service:\n  image: ${{ values.image }}\n',
+  };
+
+  it("renders the team's set instead of ours, and ours where the team has none", async () => {
+    const config = teamConfig(TEAM_HELM);
+    const workspacePath = mockDir.resolve('workspace');
+    fs.mkdirSync(workspacePath);
+    await runAction(createDeployAddAction({ config }), {
+      workspacePath,
+      input: {
+        name: 'orders',
+        image: 'ghcr.io/acme/orders',
+        ciProvider: 'github-actions',
+        stack: 'go',
+      },
+    });
+    const tree = readTree(workspacePath);
+    expect(Object.keys(tree).filter(f => f.startsWith('charts/'))).toEqual([
+      'charts/orders/Chart.yaml',
+      'charts/orders/values.yaml',
+    ]);
+    expect(tree['charts/orders/Chart.yaml']).toContain(
+      'repository: oci://charts.acme.example',
+    );
+    expect(tree['charts/orders/values.yaml']).toBe(
+      'acme-service:\n  image: ghcr.io/acme/orders\n',
+    );
+    // Our rollback workflow and runbook, which the team did not replace.
+    expect(tree['.github/workflows/rollback.yaml']).toContain(
+      'helm rollback orders',
+    );
+    expect(tree['RUNBOOK.md']).toContain('## Rolling back a release');
+  });
+
+  it("takes the runtime versions the team's versions.yaml names, and ours for the others", async () => {
+    const config = teamConfig({ 'versions.yaml': "go: '1.26'\n" });
+    const content = goldenPathContent(config);
+    expect(content.versions).toEqual({
+      ...GoldenPathContent.builtIn().versions,
+      go: '1.26',
+    });
+    const workspacePath = mockDir.resolve('workspace');
+    fs.mkdirSync(workspacePath);
+    await runAction(createBuildAddAction({ config }), {
+      workspacePath,
+      input: { name: 'orders', stack: 'go', ciProvider: 'gitlab-ci' },
+    });
+    const tree = readTree(workspacePath);
+    expect(tree.Dockerfile).toContain('FROM golang:1.26 AS build');
+    expect(tree['.gitlab-ci.yml']).toContain('image: golang:1.26');
+    expect(tree['go.mod']).toContain('\ngo 1.26\n');
+  });
+
+  it.each([
+    [
+      'a set the actions do not render',
+      {
+        'deploy/helmfile/manifest.yaml':
+          'version: 1.0.0\nfiles:\n  a.yaml: { merge: create-only }\n',
+        'deploy/helmfile/a.yaml': 'a: 1\n',
+      },
+      /team\/deploy\/helmfile\/manifest\.yaml: 'deploy\/helmfile' is not a golden-path content set the actions render; they render .*deploy\/helm,/,
+    ],
+    [
+      'a set without a file the action renders by name',
+      {
+        'deploy/gitlab-ci/manifest.yaml':
+          'version: 1.0.0\nfiles:\n  gitlab-ci.yml: { merge: pipeline-jobs }\n',
+        'deploy/gitlab-ci/gitlab-ci.yml': 'stages: []\n',
+      },
+      /team\/deploy\/gitlab-ci\/manifest\.yaml must list '\.gitlab-ci\.yml' with merge pipeline-jobs: the action renders it by name/,
+    ],
+    [
+      'a file that does not render',
+      {
+        ...TEAM_HELM,
+        'deploy/helm/charts/${{ values.name }}/values.yaml':
+          '{% if values.x %}\nunclosed: true\n',
+      },
+      /team\/deploy\/helm\/charts\/\$\{\{ values\.name \}\}\/values\.yaml does not render/,
+    ],
+    [
+      'a malformed manifest',
+      {
+        'deploy/helm/manifest.yaml': 'version: 2.0.0\nfiles: [Chart.yaml]\n',
+      },
+      /team\/deploy\/helm\/manifest\.yaml: 'files' /,
+    ],
+    [
+      'a versions.yaml that is not a mapping of versions',
+      { 'versions.yaml': 'go: [1.26]\n' },
+      /team\/versions\.yaml: 'go' /,
+    ],
+  ])(
+    'stops the actions at creation on %s, naming the file',
+    (_, files, message) => {
+      const config = teamConfig(files);
+      expect(() => createDeployAddAction({ config })).toThrow(message);
+    },
+  );
+
+  it('names the key when the directory does not exist', () => {
+    const config = new ConfigReader({
+      goldenPath: { content: { directory: mockDir.resolve('nowhere') } },
+    });
+    expect(() => createBuildAddAction({ config })).toThrow(
+      /Golden-path content directory .*nowhere does not exist/,
     );
   });
 });

@@ -1,10 +1,12 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTemplateRenderer } from 'nunjitsu';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { readGoldenPathConfig } from '../config';
 
 /*
  * Golden-path content: the files the `paved:*` actions write live as real files in content
@@ -282,10 +284,63 @@ export class GoldenPathContent {
   readonly root: string;
   readonly versions: RuntimeVersions;
   readonly #sets = new Map<string, ContentSet>();
+  /** The content sets replaced by the platform team's, by id. */
+  readonly #overrides = new Map<string, ContentSet>();
 
   private constructor(root: string, versions: RuntimeVersions) {
     this.root = root;
     this.versions = versions;
+  }
+
+  /**
+   * This content with the platform team's content of `directory` laid over it: each set there
+   * replaces ours, and its `versions.yaml` (optional) overrides the versions it names. Checked
+   * at once, with errors naming the file: every set there is one the actions render, its
+   * manifest is well formed and lists its files, it keeps each file the actions address by name
+   * (`pipeline-jobs` and `by-action` files) and every file renders.
+   */
+  withOverrides(directory: string): GoldenPathContent {
+    if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
+      throw new InputError(
+        `Golden-path content directory ${directory} does not exist`,
+      );
+    }
+    const versionsFile = path.join(directory, VERSIONS_FILE);
+    const versions = fs.existsSync(versionsFile)
+      ? { ...this.versions, ...readVersions(directory) }
+      : this.versions;
+    const merged = new GoldenPathContent(this.root, versions);
+    const known = this.setIds();
+    for (const id of GoldenPathContent.#setIdsIn(directory)) {
+      const manifestPath = path.join(directory, id, MANIFEST_FILE);
+      if (!known.includes(id)) {
+        throw new InputError(
+          `${manifestPath}: '${id}' is not a golden-path content set the actions render; they render ${known.join(
+            ', ',
+          )}`,
+        );
+      }
+      const set = ContentSet.read({
+        id,
+        dir: path.join(directory, ...id.split('/')),
+        versions,
+      });
+      const ours = this.set(id).manifest.files;
+      for (const [file, { merge }] of Object.entries(ours)) {
+        if (
+          (merge === 'pipeline-jobs' || merge === 'by-action') &&
+          set.manifest.files[file]?.merge !== merge
+        ) {
+          throw new InputError(
+            `${manifestPath} must list '${file}' with merge ${merge}: the action renders it by name`,
+          );
+        }
+      }
+      // Every file renders (with no values: the syntax, filters and tags are checked).
+      set.render({});
+      merged.#overrides.set(id, set);
+    }
+    return merged;
   }
 
   /** The content this package ships, in its `content` directory. */
@@ -306,6 +361,10 @@ export class GoldenPathContent {
 
   /** A content set by id, such as `deploy/helm`; read once. */
   set(id: string): ContentSet {
+    const override = this.#overrides.get(id);
+    if (override) {
+      return override;
+    }
     let set = this.#sets.get(id);
     if (!set) {
       set = ContentSet.read({
@@ -320,10 +379,18 @@ export class GoldenPathContent {
 
   /** The ids of every content set below the root (every directory with a manifest). */
   setIds(): string[] {
-    return listFiles(this.root)
-      .filter(f => f === MANIFEST_FILE || f.endsWith(`/${MANIFEST_FILE}`))
-      .map(f => f.slice(0, -MANIFEST_FILE.length - 1))
-      .filter(Boolean);
+    return GoldenPathContent.#setIdsIn(this.root);
+  }
+
+  /** The ids of the sets replaced by the platform team's content. */
+  overriddenSetIds(): string[] {
+    return [...this.#overrides.keys()];
+  }
+
+  static #setIdsIn(root: string): string[] {
+    return listFiles(root)
+      .filter(f => f.endsWith(`/${MANIFEST_FILE}`))
+      .map(f => f.slice(0, -MANIFEST_FILE.length - 1));
   }
 }
 
@@ -352,4 +419,22 @@ export function readVersions(root: string): RuntimeVersions {
     );
   }
   return parsed.data;
+}
+
+/**
+ * The content the actions render with this config: the package's own, with the platform team's
+ * `goldenPath.content.directory` laid over it, read and checked each time an action is created
+ * (see {@link GoldenPathContent.withOverrides}), so at start-up.
+ *
+ * @throws InputError naming the key or the file, which stops the module at start
+ * @internal
+ */
+export function goldenPathContent(config?: Config): GoldenPathContent {
+  const directory = config
+    ? readGoldenPathConfig(config).content.directory
+    : undefined;
+  if (!directory) {
+    return GoldenPathContent.builtIn();
+  }
+  return GoldenPathContent.builtIn().withOverrides(directory);
 }

@@ -166,8 +166,9 @@ export function renderTerraformModule(
 export async function planInfrastructure(
   files: WorkspaceFiles,
   footprint: ServiceFootprint,
+  content?: GoldenPathContent,
 ): Promise<InfrastructurePlan> {
-  const rendered = renderTerraformModule(footprint);
+  const rendered = renderTerraformModule(footprint, content);
   const own: string[] = [];
   for (const relPath of Object.keys(rendered)) {
     if (relPath.endsWith('.tf')) {
@@ -184,8 +185,8 @@ export async function planInfrastructure(
       message: evidence.get(CHECK_ID)!.message,
     };
   }
-  for (const [relPath, content] of Object.entries(rendered)) {
-    files.plan(relPath, content, {
+  for (const [relPath, text] of Object.entries(rendered)) {
+    files.plan(relPath, text, {
       keepReason: `kept the existing ${relPath}`,
     });
   }
