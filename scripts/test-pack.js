@@ -32,6 +32,9 @@ const ALLOWED = [
   /^config\.schema\.json$/,
   /^bin\/[^/]+$/,
   /^migrations\/[^/]+\.js$/,
+  // The golden-path module's content sets: the files its actions render (see its README). They
+  // are templates of a service's files, so FORBIDDEN (src/, tests) does not apply to them.
+  /^content\/.+$/,
   /^dist\/.+\.(c?js|mjs|d\.ts|map|json|css|svg|png)$/,
 ];
 /** Files that must never be packed, whatever the patterns above allow. */
@@ -116,7 +119,7 @@ for (const dir of workspaces) {
   packedPackages.push({ tarball, manifest });
 
   for (const file of files) {
-    if (FORBIDDEN.some(p => p.test(file))) {
+    if (!file.startsWith('content/') && FORBIDDEN.some(p => p.test(file))) {
       complain(`packs ${file}, which an install does not need`);
     } else if (!ALLOWED.some(p => p.test(file))) {
       complain(`packs ${file}, which is not in the list of shipped files`);
@@ -149,6 +152,25 @@ for (const dir of workspaces) {
     !files.some(f => f.startsWith('migrations/'))
   ) {
     complain('does not pack its migrations');
+  }
+  const contentDir = path.join(root, dir, 'content');
+  if (fs.existsSync(contentDir)) {
+    const missing = fs
+      .readdirSync(contentDir, { recursive: true, withFileTypes: true })
+      .filter(entry => entry.isFile())
+      .map(entry =>
+        path
+          .relative(
+            path.join(root, dir),
+            path.join(entry.parentPath, entry.name),
+          )
+          .split(path.sep)
+          .join('/'),
+      )
+      .filter(file => !files.includes(file));
+    if (missing.length > 0) {
+      complain(`does not pack its content: ${missing.join(', ')}`);
+    }
   }
   if (manifest.exports?.['./alpha'] && !manifest.typesVersions?.['*']?.alpha) {
     complain('exports ./alpha without types for it');

@@ -40,5 +40,18 @@ export interface Config {
        */
       root?: string;
     };
+    /** The golden-path content the actions render: the files they write into repositories. */
+    content?: {
+      /**
+       * A directory of the platform team's own content, laid out like the package's `content/`
+       * directory (see the module's README): each content set it holds (a
+       * `<capability>/<variant>/manifest.yaml` with its files, such as `deploy/helm`) replaces
+       * the package's set of the same name, and its `versions.yaml`, when present, overrides the
+       * runtime versions it names. A relative path is resolved against the backend's working
+       * directory. Checked when the backend starts: a malformed manifest, a file that does not
+       * render, or a set the actions do not know stops it with the file named.
+       */
+      directory?: string;
+    };
   };
 }

@@ -48,6 +48,13 @@ export interface GoldenPathConfig {
     /** Absolute directory `paved:publish:local` publishes under; unset when not configured. */
     root?: string;
   };
+  content: {
+    /**
+     * Absolute directory of the platform team's golden-path content
+     * (`goldenPath.content.directory`); unset when the actions render only the package's own.
+     */
+    directory?: string;
+  };
 }
 
 /**
@@ -106,6 +113,14 @@ const schema = z.strictObject({
         .optional(),
     })
     .optional(),
+  content: z
+    .strictObject({
+      directory: z
+        .string({ error: 'must be a directory path' })
+        .min(1, 'must be a directory path')
+        .optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -129,7 +144,7 @@ export function readGoldenPathConfig(config: Config): GoldenPathConfig {
         : issue.message;
     throw new InputError(`Invalid configuration at '${key}': ${problem}`);
   }
-  const { policy = {}, localPublish = {} } = parsed.data;
+  const { policy = {}, localPublish = {}, content = {} } = parsed.data;
   return {
     policy: {
       allowedStacks: policy.allowedStacks ?? STACKS,
@@ -142,6 +157,11 @@ export function readGoldenPathConfig(config: Config): GoldenPathConfig {
     },
     localPublish: {
       root: localPublish.root ? path.resolve(localPublish.root) : undefined,
+    },
+    content: {
+      directory: content.directory
+        ? path.resolve(content.directory)
+        : undefined,
     },
   };
 }

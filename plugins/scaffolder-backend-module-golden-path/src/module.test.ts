@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { CAPABILITY_IDS } from '@paved/plugin-platform-maturity-common';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
 import {
@@ -150,5 +153,36 @@ describe('scaffolderModuleGoldenPath', () => {
     ).rejects.toThrow(
       "Invalid configuration at 'goldenPath.policy.allowedStacks.0': must be one of node, go, python",
     );
+  });
+
+  it("stops the backend at start when the platform team's content is malformed, naming the file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-content-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'build', 'go-container'), {
+        recursive: true,
+      });
+      fs.writeFileSync(
+        path.join(dir, 'build', 'go-container', 'manifest.yaml'),
+        'version: 1.0.0\nfiles:\n  Dockerfile: { merge: overwrite }\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'build', 'go-container', 'Dockerfile'),
+        'FROM golang:1.25\n',
+      );
+      await expect(
+        startScaffolder({
+          config: { goldenPath: { content: { directory: dir } } },
+        }),
+      ).rejects.toThrow(
+        `${path.join(
+          dir,
+          'build',
+          'go-container',
+          'manifest.yaml',
+        )}: 'files.Dockerfile.merge' `,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

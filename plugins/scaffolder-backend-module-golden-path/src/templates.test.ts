@@ -27,6 +27,11 @@ jest.setTimeout(180_000);
 
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
 
+/** The golden path's runtime versions, read as the skeletons and actions get them. */
+const RUNTIME_VERSIONS: Record<string, string> = yaml.parse(
+  fs.readFileSync(path.resolve(__dirname, '../content/versions.yaml'), 'utf8'),
+);
+
 /**
  * Starts a backend with the real scaffolder (see `startScaffolder`) and dry-runs a template of
  * templates/ with the values of its form, the template and its skeleton uploaded as the template
@@ -246,6 +251,14 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
         '**Level 4 (Self-serve)**, score 100.',
       );
 
+      // The skeleton's Node.js version is the golden path's, as in the CI workflow and Dockerfile.
+      const manifest = JSON.parse(files['package.json']);
+      expect(manifest.engines.node).toBe(`>=${RUNTIME_VERSIONS.node}`);
+      expect(manifest.devDependencies['@types/node']).toBe(
+        `^${RUNTIME_VERSIONS.node}.0.0`,
+      );
+      expect(files.Dockerfile).toContain(`FROM node:${RUNTIME_VERSIONS.node}-`);
+
       // The skeleton is a real service: it type-checks, and its own tests pass.
       const dir = mockDir.resolve('service');
       materialise(files, dir);
@@ -341,6 +354,10 @@ describe('golden-path templates (dry run on the real scaffolder)', () => {
       expectTopLevel(result);
       const { files } = result;
       expect(files['go.mod']).toMatch(/^module orders\n/);
+      // The skeleton's Go version is the golden path's, as in the CI image and Dockerfile.
+      const go = `go ${RUNTIME_VERSIONS.go}\n`;
+      expect(files['go.mod']).toContain(`\n${go}`);
+      expect(files.Dockerfile).toContain(`FROM golang:${RUNTIME_VERSIONS.go} `);
       expect(files['main.go']).toContain('newServer("orders", version)');
       expect(files['server.go']).toContain('mux.HandleFunc("GET /healthz"');
       expect(files['server_test.go']).toContain('func TestHealthz');

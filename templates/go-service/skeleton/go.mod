@@ -1,3 +1,3 @@
 module ${{ values.modulePath }}
 
-go 1.23
+go ${{ values.versions.go }}

@@ -12,6 +12,12 @@ import {
 } from 'yaml';
 import { serviceComponent } from '../lib/catalogInfo';
 import {
+  GoldenPathContent,
+  goldenPathContent,
+  RenderedFile,
+} from '../lib/content';
+import { planContentFiles } from '../lib/contentPlan';
+import {
   deploymentContainers,
   findDeploymentManifest,
   findHelmChart,
@@ -396,54 +402,6 @@ function mergeHelmValues(
   return changed ? doc.toString(yamlLayout(text)) : text;
 }
 
-function newHelmValues(capacity: Capacity): string {
-  return `# CPU and memory requests and limits of the container.
-resources:
-  requests:
-    cpu: ${capacity.requests.cpu}
-    memory: ${capacity.requests.memory}
-  limits:
-    cpu: ${capacity.limits.cpu}
-    memory: ${capacity.limits.memory}
-
-# A HorizontalPodAutoscaler (templates/hpa.yaml) sets the number of pods.
-autoscaling:
-  enabled: true
-  minReplicas: ${capacity.minReplicas}
-  maxReplicas: ${capacity.maxReplicas}
-  targetCPUUtilizationPercentage: ${capacity.targetCpuUtilization}
-`;
-}
-
-/**
- * `templates/hpa.yaml` for a chart that has no autoscaler template, rendered only when
- * `.Values.autoscaling.enabled`, targeting the chart's Deployment by the same name expression.
- */
-function helmHpaTemplate(deploymentName: string): string {
-  return `{{- /* Written by paved:capacity:add: scales the Deployment on CPU when autoscaling is enabled. */ -}}
-{{- if .Values.autoscaling.enabled }}
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: ${deploymentName}
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: ${deploymentName}
-  minReplicas: {{ .Values.autoscaling.minReplicas }}
-  maxReplicas: {{ .Values.autoscaling.maxReplicas }}
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target:
-          type: Utilization
-          averageUtilization: {{ .Values.autoscaling.targetCPUUtilizationPercentage }}
-{{- end }}
-`;
-}
-
 /** The templates of a chart: whether one is an autoscaler, and the Deployment's name expression. */
 async function readChartTemplates(
   files: WorkspaceFiles,
@@ -478,28 +436,27 @@ async function readChartTemplates(
 
 // --- Kubernetes manifests ---
 
-/** A HorizontalPodAutoscaler manifest for a Deployment. */
-function hpaManifest(deploymentName: string, capacity: Capacity): string {
-  return `# Written by paved:capacity:add: scales the ${deploymentName} Deployment on CPU.
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: ${deploymentName}
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: ${deploymentName}
-  minReplicas: ${capacity.minReplicas}
-  maxReplicas: ${capacity.maxReplicas}
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target:
-          type: Utilization
-          averageUtilization: ${capacity.targetCpuUtilization}
-`;
+/** A HorizontalPodAutoscaler manifest for a Deployment, in `dir`. */
+function hpaManifest(
+  content: GoldenPathContent,
+  dir: string,
+  deploymentName: string,
+  capacity: Capacity,
+): string {
+  return renderCapacity(content, 'capacity/hpa', {
+    ...capacity,
+    dir,
+    deploymentName,
+  }).content;
+}
+
+/** Renders the one file of a capacity content set. */
+function renderCapacity(
+  content: GoldenPathContent,
+  set: string,
+  values: Record<string, unknown>,
+): RenderedFile {
+  return content.set(set).render(values)[0];
 }
 
 /** The bounds and CPU target of an existing HPA manifest. */
@@ -655,27 +612,6 @@ function mergeDeployment(
   return stringifyYamlDocuments(docs, text, changed);
 }
 
-/** A strategic merge patch setting the container's requests and limits. */
-function resourcesPatch(serviceName: string, capacity: Capacity): string {
-  return `# Written by paved:capacity:add: the CPU and memory of the ${serviceName} container, as a strategic
-# merge patch of its Deployment. Apply it with
-#   kubectl patch deployment ${serviceName} --patch-file deploy/resources-patch.yaml
-# or list it under \`patches:\` of a kustomization.
-spec:
-  template:
-    spec:
-      containers:
-        - name: ${serviceName}
-          resources:
-            requests:
-              cpu: ${capacity.requests.cpu}
-              memory: ${capacity.requests.memory}
-            limits:
-              cpu: ${capacity.limits.cpu}
-              memory: ${capacity.limits.memory}
-`;
-}
-
 function readPatch(text: string | undefined): ExistingCapacity {
   if (text === undefined) {
     return {};
@@ -791,6 +727,7 @@ export function createCapacityAddAction(
   options: CapacityAddActionOptions = {},
 ) {
   const policy = goldenPathPolicy(options.config);
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:capacity:add',
@@ -920,9 +857,16 @@ export function createCapacityAddAction(
         const valuesPath = inChart(chart, 'values.yaml');
         const values = await files.read(valuesPath);
         const capacity = resolveCapacity(given, readHelmValues(values));
-        files.plan(valuesPath, newHelmValues(capacity), {
-          merge: existing => mergeHelmValues(existing, capacity, valuesPath),
-        });
+        files.plan(
+          valuesPath,
+          renderCapacity(content, 'capacity/helm-values', {
+            ...capacity,
+            chartDir: chart.dir,
+          }).content,
+          {
+            merge: existing => mergeHelmValues(existing, capacity, valuesPath),
+          },
+        );
         const templates = await readChartTemplates(files, chart);
         if (!templates.hasAutoscaler) {
           const deploymentName =
@@ -930,12 +874,11 @@ export function createCapacityAddAction(
             (chart.fullnameTemplate
               ? `{{ include "${chart.fullnameTemplate}" . }}`
               : '{{ .Release.Name }}');
-          files.plan(
-            inChart(chart, 'templates/hpa.yaml'),
-            helmHpaTemplate(deploymentName),
-            {
-              keepReason: 'the chart has its own templates/hpa.yaml',
-            },
+          planContentFiles(
+            files,
+            content
+              .set('capacity/helm-hpa')
+              .render({ chartDir: chart.dir, deploymentName }),
           );
         }
         if (!templates.rendersResources) {
@@ -965,9 +908,11 @@ export function createCapacityAddAction(
         planEdit(files, base.kustomization, kustomization!, existing =>
           addKustomizeResource(existing, 'hpa.yaml', base.kustomization),
         );
-        files.plan(hpaPath, hpaManifest(deployment.name ?? name, capacity), {
-          merge: existing => mergeHpa(existing, capacity, hpaPath),
-        });
+        files.plan(
+          hpaPath,
+          hpaManifest(content, base.dir, deployment.name ?? name, capacity),
+          { merge: existing => mergeHpa(existing, capacity, hpaPath) },
+        );
         if (deploymentFile) {
           const file = deploymentFile;
           planEdit(files, file, (await files.read(file))!, existing =>
@@ -998,9 +943,11 @@ export function createCapacityAddAction(
           planEdit(files, manifest, (await files.read(manifest))!, existing =>
             mergeDeployment(existing, capacity, manifest, name),
           );
-          files.plan(hpaPath, hpaManifest(deployment.name ?? name, capacity), {
-            merge: existing => mergeHpa(existing, capacity, hpaPath),
-          });
+          files.plan(
+            hpaPath,
+            hpaManifest(content, dir, deployment.name ?? name, capacity),
+            { merge: existing => mergeHpa(existing, capacity, hpaPath) },
+          );
         } else {
           const hpaPath = 'deploy/hpa.yaml';
           const patchPath = 'deploy/resources-patch.yaml';
@@ -1023,12 +970,21 @@ export function createCapacityAddAction(
               ...readHpa(await files.read(hpaPath)),
               ...readPatch(await files.read(patchPath)),
             });
-            files.plan(hpaPath, hpaManifest(name, capacity), {
-              merge: existing => mergeHpa(existing, capacity, hpaPath),
-            });
-            files.plan(patchPath, resourcesPatch(name, capacity), {
-              merge: existing => mergePatch(existing, capacity, patchPath),
-            });
+            files.plan(
+              hpaPath,
+              hpaManifest(content, 'deploy', name, capacity),
+              {
+                merge: existing => mergeHpa(existing, capacity, hpaPath),
+              },
+            );
+            files.plan(
+              patchPath,
+              renderCapacity(content, 'capacity/resources-patch', {
+                ...capacity,
+                name,
+              }).content,
+              { merge: existing => mergePatch(existing, capacity, patchPath) },
+            );
           }
         }
       }

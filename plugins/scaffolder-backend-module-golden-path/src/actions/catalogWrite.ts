@@ -11,6 +11,7 @@ import {
   planCatalogInfo,
   validateEntityName,
 } from '../lib/catalogInfo';
+import { goldenPathContent } from '../lib/content';
 import {
   INFRASTRUCTURE_KINDS,
   InfrastructurePlan,
@@ -151,6 +152,7 @@ export function createCatalogWriteAction(
   options: CatalogWriteActionOptions = {},
 ) {
   const policy = goldenPathPolicy(options.config);
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:catalog:write',
@@ -503,13 +505,17 @@ export function createCatalogWriteAction(
       if (infrastructure === 'terraform') {
         const component = catalog.entities.find(e => e.ref === componentRef)!;
         const componentSystem = component.get(['spec', 'system']);
-        infra = await planInfrastructure(files, {
-          name: component.name,
-          entityNamespace: component.namespace,
-          owner: String(component.get(['spec', 'owner'])),
-          system:
-            typeof componentSystem === 'string' ? componentSystem : undefined,
-        });
+        infra = await planInfrastructure(
+          files,
+          {
+            name: component.name,
+            entityNamespace: component.namespace,
+            owner: String(component.get(['spec', 'owner'])),
+            system:
+              typeof componentSystem === 'string' ? componentSystem : undefined,
+          },
+          content,
+        );
         if (infra.infrastructure === 'existing') {
           ctx.logger.info(
             `as-code.infrastructure already passes, no Terraform module added: ${infra.message}`,

@@ -18,6 +18,8 @@ import {
   inChart,
   yamlLayout,
 } from '../lib/deployTargets';
+import { GoldenPathContent, goldenPathContent } from '../lib/content';
+import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
@@ -66,10 +68,7 @@ const PYTHON_REQUIREMENTS: PythonRequirement[] = [
   { name: 'sqlalchemy', minimum: '2.1' },
   { name: 'psycopg', minimum: '3.3', extras: ['binary'] },
 ];
-/** The golang-migrate CLI image that applies Go services' SQL migrations. */
-const MIGRATE_IMAGE = 'migrate/migrate:v4.18.3';
 const GITHUB_MIGRATE_WORKFLOW = '.github/workflows/migrate.yaml';
-const RUNTIME = { node: '22', python: '3.12' } as const;
 
 /** How a stack's migrations are applied: the command, and the files whose change runs it. */
 const RUNNERS: Record<Stack, { command: string[]; paths: string[] }> = {
@@ -101,199 +100,12 @@ const RUNNERS: Record<Stack, { command: string[]; paths: string[] }> = {
 /** A migrations setup: the files that configure the tool and the first migration. */
 type Migrations = Record<string, string>;
 
-function knexMigrations(serviceName: string, timestamp: string): Migrations {
-  return {
-    [KNEXFILE]: `// knex configuration of the ${serviceName} database (https://knexjs.org/guide/migrations.html).
-// DATABASE_URL is its connection URL, such as postgres://user:password@host:5432/${serviceName}.
-//   Apply the migrations:  npx knex migrate:latest --knexfile ${KNEXFILE}
-//   Add a migration:       npx knex migrate:make <name> --knexfile ${KNEXFILE}
-// Written by the paved:data:add scaffolder action.
-
-/** @type {import('knex').Knex.Config} */
-module.exports = {
-  client: 'pg',
-  connection: process.env.DATABASE_URL,
-  migrations: {
-    directory: './migrations',
-    extension: 'cjs',
-    loadExtensions: ['.cjs', '.js'],
-  },
+/** The content set of each stack's migration tool. */
+const MIGRATION_SETS: Record<Stack, string> = {
+  node: 'data/knex',
+  go: 'data/golang-migrate',
+  python: 'data/alembic',
 };
-`,
-    [`migrations/${timestamp}_baseline.cjs`]: `// The baseline of the ${serviceName} database: migrations start from an empty schema, and each
-// schema change is a migration of its own (npx knex migrate:make <name> --knexfile ${KNEXFILE}).
-
-/** @param {import('knex').Knex} knex */
-exports.up = async knex => {
-  await knex.raw('SELECT 1');
-};
-
-/** @param {import('knex').Knex} knex */
-exports.down = async knex => {
-  await knex.raw('SELECT 1');
-};
-`,
-  };
-}
-
-function golangMigrateMigrations(serviceName: string): Migrations {
-  const header = `-- The baseline of the ${serviceName} database: migrations start from an empty schema, and each
--- schema change is a numbered pair of its own (migrate create -ext sql -dir migrations -seq <name>).
-`;
-  return {
-    'migrations/000001_baseline.up.sql': `${header}SELECT 1;\n`,
-    'migrations/000001_baseline.down.sql': `${header}SELECT 1;\n`,
-  };
-}
-
-function alembicMigrations(serviceName: string): Migrations {
-  return {
-    'alembic.ini': `# Alembic configuration of the ${serviceName} database (https://alembic.sqlalchemy.org).
-# The connection URL comes from DATABASE_URL (see alembic/env.py).
-#   Apply the migrations:  alembic upgrade head
-#   Add a migration:       alembic revision -m "<what changes>"
-# Written by the paved:data:add scaffolder action.
-
-[alembic]
-script_location = %(here)s/alembic
-prepend_sys_path = .
-path_separator = os
-
-[loggers]
-keys = root,sqlalchemy,alembic
-
-[handlers]
-keys = console
-
-[formatters]
-keys = generic
-
-[logger_root]
-level = WARNING
-handlers = console
-qualname =
-
-[logger_sqlalchemy]
-level = WARNING
-handlers =
-qualname = sqlalchemy.engine
-
-[logger_alembic]
-level = INFO
-handlers =
-qualname = alembic
-
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-
-[formatter_generic]
-format = %(levelname)-5.5s [%(name)s] %(message)s
-datefmt = %H:%M:%S
-`,
-    'alembic/env.py': `"""Alembic environment of the ${serviceName} database: migrations run against DATABASE_URL."""
-
-import os
-from logging.config import fileConfig
-
-from alembic import context
-from sqlalchemy import create_engine, pool
-
-config = context.config
-if config.config_file_name is not None:
-    fileConfig(config.config_file_name)
-
-# The models' MetaData, for \`alembic revision --autogenerate\`; None compares nothing.
-target_metadata = None
-
-
-def database_url() -> str:
-    """DATABASE_URL, with the psycopg (version 3) driver that SQLAlchemy needs to be told about."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        raise RuntimeError("Set DATABASE_URL to the connection URL of the database")
-    for scheme in ("postgres://", "postgresql://"):
-        if url.startswith(scheme):
-            return "postgresql+psycopg://" + url[len(scheme):]
-    return url
-
-
-def run_migrations_offline() -> None:
-    """Write the SQL of the migrations instead of running them (alembic upgrade head --sql)."""
-    context.configure(
-        url=database_url(),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        dialect_opts={"paramstyle": "named"},
-    )
-    with context.begin_transaction():
-        context.run_migrations()
-
-
-def run_migrations_online() -> None:
-    """Run the migrations in a transaction on the database."""
-    engine = create_engine(database_url(), poolclass=pool.NullPool)
-    with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata)
-        with context.begin_transaction():
-            context.run_migrations()
-
-
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
-`,
-    'alembic/script.py.mako': `"""\${message}
-
-Revision ID: \${up_revision}
-Revises: \${down_revision | comma,n}
-Create Date: \${create_date}
-"""
-
-from alembic import op
-import sqlalchemy as sa
-\${imports if imports else ""}
-
-revision = \${repr(up_revision)}
-down_revision = \${repr(down_revision)}
-branch_labels = \${repr(branch_labels)}
-depends_on = \${repr(depends_on)}
-
-
-def upgrade() -> None:
-    \${upgrades if upgrades else "pass"}
-
-
-def downgrade() -> None:
-    \${downgrades if downgrades else "pass"}
-`,
-    'alembic/versions/0001_baseline.py': `"""The baseline of the ${serviceName} database.
-
-Migrations start from an empty schema; each schema change is a revision of its own
-(alembic revision -m "<what changes>").
-
-Revision ID: 0001
-Revises:
-"""
-
-revision = "0001"
-down_revision = None
-branch_labels = None
-depends_on = None
-
-
-def upgrade() -> None:
-    """Nothing to change: the schema starts empty."""
-
-
-def downgrade() -> None:
-    """Nothing to undo."""
-`,
-  };
-}
 
 /** A knex migration timestamp (YYYYMMDDHHmmss, UTC), as `knex migrate:make` names files. */
 function knexTimestamp(now: Date): string {
@@ -333,6 +145,7 @@ async function existingSetup(
  */
 async function migrationFiles(
   files: WorkspaceFiles,
+  content: GoldenPathContent,
   stack: Stack,
   serviceName: string,
   now: Date,
@@ -343,23 +156,25 @@ async function migrationFiles(
       ? setup.migrations.find(m => m.endsWith('_baseline.cjs')) ??
         `migrations/${knexTimestamp(now)}_baseline.cjs`
       : undefined;
-  const tools: Record<Stack, () => Migrations> = {
-    node: () =>
-      knexMigrations(
-        serviceName,
-        baselineName!.slice('migrations/'.length, -'_baseline.cjs'.length),
-      ),
-    go: () => golangMigrateMigrations(serviceName),
-    python: () => alembicMigrations(serviceName),
-  };
-  const all = tools[stack]();
+  const all: Migrations = Object.fromEntries(
+    content
+      .set(MIGRATION_SETS[stack])
+      .render({
+        name: serviceName,
+        timestamp: baselineName?.slice(
+          'migrations/'.length,
+          -'_baseline.cjs'.length,
+        ),
+      })
+      .map(file => [file.path, file.content]),
+  );
   if (!setup.configured && setup.migrations.length === 0) {
     return all;
   }
   const kept: Migrations = {};
-  for (const [path, content] of Object.entries(all)) {
-    if ((await files.read(path)) === content) {
-      kept[path] = content;
+  for (const [path, text] of Object.entries(all)) {
+    if ((await files.read(path)) === text) {
+      kept[path] = text;
     }
   }
   return kept;
@@ -369,71 +184,19 @@ async function migrationFiles(
 // Running the migrations
 // ---------------------------------------------------------------------------------------------
 
-/** The Helm hook Job that applies the migrations before each install and upgrade. */
-function migrateJobTemplate(chart: HelmChart, stack: Stack): string {
-  const name = chart.fullnameTemplate
-    ? `{{ printf "%s-migrate" (include "${chart.fullnameTemplate}" .) | trunc 63 | trimSuffix "-" }}`
-    : '{{ printf "%s-migrate" .Release.Name | trunc 63 | trimSuffix "-" }}';
-  const command = RUNNERS[stack].command
-    .filter(part => part !== 'npx')
-    .map(part =>
-      JSON.stringify(part === 'knex' ? 'node_modules/.bin/knex' : part),
-    )
-    .join(', ');
-  return `{{- /*
-Written by paved:data:add: applies the database migrations (${TOOLS[stack]}) with the service's
-image before each install and upgrade. Helm waits for the Job: a failed migration fails the
-release, and the running version stays. DATABASE_URL comes from the Secret named in
-.Values.migrations.
-*/ -}}
-{{- if .Values.migrations.enabled }}
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-  labels:
-    app.kubernetes.io/name: {{ .Chart.Name }}-migrate
-    app.kubernetes.io/instance: {{ .Release.Name }}
-    app.kubernetes.io/component: migrations
-  annotations:
-    "helm.sh/hook": pre-install,pre-upgrade
-    "helm.sh/hook-weight": "-5"
-    "helm.sh/hook-delete-policy": before-hook-creation,hook-succeeded
-spec:
-  backoffLimit: 0
-  activeDeadlineSeconds: {{ .Values.migrations.timeoutSeconds | default 600 }}
-  template:
-    metadata:
-      # Not the service's selector labels: the Service must not send traffic to this pod.
-      labels:
-        app.kubernetes.io/name: {{ .Chart.Name }}-migrate
-        app.kubernetes.io/instance: {{ .Release.Name }}
-    spec:
-      restartPolicy: Never
-      {{- with .Values.imagePullSecrets }}
-      imagePullSecrets:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      {{- with .Values.podSecurityContext }}
-      securityContext:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      containers:
-        - name: migrate
-          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
-          command: [${command}]
-          env:
-            - name: DATABASE_URL
-              valueFrom:
-                secretKeyRef:
-                  name: {{ .Values.migrations.credentialsSecret }}
-                  key: {{ .Values.migrations.credentialsSecretKey }}
-          {{- with .Values.securityContext }}
-          securityContext:
-            {{- toYaml . | nindent 12 }}
-          {{- end }}
-{{- end }}
-`;
+/** The values of the Helm hook Job that applies the migrations before each install and upgrade. */
+function migrateJobValues(chart: HelmChart, stack: Stack) {
+  return {
+    chartDir: chart.dir,
+    fullnameTemplate: chart.fullnameTemplate,
+    tool: TOOLS[stack],
+    command: RUNNERS[stack].command
+      .filter(part => part !== 'npx')
+      .map(part =>
+        JSON.stringify(part === 'knex' ? 'node_modules/.bin/knex' : part),
+      )
+      .join(', '),
+  };
 }
 
 type Credentials = { secret: string; key: string; explicit: boolean };
@@ -506,88 +269,15 @@ function mergeMigrationValues(
   return changed ? doc.toString(yamlLayout(text)) : text;
 }
 
-function githubMigrateWorkflow(stack: Stack, serviceName: string): string {
-  const runner = RUNNERS[stack];
-  const setup: Record<Stack, string> = {
-    node: `      - uses: actions/setup-node@v4
-        with:
-          node-version: ${RUNTIME.node}
-      - run: if [ -f package-lock.json ]; then npm ci; else npm install; fi
-`,
-    python: `      - uses: actions/setup-python@v5
-        with:
-          python-version: '${RUNTIME.python}'
-      - run: if [ -f requirements.txt ]; then pip install -r requirements.txt; else pip install .; fi
-`,
-    go: '',
+/** The values of the migrate workflow or job. */
+function migratePipelineValues(stack: Stack, serviceName: string) {
+  return {
+    name: serviceName,
+    stack,
+    tool: TOOLS[stack],
+    paths: RUNNERS[stack].paths,
+    command: RUNNERS[stack].command.join(' '),
   };
-  const run =
-    stack === 'go'
-      ? `docker run --rm --network host -v "$PWD/migrations:/migrations" ${MIGRATE_IMAGE} -path=/migrations -database "$DATABASE_URL" up`
-      : runner.command.join(' ');
-  return `# Written by paved:data:add: applies the migrations of the ${serviceName} database (${
-    TOOLS[stack]
-  }) on every push to
-# main that changes them, and on demand. Set the DATABASE_URL secret of the production environment.
-name: migrate
-
-on:
-  push:
-    branches: [main]
-    paths: [${runner.paths.map(p => JSON.stringify(p)).join(', ')}]
-  workflow_dispatch:
-
-permissions:
-  contents: read
-
-# One run at a time: migrations must not race each other.
-concurrency:
-  group: migrate
-  cancel-in-progress: false
-
-jobs:
-  migrate:
-    runs-on: ubuntu-latest
-    environment: production
-    steps:
-      - uses: actions/checkout@v4
-${setup[stack]}      - name: Apply the migrations
-        env:
-          DATABASE_URL: \${{ secrets.DATABASE_URL }}
-        run: ${run}
-`;
-}
-
-function gitlabMigrateJob(stack: Stack, serviceName: string): string {
-  const runner = RUNNERS[stack];
-  const image: Record<Stack, string> = {
-    node: `node:${RUNTIME.node}-alpine`,
-    python: `python:${RUNTIME.python}-slim`,
-    go: `\n    name: ${MIGRATE_IMAGE}\n    entrypoint: [""]`,
-  };
-  const install: Record<Stack, string> = {
-    node: '    - if [ -f package-lock.json ]; then npm ci; else npm install; fi\n',
-    python:
-      '    - if [ -f requirements.txt ]; then pip install -r requirements.txt; else pip install .; fi\n',
-    go: '',
-  };
-  return `# Written by paved:data:add: applies the migrations of the ${serviceName} database (${
-    TOOLS[stack]
-  }) on the default branch when
-# they change, and in pipelines run by hand. Set the DATABASE_URL CI/CD variable (protected, masked).
-migrate:
-  stage: deploy
-  image: ${image[stack]}
-  resource_group: migrate
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-      changes: [${runner.paths
-        .map(p => JSON.stringify(p.replace(/\*\*$/, '**/*')))
-        .join(', ')}]
-    - if: $CI_PIPELINE_SOURCE == "web"
-  script:
-${install[stack]}    - ${runner.command.join(' ')}
-`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -628,6 +318,7 @@ function secretInput(
  */
 export function createDataAddAction(options: DataAddActionOptions = {}) {
   const policy = goldenPathPolicy(options.config);
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:data:add',
@@ -801,6 +492,7 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
       const setup = await existingSetup(files, stack);
       const planned = await migrationFiles(
         files,
+        content,
         stack,
         serviceName,
         new Date(),
@@ -829,8 +521,8 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
           }`,
         );
       } else {
-        for (const [path, content] of Object.entries(planned)) {
-          files.plan(path, content, {
+        for (const [path, text] of Object.entries(planned)) {
+          files.plan(path, text, {
             keepReason: `kept the existing ${path}`,
           });
         }
@@ -861,12 +553,11 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
             merge: existing =>
               mergeMigrationValues(existing, credentials, valuesPath),
           });
-          files.plan(
-            inChart(chart, 'templates/migrate-job.yaml'),
-            migrateJobTemplate(chart, stack),
-            {
-              keepReason: 'the chart has its own templates/migrate-job.yaml',
-            },
+          planContentFiles(
+            files,
+            content
+              .set('data/helm-migrate-job')
+              .render(migrateJobValues(chart, stack)),
           );
         } else {
           runBy = provider;
@@ -884,9 +575,14 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
             provider,
             jobs: [{ id: 'migrate' }],
             render: () =>
-              provider === 'github-actions'
-                ? githubMigrateWorkflow(stack, serviceName)
-                : gitlabMigrateJob(stack, serviceName),
+              content
+                .set(
+                  provider === 'github-actions'
+                    ? 'data/migrate-github-actions'
+                    : 'data/gitlab-ci',
+                )
+                .renderFile(target, migratePipelineValues(stack, serviceName))
+                .content,
           });
         }
       }

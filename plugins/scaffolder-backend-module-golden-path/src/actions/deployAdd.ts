@@ -1,13 +1,13 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { parseDocument } from 'yaml';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
   planCatalogInfo,
 } from '../lib/catalogInfo';
-import { addNpmDependencies } from '../lib/dependencyManifests';
+import { goldenPathContent } from '../lib/content';
+import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
 import {
   commonInputSchema,
@@ -21,7 +21,6 @@ import {
 } from '../lib/inputs';
 import {
   helmChartDir,
-  KUSTOMIZE_BASE_DIR,
   KUSTOMIZE_OVERLAYS,
   kustomizeOverlayDir,
 } from '../lib/layout';
@@ -39,7 +38,7 @@ import {
   Stack,
   STACKS,
 } from '../lib/stacks';
-import { MergeConflict, WorkspaceFiles } from '../lib/workspace';
+import { WorkspaceFiles } from '../lib/workspace';
 import { examples } from './deployAdd.examples';
 
 /**
@@ -68,8 +67,6 @@ type Versioning = (typeof VERSIONING)[number];
 
 const RUNBOOK_FILE = 'RUNBOOK.md';
 const GITHUB_ROLLBACK_WORKFLOW = '.github/workflows/rollback.yaml';
-const GITHUB_RELEASE_PLEASE_WORKFLOW = '.github/workflows/release-please.yaml';
-const GITHUB_RELEASE_WORKFLOW = '.github/workflows/release.yaml';
 const RELEASE_PLEASE_CONFIG = 'release-please-config.json';
 const RELEASE_PLEASE_MANIFEST = '.release-please-manifest.json';
 const CHANGESET_CONFIG = '.changeset/config.json';
@@ -130,500 +127,48 @@ type DeploySettings = {
  * The paths are in `lib/layout.ts`.
  */
 
-function renderChart(s: DeploySettings): Record<string, string> {
-  const dir = helmChartDir(s.name);
-  const n = s.name;
-  return {
-    [`${dir}/Chart.yaml`]: `apiVersion: v2
-name: ${n}
-description: Deploys ${n} to Kubernetes
-type: application
-# The chart version and the version of the service it deploys; the release tooling bumps both.
-version: ${INITIAL_VERSION}
-appVersion: "${INITIAL_VERSION}"
-`,
-    [`${dir}/values.yaml`]: `# Values of the ${n} chart.
-replicaCount: 2
-
-image:
-  repository: ${s.image}
-  # Empty: the chart's appVersion, which the release tooling sets to each release's version.
-  # The pipeline pushes an image tagged with every release version and commit SHA.
-  tag: ""
-  pullPolicy: IfNotPresent
-
-imagePullSecrets: []
-
-containerPort: ${s.port}
-
-service:
-  type: ClusterIP
-  port: 80
-
-# Extra environment variables of the container: a list of {name, value} or {name, valueFrom}.
-env: []
-
-# Containers run before the service starts, such as database migrations.
-initContainers: []
-
-podSecurityContext:
-  runAsNonRoot: true
-  seccompProfile:
-    type: RuntimeDefault
-
-securityContext:
-  allowPrivilegeEscalation: false
-  capabilities:
-    drop: [ALL]
-
-# CPU and memory requests and limits of the container.
-resources: {}
-
-# A HorizontalPodAutoscaler replaces replicaCount when enabled.
-autoscaling:
-  enabled: false
-  minReplicas: 2
-  maxReplicas: 5
-  targetCPUUtilizationPercentage: 80
-`,
-    [`${dir}/.helmignore`]: `.DS_Store
-.git/
-*.swp
-*.bak
-*.tmp
-`,
-    [`${dir}/templates/_helpers.tpl`]: `{{/* The name of the release's objects. */}}
-{{- define "${n}.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
-{{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
-{{- end -}}
-{{- end -}}
-
-{{/* Labels that select the pods. */}}
-{{- define "${n}.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
-{{- end -}}
-
-{{/* Labels of every object; backstage.io/kubernetes-id links them to the catalog entity. */}}
-{{- define "${n}.labels" -}}
-{{ include "${n}.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
-backstage.io/kubernetes-id: ${n}
-{{- end -}}
-`,
-    [`${dir}/templates/deployment.yaml`]: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ include "${n}.fullname" . }}
-  labels:
-    {{- include "${n}.labels" . | nindent 4 }}
-spec:
-  {{- if not .Values.autoscaling.enabled }}
-  replicas: {{ .Values.replicaCount }}
-  {{- end }}
-  selector:
-    matchLabels:
-      {{- include "${n}.selectorLabels" . | nindent 6 }}
-  template:
-    metadata:
-      labels:
-        {{- include "${n}.labels" . | nindent 8 }}
-    spec:
-      {{- with .Values.imagePullSecrets }}
-      imagePullSecrets:
-        {{- toYaml . | nindent 8 }}
-      {{- end }}
-      securityContext:
-        {{- toYaml .Values.podSecurityContext | nindent 8 }}
-      {{- with .Values.initContainers }}
-      initContainers:
-        {{- tpl (toYaml .) $ | nindent 8 }}
-      {{- end }}
-      containers:
-        - name: {{ .Chart.Name }}
-          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
-          imagePullPolicy: {{ .Values.image.pullPolicy }}
-          ports:
-            - name: http
-              containerPort: {{ .Values.containerPort }}
-          env:
-            - name: PORT
-              value: {{ .Values.containerPort | quote }}
-            {{- with .Values.env }}
-            {{- toYaml . | nindent 12 }}
-            {{- end }}
-          readinessProbe:
-            tcpSocket:
-              port: http
-          livenessProbe:
-            tcpSocket:
-              port: http
-            initialDelaySeconds: 10
-          securityContext:
-            {{- toYaml .Values.securityContext | nindent 12 }}
-          resources:
-            {{- toYaml .Values.resources | nindent 12 }}
-`,
-    [`${dir}/templates/service.yaml`]: `apiVersion: v1
-kind: Service
-metadata:
-  name: {{ include "${n}.fullname" . }}
-  labels:
-    {{- include "${n}.labels" . | nindent 4 }}
-spec:
-  type: {{ .Values.service.type }}
-  ports:
-    - name: http
-      port: {{ .Values.service.port }}
-      targetPort: http
-  selector:
-    {{- include "${n}.selectorLabels" . | nindent 4 }}
-`,
-    [`${dir}/templates/hpa.yaml`]: `{{- if .Values.autoscaling.enabled }}
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-metadata:
-  name: {{ include "${n}.fullname" . }}
-  labels:
-    {{- include "${n}.labels" . | nindent 4 }}
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: {{ include "${n}.fullname" . }}
-  minReplicas: {{ .Values.autoscaling.minReplicas }}
-  maxReplicas: {{ .Values.autoscaling.maxReplicas }}
-  metrics:
-    {{- with .Values.autoscaling.targetCPUUtilizationPercentage }}
-    - type: Resource
-      resource:
-        name: cpu
-        target:
-          type: Utilization
-          averageUtilization: {{ . }}
-    {{- end }}
-    {{- with .Values.autoscaling.targetMemoryUtilizationPercentage }}
-    - type: Resource
-      resource:
-        name: memory
-        target:
-          type: Utilization
-          averageUtilization: {{ . }}
-    {{- end }}
-{{- end }}
-`,
-  };
-}
-
-function renderKustomize(s: DeploySettings): Record<string, string> {
-  const n = s.name;
-  const labels = `app.kubernetes.io/name: ${n}`;
-  const files: Record<string, string> = {
-    [`${KUSTOMIZE_BASE_DIR}/kustomization.yaml`]: `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - deployment.yaml
-  - service.yaml
-labels:
-  - pairs:
-      backstage.io/kubernetes-id: ${n}
-`,
-    [`${KUSTOMIZE_BASE_DIR}/deployment.yaml`]: `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${n}
-  labels:
-    ${labels}
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      ${labels}
-  template:
-    metadata:
-      labels:
-        ${labels}
-    spec:
-      securityContext:
-        runAsNonRoot: true
-        seccompProfile:
-          type: RuntimeDefault
-      containers:
-        - name: ${n}
-          # The overlays set the tag to the release version.
-          image: ${s.image}
-          ports:
-            - name: http
-              containerPort: ${s.port}
-          env:
-            - name: PORT
-              value: "${s.port}"
-          readinessProbe:
-            tcpSocket:
-              port: http
-          livenessProbe:
-            tcpSocket:
-              port: http
-            initialDelaySeconds: 10
-          securityContext:
-            allowPrivilegeEscalation: false
-            capabilities:
-              drop: [ALL]
-`,
-    [`${KUSTOMIZE_BASE_DIR}/service.yaml`]: `apiVersion: v1
-kind: Service
-metadata:
-  name: ${n}
-  labels:
-    ${labels}
-spec:
-  selector:
-    ${labels}
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-`,
-  };
-  for (const env of KUSTOMIZE_OVERLAYS) {
-    files[
-      `${kustomizeOverlayDir(env)}/kustomization.yaml`
-    ] = `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-namespace: ${env === 'production' ? s.namespace : `${s.namespace}-${env}`}
-resources:
-  - ../../base
-images:
-  - name: ${s.image}
-    # The release version; the release tooling updates it with each release.
-    newTag: "${INITIAL_VERSION}"
-`;
-  }
-  return files;
+/** The values every deploy content set is rendered with. */
+function contentValues(s: DeploySettings): Record<string, unknown> {
+  return { ...s, initialVersion: INITIAL_VERSION };
 }
 
 /** The files that carry the version the release tooling bumps, with the YAML path of the version. */
 function versionedFiles(
   s: DeploySettings,
-): Array<{ type: 'yaml'; path: string; jsonpath: string }> {
+): Array<{ path: string; jsonpath: string }> {
   if (s.method === 'helm') {
     const chart = `${helmChartDir(s.name)}/Chart.yaml`;
     return [
-      { type: 'yaml', path: chart, jsonpath: '$.version' },
-      { type: 'yaml', path: chart, jsonpath: '$.appVersion' },
+      { path: chart, jsonpath: '$.version' },
+      { path: chart, jsonpath: '$.appVersion' },
     ];
   }
   return KUSTOMIZE_OVERLAYS.map(env => ({
-    type: 'yaml' as const,
     path: `${kustomizeOverlayDir(env)}/kustomization.yaml`,
     jsonpath: '$.images[0].newTag',
   }));
 }
 
-function rollbackCommand(s: DeploySettings): string {
-  return s.method === 'helm'
-    ? `helm rollback ${s.name} $REVISION --namespace ${s.namespace} --wait`
-    : `kubectl rollout undo deployment/${s.name} --namespace ${s.namespace} \${REVISION:+--to-revision=$REVISION} && kubectl rollout status deployment/${s.name} --namespace ${s.namespace}`;
-}
-
-function renderGithubRollback(s: DeploySettings): string {
-  const tool =
-    s.method === 'helm'
-      ? '      - uses: azure/setup-helm@v4'
-      : '      - uses: azure/setup-kubectl@v4';
-  return `# Written by paved:deploy:add: rolls the deployment back to the previous (or a given) revision.
-name: rollback
-
-on:
-  workflow_dispatch:
-    inputs:
-      revision:
-        description: Revision to roll back to; empty for the previous one (see the runbook)
-        required: false
-        default: ""
-
-permissions:
-  contents: read
-
-jobs:
-  rollback:
-    runs-on: ubuntu-latest
-    environment: production
-    steps:
-${tool}
-      # The KUBECONFIG secret of the production environment holds a base64-encoded kubeconfig.
-      - name: Configure cluster access
-        env:
-          KUBECONFIG_DATA: \${{ secrets.KUBECONFIG }}
-        run: |
-          mkdir -p ~/.kube
-          echo "$KUBECONFIG_DATA" | base64 -d > ~/.kube/config
-      - name: Roll back
-        env:
-          REVISION: \${{ inputs.revision }}
-        run: |
-          if [ -n "$REVISION" ] && ! echo "$REVISION" | grep -Eq '^[0-9]+$'; then
-            echo "revision must be a number"; exit 1
-          fi
-          ${rollbackCommand(s)}
-`;
-}
-
-function renderGitlabRollback(s: DeploySettings): string {
-  const image =
-    s.method === 'helm' ? 'alpine/helm:3.16.2' : 'bitnami/kubectl:1.31';
-  return `# Written by paved:deploy:add: rolls the deployment back to the previous revision, or to REVISION.
-# Cluster access: a KUBECONFIG CI/CD variable of type File, or the GitLab agent for Kubernetes.
-rollback:
-  stage: rollback
-  image:
-    name: ${image}
-    entrypoint: [""]
-  variables:
-    REVISION: ""
-  rules:
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-      when: manual
-  script:
-    - ${rollbackCommand(s)}
-`;
-}
-
-function renderGitlabJobs(s: DeploySettings, ids: string[]): string {
-  const stages = ids.map(id => (id === 'release' ? 'release' : 'rollback'));
-  return `# Written by paved:deploy:add.
-stages: [${stages.join(', ')}]
-
-${[
-  ids.includes('release') ? renderGitlabRelease() : '',
-  ids.includes('rollback') ? renderGitlabRollback(s) : '',
-]
-  .filter(Boolean)
-  .join('\n')}`;
-}
-
-function renderGitlabRelease(): string {
-  return `# Written by paved:deploy:add: a version tag (v1.2.3) is a release; the image job tags the image with it.
-release:
-  stage: release
-  image: registry.gitlab.com/gitlab-org/release-cli:v0.24.0
-  rules:
-    - if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+/
-  script:
-    - echo "Releasing $CI_COMMIT_TAG"
-  release:
-    tag_name: $CI_COMMIT_TAG
-    description: Release $CI_COMMIT_TAG
-`;
-}
-
-function renderRunbookSection(s: DeploySettings, existing: boolean): string {
-  if (existing) {
-    return `## Rolling back a release
-
-1. Deploy the previous release again with the tool that deploys ${s.name}: every release has an image tagged with its version and commit, so going back means deploying the previous tag.
-2. Check that the service is healthy again, then revert or fix the faulty change on the main branch, so that the next release does not deploy it again.
-`;
+/** The content sets of the release tooling chosen, for the CI provider. */
+function versioningSets(
+  versioning: Versioning,
+  provider: CiProvider,
+): string[] {
+  const github = provider === 'github-actions';
+  switch (versioning) {
+    case 'release-please':
+      return ['deploy/release-please'];
+    case 'changesets':
+      return github
+        ? ['deploy/changesets', 'deploy/changesets-github-actions']
+        : ['deploy/changesets'];
+    case 'git-tags':
+      // On GitLab the release job goes into .gitlab-ci.yml, with the rollback job.
+      return github ? ['deploy/git-tags-github-actions'] : [];
+    default:
+      return [];
   }
-  const how =
-    s.provider === 'github-actions'
-      ? 'Run the **rollback** workflow (Actions → rollback → Run workflow). Leave `revision` empty to go back one release.'
-      : 'Run the manual **rollback** job of the latest pipeline on the default branch. Set the `REVISION` variable to go back further.';
-  const history =
-    s.method === 'helm'
-      ? `\`helm history ${s.name} --namespace ${s.namespace}\``
-      : `\`kubectl rollout history deployment/${s.name} --namespace ${s.namespace}\``;
-  const command =
-    s.method === 'helm'
-      ? `helm rollback ${s.name} [REVISION] --namespace ${s.namespace} --wait`
-      : `kubectl rollout undo deployment/${s.name} --namespace ${s.namespace} [--to-revision=REVISION]`;
-  return `## Rolling back a release
-
-1. ${how}
-2. Or, with access to the cluster: \`${command}\`. The revisions are listed by ${history}.
-3. Check that the service is healthy again, then revert or fix the faulty change on the main branch, so that the next release does not deploy it again.
-`;
 }
-
-function renderRunbook(s: DeploySettings, existing: boolean): string {
-  return `# Runbook: ${s.name}
-
-How to operate ${
-    s.name
-  }. Written by paved:deploy:add; extend it with what on-call needs to know.
-
-${renderRunbookSection(s, existing)}`;
-}
-
-function mergeRunbook(
-  existing: string,
-  s: DeploySettings,
-  existingDeployment: boolean,
-): string {
-  if (ROLLBACK_HEADING.test(existing)) {
-    return existing;
-  }
-  const trailingNewlines =
-    existing.length - existing.replace(/\n+$/, '').length;
-  const separator = '\n'.repeat(Math.max(0, 2 - trailingNewlines));
-  return `${existing}${separator}${renderRunbookSection(
-    s,
-    existingDeployment,
-  )}`;
-}
-
-/** Adds the top-level keys of our values that the user's values.yaml lacks. */
-function mergeTopLevelKeys(
-  existing: string,
-  ours: string,
-  fileName: string,
-): string | MergeConflict {
-  const doc = parseDocument(existing);
-  if (doc.errors.length > 0) {
-    return { conflict: `${fileName} is not valid YAML` };
-  }
-  const add = parseDocument(ours);
-  const current = doc.toJS() ?? {};
-  if (typeof current !== 'object' || Array.isArray(current)) {
-    return { conflict: `${fileName} is not a YAML mapping` };
-  }
-  let changed = false;
-  for (const [key, value] of Object.entries(add.toJS() as object)) {
-    if (!(key in current)) {
-      doc.set(key, doc.createNode(value));
-      changed = true;
-    }
-  }
-  return changed ? doc.toString({ lineWidth: 0 }) : existing;
-}
-
-/** Adds the release-please package of the repository root when the user's config lacks it. */
-function mergeReleasePleaseConfig(
-  existing: string,
-  ours: string,
-): string | MergeConflict {
-  let config: any;
-  try {
-    config = JSON.parse(existing);
-  } catch {
-    return { conflict: `${RELEASE_PLEASE_CONFIG} is not valid JSON` };
-  }
-  if (config?.packages?.['.']) {
-    return existing;
-  }
-  config.packages = { ...config.packages, ...JSON.parse(ours).packages };
-  return `${JSON.stringify(config, null, 2)}\n`;
-}
-
-function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
 /**
  * Creates the `paved:deploy:add` action: deployment as code (a Helm chart or
  * Kustomize base and overlays) deploying the versioned image, release
@@ -639,6 +184,7 @@ function json(value: unknown): string {
  */
 export function createDeployAddAction(options: DeployAddActionOptions = {}) {
   const policy = goldenPathPolicy(options.config);
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:deploy:add',
@@ -801,23 +347,10 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
         );
       } else {
         deployment = method === 'helm' ? helmChartDir(name) : 'deploy';
-        const rendered =
-          method === 'helm' ? renderChart(s) : renderKustomize(s);
-        for (const [path, content] of Object.entries(rendered)) {
-          const mergeable =
-            path.endsWith('/values.yaml') ||
-            (path.endsWith('kustomization.yaml') &&
-              path.startsWith('deploy/base/'));
-          files.plan(
-            path,
-            content,
-            mergeable
-              ? {
-                  merge: existing => mergeTopLevelKeys(existing, content, path),
-                }
-              : { keepReason: `kept the existing ${path}` },
-          );
-        }
+        planContentFiles(
+          files,
+          content.set(`deploy/${method}`).render(contentValues(s)),
+        );
       }
 
       // Release versioning, unless other release tooling is configured.
@@ -832,8 +365,13 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
         );
       }
       if (addVersioning) {
-        for (const plan of planVersioning(files, s, versioning, stack)) {
-          plan();
+        const values = {
+          ...contentValues(s),
+          releaseType: stack ? RELEASE_TYPE[stack] : 'simple',
+          versionedFiles: versionedFiles(s),
+        };
+        for (const id of versioningSets(versioning, provider)) {
+          planContentFiles(files, content.set(id).render(values));
         }
       }
 
@@ -847,7 +385,10 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
             target: GITHUB_ROLLBACK_WORKFLOW,
             provider,
             jobs: [{ id: 'rollback', check: 'deploy.rollback' }],
-            render: () => renderGithubRollback(s),
+            render: () =>
+              content
+                .set('deploy/rollback-github-actions')
+                .renderFile(GITHUB_ROLLBACK_WORKFLOW, contentValues(s)).content,
             without: [RUNBOOK_FILE],
           });
         } else {
@@ -866,13 +407,22 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
           target: GITLAB_CI_FILE,
           provider,
           jobs: gitlabJobs,
-          render: ids => renderGitlabJobs(s, ids),
+          render: jobs =>
+            content
+              .set('deploy/gitlab-ci')
+              .renderFile(GITLAB_CI_FILE, { ...contentValues(s), jobs })
+              .content,
           without: [RUNBOOK_FILE],
         });
       }
-      files.plan(RUNBOOK_FILE, renderRunbook(s, deployment === 'existing'), {
-        merge: existing => mergeRunbook(existing, s, deployment === 'existing'),
-      });
+      planContentFiles(
+        files,
+        content.set('deploy/runbook').render({
+          ...contentValues(s),
+          existingDeployment: deployment === 'existing',
+        }),
+        { hasSection: existing => ROLLBACK_HEADING.test(existing) },
+      );
 
       // The Argo CD application on the catalog entity.
       if (argocdApp) {
@@ -930,185 +480,4 @@ async function otherReleaseTool(
     }
   }
   return undefined;
-}
-
-/**
- * The plans of the versioning files, as functions, so that they are made only
- * when no other release tool is configured.
- */
-function planVersioning(
-  files: WorkspaceFiles,
-  s: DeploySettings,
-  versioning: Versioning,
-  stack: Stack | undefined,
-): Array<() => void> {
-  const plans: Array<() => void> = [];
-  if (versioning === 'release-please') {
-    const config = json({
-      $schema:
-        'https://raw.githubusercontent.com/googleapis/release-please/main/schemas/config.json',
-      packages: {
-        '.': {
-          'release-type': stack ? RELEASE_TYPE[stack] : 'simple',
-          'package-name': s.name,
-          'extra-files': versionedFiles(s),
-        },
-      },
-    });
-    plans.push(
-      () =>
-        files.plan(RELEASE_PLEASE_CONFIG, config, {
-          merge: existing => mergeReleasePleaseConfig(existing, config),
-        }),
-      () =>
-        files.plan(RELEASE_PLEASE_MANIFEST, json({ '.': INITIAL_VERSION }), {
-          // The user's manifest holds the current versions: it wins.
-          merge: existing => existing,
-        }),
-      () =>
-        files.plan(
-          GITHUB_RELEASE_PLEASE_WORKFLOW,
-          `# Written by paved:deploy:add: keeps a release pull request up to date; merging it tags v<version>,
-# which builds the versioned image. Set RELEASE_PLEASE_TOKEN (a token other than GITHUB_TOKEN),
-# because tags pushed with GITHUB_TOKEN do not start other workflows.
-name: release-please
-
-on:
-  push:
-    branches: [main]
-
-permissions:
-  contents: write
-  pull-requests: write
-
-jobs:
-  release-please:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: googleapis/release-please-action@v4
-        with:
-          token: \${{ secrets.RELEASE_PLEASE_TOKEN || secrets.GITHUB_TOKEN }}
-          config-file: ${RELEASE_PLEASE_CONFIG}
-          manifest-file: ${RELEASE_PLEASE_MANIFEST}
-`,
-          { keepReason: `kept the existing ${GITHUB_RELEASE_PLEASE_WORKFLOW}` },
-        ),
-    );
-  } else if (versioning === 'changesets') {
-    plans.push(
-      () =>
-        files.plan(
-          CHANGESET_CONFIG,
-          json({
-            $schema: 'https://unpkg.com/@changesets/config@3.1.1/schema.json',
-            changelog: '@changesets/cli/changelog',
-            commit: false,
-            fixed: [],
-            linked: [],
-            access: 'restricted',
-            baseBranch: 'main',
-            updateInternalDependencies: 'patch',
-            ignore: [],
-          }),
-          { merge: existing => existing },
-        ),
-      () =>
-        files.plan(
-          '.changeset/README.md',
-          `# Changesets
-
-Each change that users will notice comes with a changeset: run \`npx changeset\` and commit the file
-it writes. Releasing runs \`npx changeset version\` (bumps the version and writes the changelog) and
-tags \`v<version>\`, which builds the versioned image.
-`,
-          { merge: existing => existing },
-        ),
-      () =>
-        files.plan(
-          'package.json',
-          json({
-            name: s.name,
-            version: INITIAL_VERSION,
-            private: true,
-            devDependencies: { '@changesets/cli': '^2.29.0' },
-          }),
-          {
-            merge: existing =>
-              addNpmDependencies(
-                existing,
-                { '@changesets/cli': '^2.29.0' },
-                'devDependencies',
-              ),
-          },
-        ),
-    );
-    if (s.provider === 'github-actions') {
-      plans.push(() =>
-        files.plan(
-          GITHUB_RELEASE_WORKFLOW,
-          `# Written by paved:deploy:add: keeps a "Version packages" pull request up to date; merging it
-# tags v<version>, which builds the versioned image. Set RELEASE_TOKEN (a token other than
-# GITHUB_TOKEN), because tags pushed with GITHUB_TOKEN do not start other workflows.
-name: release
-
-on:
-  push:
-    branches: [main]
-
-permissions:
-  contents: write
-  pull-requests: write
-
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
-      - run: if [ -f package-lock.json ]; then npm ci; else npm install; fi
-      - uses: changesets/action@v1
-        with:
-          version: npx changeset version
-          publish: npx changeset tag
-        env:
-          GITHUB_TOKEN: \${{ secrets.RELEASE_TOKEN || secrets.GITHUB_TOKEN }}
-`,
-          { keepReason: `kept the existing ${GITHUB_RELEASE_WORKFLOW}` },
-        ),
-      );
-    }
-  } else if (versioning === 'git-tags') {
-    if (s.provider === 'github-actions') {
-      plans.push(() =>
-        files.plan(
-          GITHUB_RELEASE_WORKFLOW,
-          `# Written by paved:deploy:add: a version tag (v1.2.3) is a release; the CI workflow tags the image with it.
-name: release
-
-on:
-  push:
-    tags: ['v*']
-
-permissions:
-  contents: write
-
-jobs:
-  release:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - name: Create the GitHub release
-        env:
-          GH_TOKEN: \${{ github.token }}
-        run: gh release create "$GITHUB_REF_NAME" --generate-notes --verify-tag
-`,
-          { keepReason: `kept the existing ${GITHUB_RELEASE_WORKFLOW}` },
-        ),
-      );
-    }
-    // On GitLab the release job goes into .gitlab-ci.yml, with the rollback job.
-  }
-  return plans;
 }

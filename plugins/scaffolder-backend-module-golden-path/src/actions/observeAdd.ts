@@ -4,6 +4,8 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { planCatalogInfo, serviceComponent } from '../lib/catalogInfo';
+import { goldenPathContent, RuntimeVersions } from '../lib/content';
+import { planContentFiles } from '../lib/contentPlan';
 import {
   addGoRequirements,
   planNpmDependencies,
@@ -60,8 +62,6 @@ const GO_MODULES: Record<string, string> = Object.fromEntries(
     'go.opentelemetry.io/otel/sdk/metric',
   ].map(module => [module, GO_OTEL_VERSION]),
 );
-/** The Go version of a go.mod the action creates (the oldest the OpenTelemetry modules support). */
-const GO_VERSION = '1.25';
 
 /** The OpenTelemetry Python distributions the Python bootstrap imports. */
 const PYTHON_REQUIREMENTS: PythonRequirement[] = [
@@ -76,216 +76,10 @@ const OPSGENIE_TEAM = 'opsgenie.com/team';
 
 const validators = makeValidator();
 
-/** The header every generated bootstrap starts with, in the language's comment style. */
-function header(lines: string[], prefix: string): string {
-  return lines
-    .map(line => {
-      if (!line) {
-        return prefix;
-      }
-      // Go doc comments mark code with a tab right after the slashes.
-      return line.startsWith('\t') ? `${prefix}${line}` : `${prefix} ${line}`;
-    })
-    .join('\n');
-}
-
-/**
- * `src/instrumentation.ts` (or `.mjs`): the OpenTelemetry Node.js SDK with
- * every auto-instrumentation, exporting traces and metrics over OTLP/HTTP.
- */
-function nodeBootstrap(
-  serviceName: string,
-  language: 'typescript' | 'javascript',
-): string {
-  const typed = language === 'typescript';
-  const entry = typed ? 'dist/instrumentation.js' : 'src/instrumentation.mjs';
-  return `/*
-${header(
-  [
-    `OpenTelemetry for ${serviceName}: traces and metrics of every instrumented library`,
-    '(HTTP, Express, Fastify, pg, Redis, …), exported over OTLP/HTTP to the collector that',
-    'OTEL_EXPORTER_OTLP_ENDPOINT names (default http://localhost:4318). OTEL_SERVICE_NAME',
-    'overrides the service name; OTEL_SDK_DISABLED=true switches it all off.',
-    '',
-    'Load it before the application, so that libraries are patched before they are used:',
-    `  node --import ./${entry} <entry point>`,
-    typed
-      ? "or make `import './instrumentation';` the first line of a CommonJS entry point."
-      : 'or set NODE_OPTIONS="--import ./src/instrumentation.mjs" in the container.',
-    '',
-    'Written by the paved:observe:add scaffolder action.',
-  ],
-  ' *',
-)}
- */
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-
-const sdk = new NodeSDK({
-  serviceName: process.env.OTEL_SERVICE_NAME ?? ${JSON.stringify(serviceName)},
-  traceExporter: new OTLPTraceExporter(),
-  metricReaders: [
-    new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() }),
-  ],
-  instrumentations: [getNodeAutoInstrumentations()],
-});
-
-sdk.start();
-
-// Flush what is buffered when the platform stops the container.
-process.once('SIGTERM', () => {
-  sdk
-    .shutdown()
-    .catch((error${typed ? ': unknown' : ''}) =>
-      console.error('OpenTelemetry did not shut down cleanly', error),
-    )
-    .finally(() => process.exit(0));
-});
-`;
-}
-
-/** `internal/telemetry/telemetry.go`: the OpenTelemetry Go SDK exporting over OTLP/gRPC. */
-function goBootstrap(serviceName: string): string {
-  return `${header(
-    [
-      `Package telemetry starts OpenTelemetry for ${serviceName}: traces and metrics exported over`,
-      'OTLP/gRPC to the collector that OTEL_EXPORTER_OTLP_ENDPOINT names (default localhost:4317).',
-      'OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the service name and add attributes.',
-      '',
-      'Start it first thing in main and stop it on the way out:',
-      '',
-      '\tshutdown, err := telemetry.Start(ctx)',
-      '\tif err != nil {',
-      '\t\tlog.Fatal(err)',
-      '\t}',
-      '\tdefer shutdown(context.Background())',
-      '',
-      'Written by the paved:observe:add scaffolder action; run `go mod tidy` once to record the',
-      'checksums of the OpenTelemetry modules in go.sum.',
-    ],
-    '//',
-  )}
-package telemetry
-
-import (
-	"context"
-	"errors"
-
-	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
-	"go.opentelemetry.io/otel/propagation"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/resource"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-)
-
-// ServiceName is the service.name reported unless OTEL_SERVICE_NAME sets another.
-const ServiceName = ${JSON.stringify(serviceName)}
-
-// Start installs the global tracer and meter providers and the W3C Trace Context and Baggage
-// propagators. The function it returns flushes and stops them.
-func Start(ctx context.Context) (func(context.Context) error, error) {
-	res, err := resource.New(ctx,
-		resource.WithAttributes(attribute.String("service.name", ServiceName)),
-		// Later detectors win: the environment overrides the default name.
-		resource.WithFromEnv(),
-		resource.WithTelemetrySDK(),
-	)
-	if err != nil {
-		return nil, err
-	}
-
-	traceExporter, err := otlptracegrpc.New(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tracerProvider := sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(traceExporter),
-		sdktrace.WithResource(res),
-	)
-
-	metricExporter, err := otlpmetricgrpc.New(ctx)
-	if err != nil {
-		return nil, errors.Join(err, tracerProvider.Shutdown(ctx))
-	}
-	meterProvider := sdkmetric.NewMeterProvider(
-		sdkmetric.WithReader(sdkmetric.NewPeriodicReader(metricExporter)),
-		sdkmetric.WithResource(res),
-	)
-
-	otel.SetTracerProvider(tracerProvider)
-	otel.SetMeterProvider(meterProvider)
-	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(
-		propagation.TraceContext{},
-		propagation.Baggage{},
-	))
-
-	return func(ctx context.Context) error {
-		return errors.Join(tracerProvider.Shutdown(ctx), meterProvider.Shutdown(ctx))
-	}, nil
-}
-`;
-}
-
-/** `telemetry.py`: the OpenTelemetry Python SDK exporting over OTLP/HTTP. */
-function pythonBootstrap(serviceName: string, module: string): string {
-  return `"""OpenTelemetry for ${serviceName}: traces and metrics exported over OTLP/HTTP.
-
-The exporters send to the collector that OTEL_EXPORTER_OTLP_ENDPOINT names (default
-http://localhost:4318); OTEL_SERVICE_NAME overrides the service name.
-
-Call configure_telemetry() once at start-up, before the web framework is created::
-
-    from ${module} import configure_telemetry
-
-    configure_telemetry()
-
-Library instrumentations (opentelemetry-instrumentation-fastapi, -flask, -django,
--psycopg, ...) then report through it.
-
-Written by the paved:observe:add scaffolder action.
-"""
-
-import os
-
-from opentelemetry import metrics, trace
-from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
-
-DEFAULT_SERVICE_NAME = ${JSON.stringify(serviceName)}
-
-
-def configure_telemetry(service_name: str = DEFAULT_SERVICE_NAME) -> None:
-    """Install the global tracer and meter providers, exporting over OTLP/HTTP."""
-    resource = Resource.create(
-        {SERVICE_NAME: os.environ.get("OTEL_SERVICE_NAME", service_name)}
-    )
-
-    tracer_provider = TracerProvider(resource=resource)
-    tracer_provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    trace.set_tracer_provider(tracer_provider)
-
-    reader = PeriodicExportingMetricReader(OTLPMetricExporter())
-    metrics.set_meter_provider(
-        MeterProvider(resource=resource, metric_readers=[reader])
-    )
-`;
-}
-
 /** A minimal go.mod for a workspace that has none. */
-function newGoMod(serviceName: string): string {
+function newGoMod(serviceName: string, goVersion: string): string {
   return addGoRequirements(
-    `module ${serviceName}\n\ngo ${GO_VERSION}\n`,
+    `module ${serviceName}\n\ngo ${goVersion}\n`,
     GO_MODULES,
   );
 }
@@ -296,9 +90,12 @@ function newGoMod(serviceName: string): string {
  */
 type Bootstrap = {
   path: string;
-  content: string;
+  /** The content set of the bootstrap file, and the values it is rendered with. */
+  set: string;
+  values: Record<string, unknown>;
   start: string;
-  planDependencies: () => Promise<void>;
+  /** Plans the SDK in the dependency manifest; a new go.mod gets the golden path's Go. */
+  planDependencies: (versions: RuntimeVersions) => Promise<void>;
 };
 
 /** Plans the Node.js bootstrap and the dependencies in package.json. */
@@ -317,10 +114,8 @@ async function planNode(
     path,
     planDependencies: async () =>
       planNpmDependencies(files, serviceName, NODE_PACKAGES),
-    content: nodeBootstrap(
-      serviceName,
-      typescript ? 'typescript' : 'javascript',
-    ),
+    set: typescript ? 'observe/node-typescript' : 'observe/node-javascript',
+    values: { name: serviceName, directory: javascriptDir },
     start: typescript
       ? 'start Node.js with --import ./dist/instrumentation.js (the compiled src/instrumentation.ts)'
       : `start Node.js with --import ./${path}`,
@@ -336,11 +131,12 @@ async function planGo(
   const modulePath = goMod?.match(/^module\s+(\S+)/m)?.[1] ?? serviceName;
   return {
     path: 'internal/telemetry/telemetry.go',
-    planDependencies: async () =>
-      files.plan('go.mod', newGoMod(serviceName), {
+    planDependencies: async versions =>
+      files.plan('go.mod', newGoMod(serviceName, versions.go), {
         merge: existing => addGoRequirements(existing, GO_MODULES),
       }),
-    content: goBootstrap(serviceName),
+    set: 'observe/go',
+    values: { name: serviceName },
     start: `call telemetry.Start(ctx) (import "${modulePath}/internal/telemetry") at the top of main, then run go mod tidy`,
   };
 }
@@ -374,7 +170,12 @@ async function planPython(
     path: packageDir ? `${packageDir}/telemetry.py` : 'telemetry.py',
     planDependencies: () =>
       planPythonRequirements(files, PYTHON_REQUIREMENTS, logger),
-    content: pythonBootstrap(serviceName, module),
+    set: 'observe/python',
+    values: {
+      name: serviceName,
+      directory: packageDir ? `${packageDir}/` : '',
+      module,
+    },
     start: `call configure_telemetry() from ${module} at start-up`,
   };
 }
@@ -450,6 +251,7 @@ function dashboardUrlInput(value: string): string {
  */
 export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
   const policy = goldenPathPolicy(options.config);
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:observe:add',
@@ -607,10 +409,11 @@ export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
           }`,
         );
       } else {
-        await bootstrap.planDependencies();
-        files.plan(bootstrap.path, bootstrap.content, {
-          keepReason: `${bootstrap.path} exists with other content; it is left as it is`,
-        });
+        await bootstrap.planDependencies(content.versions);
+        planContentFiles(
+          files,
+          content.set(bootstrap.set).render(bootstrap.values),
+        );
         bootstrapFile = files.plannedPaths[files.plannedPaths.length - 1];
         ctx.logger.info(`To start OpenTelemetry, ${bootstrap.start}`);
       }

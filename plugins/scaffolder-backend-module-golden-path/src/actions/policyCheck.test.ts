@@ -1,6 +1,8 @@
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import fs from 'node:fs';
+import path from 'node:path';
 import yaml from 'yaml';
 import { ORGANISATION } from '../__testUtils__/pavedRepository';
 import { RunnableAction, runAction } from '../__testUtils__/runAction';
@@ -63,11 +65,29 @@ describe('paved:policy:check', () => {
       name: 'orders',
       owner: 'group:default/team-orders',
     });
-    expect(ctx.output).toHaveBeenCalledTimes(1);
+    expect(ctx.output).toHaveBeenCalledTimes(2);
     expect(ctx.output).toHaveBeenCalledWith(
       'ownerRef',
       'group:default/team-orders',
     );
+  });
+
+  it("outputs the golden path's runtime versions from content/versions.yaml, for skeletons", async () => {
+    const { action } = setup();
+    const ctx = await run(action, { name: 'orders', owner: 'team-orders' });
+    const versions = yaml.parse(
+      fs.readFileSync(
+        path.resolve(__dirname, '../../content/versions.yaml'),
+        'utf8',
+      ),
+    );
+    const output = (ctx.output as jest.Mock).mock.calls.find(
+      ([name]) => name === 'versions',
+    )?.[1];
+    expect(Object.keys(output).sort()).toEqual(['go', 'node', 'python']);
+    for (const [name, version] of Object.entries(versions)) {
+      expect(output[name]).toBe(String(version));
+    }
   });
 
   it('lists every violation at once, each naming its input', async () => {

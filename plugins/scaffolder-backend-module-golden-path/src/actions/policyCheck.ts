@@ -9,6 +9,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { checkServiceName } from '@paved/plugin-platform-maturity-common';
 import { readGoldenPathConfig } from '../config';
+import { goldenPathContent } from '../lib/content';
 import { describeValue } from '../lib/stacks';
 import { examples } from './policyCheck.examples';
 
@@ -66,6 +67,7 @@ function parseRef(
 export function createPolicyCheckAction(options: PolicyCheckActionOptions) {
   const { catalog } = options;
   const { policy } = readGoldenPathConfig(options.config);
+  const content = goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:policy:check',
@@ -114,6 +116,12 @@ export function createPolicyCheckAction(options: PolicyCheckActionOptions) {
             .optional()
             .describe(
               'The system as a full entity ref (system:ns/name), when given',
+            ),
+        versions: z =>
+          z
+            .record(z.string())
+            .describe(
+              "The golden path's runtime versions (go, node, python), for a template's skeleton: pass them to fetch:template as values.versions",
             ),
       },
     },
@@ -251,6 +259,7 @@ export function createPolicyCheckAction(options: PolicyCheckActionOptions) {
       if (systemRef) {
         ctx.output('systemRef', systemRef);
       }
+      ctx.output('versions', content.versions);
     },
   });
 }

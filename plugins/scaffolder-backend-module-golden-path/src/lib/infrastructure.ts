@@ -1,4 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
+import { GoldenPathContent } from './content';
 import { checkWorkspace, passes } from './evidence';
 import type { WorkspaceFiles } from './workspace';
 
@@ -101,164 +102,14 @@ function refName(ref: string, defaultKind: string, namespace: string) {
 }
 
 /*
- * The module declares the service's own footprint only: the namespace it runs in (the one
- * paved:deploy:add deploys to by default) and the service account of its pods. A database
+ * The module (content set as-code/terraform) declares the service's own footprint only: the
+ * namespace it runs in (the one paved:deploy:add deploys to by default) and the service account
+ * of its pods. A database
  * added by paved:data:add is a Resource entity in catalog-info.yaml whose provisioning is the
  * platform's (it creates the connection Secret the deployment reads); the module does not
  * pretend to provision it. The files are therefore the same whether paved:data:add runs
  * before or after, which keeps every run idempotent in either order.
  */
-const MAIN_TF = `${MARKER}: the service's own infrastructure, as code.
-#
-# Scope: the Kubernetes namespace the service runs in and the service account its
-# pods run as. Backing services are not provisioned here: a database is declared as
-# a Resource in catalog-info.yaml (paved:data:add adds it) and provisioned by the
-# platform, which also creates the Secret with its connection URL. See README.md.
-
-terraform {
-  required_version = ">= 1.5.0"
-
-  required_providers {
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = "~> 2.36"
-    }
-  }
-}
-
-# Configured from the environment: KUBE_CONFIG_PATH (and KUBE_CTX for a context
-# other than the current one), or the provider's other KUBE_* variables.
-provider "kubernetes" {}
-
-locals {
-  # The service, its owner and its system, as in catalog-info.yaml.
-  labels = merge(
-    {
-      "app.kubernetes.io/name"       = var.name
-      "app.kubernetes.io/managed-by" = "terraform"
-      "backstage.io/kubernetes-id"   = var.name
-      "owner"                        = var.owner
-    },
-    var.system == "" ? {} : { "app.kubernetes.io/part-of" = var.system },
-  )
-}
-
-resource "kubernetes_namespace_v1" "service" {
-  metadata {
-    name   = var.namespace
-    labels = local.labels
-  }
-}
-
-# The identity of the service's pods. No API token is mounted and no role is bound:
-# grant it a Role and RoleBinding here when the service needs the Kubernetes API.
-resource "kubernetes_service_account_v1" "service" {
-  metadata {
-    name      = var.service_account
-    namespace = kubernetes_namespace_v1.service.metadata[0].name
-    labels    = local.labels
-  }
-
-  automount_service_account_token = false
-}
-`;
-
-const OUTPUTS_TF = `${MARKER}: what pipelines and other modules read from this one.
-
-output "namespace" {
-  description = "The namespace the service runs in"
-  value       = kubernetes_namespace_v1.service.metadata[0].name
-}
-
-output "service_account" {
-  description = "The service account the service's pods run as"
-  value       = kubernetes_service_account_v1.service.metadata[0].name
-}
-`;
-
-function variablesTf(f: {
-  name: string;
-  dnsName: string;
-  owner: string;
-  ownerRef: string;
-  system: string;
-}): string {
-  return `${MARKER}: the service's values, from catalog-info.yaml.
-
-variable "name" {
-  description = "The service: the name of its Component in the catalog"
-  type        = string
-  default     = ${hclString(f.name)}
-}
-
-variable "namespace" {
-  description = "The Kubernetes namespace the service runs in"
-  type        = string
-  default     = ${hclString(f.dnsName)}
-
-  validation {
-    condition     = length(var.namespace) <= 63 && can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.namespace))
-    error_message = "The namespace must be a DNS label: lower-case letters, digits and -, at most 63 characters."
-  }
-}
-
-variable "service_account" {
-  description = "The service account the service's pods run as"
-  type        = string
-  default     = ${hclString(f.dnsName)}
-}
-
-variable "owner" {
-  description = ${hclString(
-    `The team that owns the service: the name of its catalog owner (${f.ownerRef})`,
-  )}
-  type        = string
-  default     = ${hclString(f.owner)}
-}
-
-variable "system" {
-  description = "The system the service is part of, as in the catalog; empty for none"
-  type        = string
-  default     = ${hclString(f.system)}
-}
-`;
-}
-
-function readme(f: { name: string; dnsName: string }): string {
-  return `# Infrastructure of ${f.name}
-
-Written by \`paved:catalog:write\`. This Terraform module declares the service's own
-footprint in Kubernetes: its namespace (\`${f.dnsName}\`) and the service account its pods
-run as, labelled with the service, its owner and its system as in \`catalog-info.yaml\`.
-\`variables.tf\` holds those values as defaults; override them in a \`terraform.tfvars\`
-file rather than editing the generated files.
-
-## Apply
-
-With Terraform 1.5 or later and a kubeconfig for the cluster, from the service's directory:
-
-\`\`\`sh
-export KUBE_CONFIG_PATH=~/.kube/config  # and KUBE_CTX=<context> for another context
-terraform -chdir=${INFRASTRUCTURE_DIR} init
-terraform -chdir=${INFRASTRUCTURE_DIR} plan
-terraform -chdir=${INFRASTRUCTURE_DIR} apply
-\`\`\`
-
-Apply it before the first deployment into this namespace. To run as the
-service account, set \`serviceAccountName: ${f.dnsName}\` in the pod spec of the deployment.
-
-Terraform keeps its state in a local \`terraform.tfstate\`. A team shares it instead: add a
-\`backend\` block (such as \`backend "s3"\`, \`"gcs"\` or \`"kubernetes"\`) to the \`terraform\`
-block of \`main.tf\` before the first apply.
-
-## Not here
-
-Backing services are not provisioned by this module. A database is a Resource in
-\`catalog-info.yaml\` (\`paved:data:add\` adds it); the platform provisions it and creates the
-Secret with its connection URL that the deployment reads.
-`;
-}
-
 /**
  * The files of the Terraform module for the service's footprint, by path
  * relative to the service directory: `infra/main.tf` (provider, namespace,
@@ -269,23 +120,35 @@ Secret with its connection URL that the deployment reads.
  */
 export function renderTerraformModule(
   footprint: ServiceFootprint,
+  content: GoldenPathContent = GoldenPathContent.builtIn(),
 ): Record<string, string> {
   const ns = footprint.entityNamespace;
+  const owner = toLabelValue(refName(footprint.owner, 'group', ns));
+  const system = footprint.system
+    ? toLabelValue(refName(footprint.system, 'system', ns))
+    : '';
+  const name = toLabelValue(footprint.name) || toDnsLabel(footprint.name);
+  const dnsName = toDnsLabel(footprint.name);
   const values = {
-    name: toLabelValue(footprint.name) || toDnsLabel(footprint.name),
-    dnsName: toDnsLabel(footprint.name),
-    owner: toLabelValue(refName(footprint.owner, 'group', ns)),
-    ownerRef: footprint.owner,
-    system: footprint.system
-      ? toLabelValue(refName(footprint.system, 'system', ns))
-      : '',
+    name,
+    dnsName,
+    // The variables' defaults, as quoted HCL strings.
+    hcl: {
+      name: hclString(name),
+      dnsName: hclString(dnsName),
+      owner: hclString(owner),
+      system: hclString(system),
+      ownerDescription: hclString(
+        `The team that owns the service: the name of its catalog owner (${footprint.owner})`,
+      ),
+    },
   };
-  return {
-    [`${INFRASTRUCTURE_DIR}/main.tf`]: MAIN_TF,
-    [`${INFRASTRUCTURE_DIR}/variables.tf`]: variablesTf(values),
-    [`${INFRASTRUCTURE_DIR}/outputs.tf`]: OUTPUTS_TF,
-    [`${INFRASTRUCTURE_DIR}/README.md`]: readme(values),
-  };
+  return Object.fromEntries(
+    content
+      .set('as-code/terraform')
+      .render(values)
+      .map(file => [file.path, file.content]),
+  );
 }
 
 /**
@@ -303,8 +166,9 @@ export function renderTerraformModule(
 export async function planInfrastructure(
   files: WorkspaceFiles,
   footprint: ServiceFootprint,
+  content?: GoldenPathContent,
 ): Promise<InfrastructurePlan> {
-  const rendered = renderTerraformModule(footprint);
+  const rendered = renderTerraformModule(footprint, content);
   const own: string[] = [];
   for (const relPath of Object.keys(rendered)) {
     if (relPath.endsWith('.tf')) {
@@ -321,8 +185,8 @@ export async function planInfrastructure(
       message: evidence.get(CHECK_ID)!.message,
     };
   }
-  for (const [relPath, content] of Object.entries(rendered)) {
-    files.plan(relPath, content, {
+  for (const [relPath, text] of Object.entries(rendered)) {
+    files.plan(relPath, text, {
       keepReason: `kept the existing ${relPath}`,
     });
   }

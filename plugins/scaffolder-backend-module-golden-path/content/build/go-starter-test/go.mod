@@ -1,0 +1,3 @@
+module ${{ values.name }}
+
+go ${{ values.versions.go }}

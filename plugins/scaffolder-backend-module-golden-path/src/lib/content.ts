@@ -1,0 +1,440 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createTemplateRenderer } from 'nunjitsu';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { readGoldenPathConfig } from '../config';
+
+/*
+ * Golden-path content: the files the `paved:*` actions write live as real files in content
+ * sets, rendered like `fetch:template` skeletons. The layout, the manifest and the merge modes
+ * are described in docs/architecture.md ("Golden-path content").
+ */
+
+/**
+ * How a content file is merged into a repository that already has the file:
+ *
+ * - `create-only`: written when absent; an existing file is kept as it is, silently.
+ * - `keep-if-present`: written when absent; an existing file with other content is kept and
+ *   reported as skipped (replaced when the action's `overwrite` is true).
+ * - `yaml-merge`: the top-level keys of ours that the existing YAML mapping lacks are added.
+ * - `json-merge`: the keys of ours that the existing JSON object lacks are added, and for each
+ *   key both have, the keys one level below; nothing the user set is changed.
+ * - `npm-dependencies`: the dependency sections of ours (`dependencies`, `devDependencies`) are
+ *   added to the existing package.json, keeping its layout.
+ * - `npm-test-script`: our `scripts.test` is set in the existing package.json when it has no
+ *   test script or npm's placeholder one.
+ * - `lines`: the lines of ours that the existing file lacks are appended (ignore files).
+ * - `dependabot-updates`: the `updates` entries of ours (by ecosystem and directory) that the
+ *   existing Dependabot config lacks are added.
+ * - `pipeline-jobs`: the jobs the checks do not find yet are added to the pipeline file.
+ * - `by-action`: the action merges the file with logic of its own (such as capacity's bounds
+ *   and quantities, which keep what the user set).
+ * - `runbook-section`: the part of ours from its first `##` heading on is appended to the
+ *   existing runbook, unless the runbook already has such a section.
+ *
+ * @internal
+ */
+export const MERGE_MODES = [
+  'create-only',
+  'keep-if-present',
+  'yaml-merge',
+  'json-merge',
+  'npm-dependencies',
+  'npm-test-script',
+  'lines',
+  'dependabot-updates',
+  'pipeline-jobs',
+  'by-action',
+  'runbook-section',
+] as const;
+
+/** @internal */
+export type MergeMode = (typeof MERGE_MODES)[number];
+
+/** The name of the manifest file of each content set. */
+export const MANIFEST_FILE = 'manifest.yaml';
+
+/** The file of runtime versions and base images, at the root of the content directory. */
+export const VERSIONS_FILE = 'versions.yaml';
+
+const manifestSchema = z.strictObject({
+  version: z
+    .string()
+    .regex(
+      /^\d+\.\d+\.\d+$/,
+      'must be a version like 1.0.0, bumped when the content changes',
+    ),
+  description: z.string().optional(),
+  files: z.record(
+    z.string().min(1),
+    z.strictObject({
+      merge: z.enum(MERGE_MODES),
+      /** Why an existing file is kept (`keep-if-present`), for the log and the result; rendered. */
+      reason: z.string().optional(),
+    }),
+  ),
+});
+
+/**
+ * The manifest of a content set (`manifest.yaml`): its version and, per file (path relative to
+ * the set, as written in the set, file names may hold `${{ values.x }}`), the merge mode.
+ *
+ * @internal
+ */
+export type ContentManifest = z.infer<typeof manifestSchema>;
+
+/** One file of a content set, rendered. */
+export type RenderedFile = {
+  /** The file's path in the content set, as written there. */
+  source: string;
+  /** The rendered path, relative to the service directory; empty when the file is left out. */
+  path: string;
+  content: string;
+  merge: MergeMode;
+  /** Why an existing file is kept (`keep-if-present`), from the manifest. */
+  reason?: string;
+};
+
+/**
+ * The runtime versions and base images every content set and the templates' skeletons use,
+ * from `versions.yaml`, as `values.versions` when rendering.
+ *
+ * @internal
+ */
+export type RuntimeVersions = Record<string, string>;
+
+// The scaffolder's fetch:template renderer and settings: `${{ values.x }}` variables, nunjucks
+// blocks, regular expressions allowed (the templates are the platform team's, not the user's).
+const renderer = createTemplateRenderer({ allowRegexExecution: true });
+
+/**
+ * Renders a template text with the scaffolder's `fetch:template` engine and syntax.
+ *
+ * @internal
+ */
+export function renderTemplate(
+  text: string,
+  values: Record<string, unknown>,
+): string {
+  return renderer.render(text, renderer.prepareContext({ values } as any));
+}
+
+function optionalRender(
+  text: string | undefined,
+  values: Record<string, unknown>,
+): string | undefined {
+  return text === undefined ? undefined : renderTemplate(text, values);
+}
+
+/** Every file below `dir`, relative, with `/` separators, sorted. */
+function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), {
+    withFileTypes: true,
+  })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      out.push(...listFiles(dir, rel));
+    } else if (entry.isFile()) {
+      out.push(rel);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * A content set: a directory with a `manifest.yaml` and the files it lists, such as
+ * `content/deploy/helm`.
+ *
+ * @internal
+ */
+export class ContentSet {
+  readonly id: string;
+  readonly dir: string;
+  readonly manifest: ContentManifest;
+  readonly #templates: Map<string, string>;
+  readonly #versions: RuntimeVersions;
+
+  private constructor(options: {
+    id: string;
+    dir: string;
+    manifest: ContentManifest;
+    templates: Map<string, string>;
+    versions: RuntimeVersions;
+  }) {
+    this.id = options.id;
+    this.dir = options.dir;
+    this.manifest = options.manifest;
+    this.#templates = options.templates;
+    this.#versions = options.versions;
+  }
+
+  /**
+   * Reads a content set and checks that its manifest is well formed and lists exactly the
+   * files of the directory; errors name the file.
+   */
+  static read(options: {
+    id: string;
+    dir: string;
+    versions: RuntimeVersions;
+  }): ContentSet {
+    const { id, dir } = options;
+    const manifestPath = path.join(dir, MANIFEST_FILE);
+    if (!fs.existsSync(manifestPath)) {
+      throw new InputError(
+        `Golden-path content '${id}' has no ${MANIFEST_FILE} (${manifestPath})`,
+      );
+    }
+    let raw: unknown;
+    try {
+      raw = parseYaml(fs.readFileSync(manifestPath, 'utf8'));
+    } catch (error) {
+      throw new InputError(
+        `${manifestPath} is not valid YAML: ${(error as Error).message}`,
+      );
+    }
+    const parsed = manifestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(
+        `${manifestPath}: '${issue.path.join('.') || '(root)'}' ${
+          issue.message
+        }`,
+      );
+    }
+    const manifest = parsed.data;
+    const present = listFiles(dir).filter(f => f !== MANIFEST_FILE);
+    const unlisted = present.filter(f => !(f in manifest.files));
+    if (unlisted.length > 0) {
+      throw new InputError(
+        `${path.join(dir, unlisted[0])} is not listed in ${manifestPath}`,
+      );
+    }
+    const templates = new Map<string, string>();
+    for (const file of Object.keys(manifest.files)) {
+      const full = path.join(dir, file);
+      if (!present.includes(file)) {
+        throw new InputError(
+          `${manifestPath} lists '${file}', which is not a file of ${dir}`,
+        );
+      }
+      templates.set(file, fs.readFileSync(full, 'utf8'));
+    }
+    return new ContentSet({ ...options, manifest, templates });
+  }
+
+  /** The values a file is rendered with: the action's values and `versions`. */
+  #context(values: Record<string, unknown>): Record<string, unknown> {
+    return { ...values, versions: this.#versions };
+  }
+
+  /** Renders one file of the set (its path as written in the set). */
+  renderFile(source: string, values: Record<string, unknown>): RenderedFile {
+    const template = this.#templates.get(source);
+    if (template === undefined) {
+      throw new Error(`Golden-path content '${this.id}' has no file ${source}`);
+    }
+    const context = this.#context(values);
+    try {
+      const rendered = renderTemplate(source, context);
+      return {
+        source,
+        // Empty when a part of the name renders to nothing: the file is left out. `./x` is `x`.
+        path: rendered.split('/').some(part => part === '')
+          ? ''
+          : path.posix.normalize(rendered),
+        content: renderTemplate(template, context),
+        merge: this.manifest.files[source].merge,
+        reason: optionalRender(this.manifest.files[source].reason, context),
+      };
+    } catch (error) {
+      throw new InputError(
+        `${path.join(this.dir, source)} does not render: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  /**
+   * Renders every file of the set. A file whose rendered path is empty (its name renders to
+   * nothing, as `fetch:template` skips such entries) is left out, so that a file can be
+   * conditional on the values.
+   */
+  render(values: Record<string, unknown>): RenderedFile[] {
+    return Object.keys(this.manifest.files)
+      .map(source => this.renderFile(source, values))
+      .filter(file => file.path !== '');
+  }
+}
+
+let builtIn: GoldenPathContent | undefined;
+
+/**
+ * Golden-path content: the content sets below one directory and the runtime versions of its
+ * `versions.yaml`.
+ *
+ * @internal
+ */
+export class GoldenPathContent {
+  readonly root: string;
+  readonly versions: RuntimeVersions;
+  readonly #sets = new Map<string, ContentSet>();
+  /** The content sets replaced by the platform team's, by id. */
+  readonly #overrides = new Map<string, ContentSet>();
+
+  private constructor(root: string, versions: RuntimeVersions) {
+    this.root = root;
+    this.versions = versions;
+  }
+
+  /**
+   * This content with the platform team's content of `directory` laid over it: each set there
+   * replaces ours, and its `versions.yaml` (optional) overrides the versions it names. Checked
+   * at once, with errors naming the file: every set there is one the actions render, its
+   * manifest is well formed and lists its files, it keeps each file the actions address by name
+   * (`pipeline-jobs` and `by-action` files) and every file renders.
+   */
+  withOverrides(directory: string): GoldenPathContent {
+    if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
+      throw new InputError(
+        `Golden-path content directory ${directory} does not exist`,
+      );
+    }
+    const versionsFile = path.join(directory, VERSIONS_FILE);
+    const versions = fs.existsSync(versionsFile)
+      ? { ...this.versions, ...readVersions(directory) }
+      : this.versions;
+    const merged = new GoldenPathContent(this.root, versions);
+    const known = this.setIds();
+    for (const id of GoldenPathContent.#setIdsIn(directory)) {
+      const manifestPath = path.join(directory, id, MANIFEST_FILE);
+      if (!known.includes(id)) {
+        throw new InputError(
+          `${manifestPath}: '${id}' is not a golden-path content set the actions render; they render ${known.join(
+            ', ',
+          )}`,
+        );
+      }
+      const set = ContentSet.read({
+        id,
+        dir: path.join(directory, ...id.split('/')),
+        versions,
+      });
+      const ours = this.set(id).manifest.files;
+      for (const [file, { merge }] of Object.entries(ours)) {
+        if (
+          (merge === 'pipeline-jobs' || merge === 'by-action') &&
+          set.manifest.files[file]?.merge !== merge
+        ) {
+          throw new InputError(
+            `${manifestPath} must list '${file}' with merge ${merge}: the action renders it by name`,
+          );
+        }
+      }
+      // Every file renders (with no values: the syntax, filters and tags are checked).
+      set.render({});
+      merged.#overrides.set(id, set);
+    }
+    return merged;
+  }
+
+  /** The content this package ships, in its `content` directory. */
+  static builtIn(): GoldenPathContent {
+    builtIn ??= GoldenPathContent.fromDirectory(
+      resolvePackagePath(
+        '@paved/plugin-scaffolder-backend-module-golden-path',
+        'content',
+      ),
+    );
+    return builtIn;
+  }
+
+  /** The content of a directory that holds `versions.yaml` and the content sets. */
+  static fromDirectory(root: string): GoldenPathContent {
+    return new GoldenPathContent(root, readVersions(root));
+  }
+
+  /** A content set by id, such as `deploy/helm`; read once. */
+  set(id: string): ContentSet {
+    const override = this.#overrides.get(id);
+    if (override) {
+      return override;
+    }
+    let set = this.#sets.get(id);
+    if (!set) {
+      set = ContentSet.read({
+        id,
+        dir: path.join(this.root, ...id.split('/')),
+        versions: this.versions,
+      });
+      this.#sets.set(id, set);
+    }
+    return set;
+  }
+
+  /** The ids of every content set below the root (every directory with a manifest). */
+  setIds(): string[] {
+    return GoldenPathContent.#setIdsIn(this.root);
+  }
+
+  /** The ids of the sets replaced by the platform team's content. */
+  overriddenSetIds(): string[] {
+    return [...this.#overrides.keys()];
+  }
+
+  static #setIdsIn(root: string): string[] {
+    return listFiles(root)
+      .filter(f => f.endsWith(`/${MANIFEST_FILE}`))
+      .map(f => f.slice(0, -MANIFEST_FILE.length - 1));
+  }
+}
+
+const versionsSchema = z.record(
+  z.string().regex(/^[a-zA-Z][\w-]*$/, 'is not a valid name'),
+  z.union([z.string().min(1), z.number()]).transform(String),
+);
+
+/**
+ * Reads `versions.yaml`: a flat mapping of names to versions or image references.
+ *
+ * @internal
+ */
+export function readVersions(root: string): RuntimeVersions {
+  const file = path.join(root, VERSIONS_FILE);
+  if (!fs.existsSync(file)) {
+    throw new InputError(`Golden-path content ${root} has no ${VERSIONS_FILE}`);
+  }
+  const parsed = versionsSchema.safeParse(
+    parseYaml(fs.readFileSync(file, 'utf8')) ?? {},
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(
+      `${file}: '${issue.path.join('.') || '(root)'}' ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+/**
+ * The content the actions render with this config: the package's own, with the platform team's
+ * `goldenPath.content.directory` laid over it, read and checked each time an action is created
+ * (see {@link GoldenPathContent.withOverrides}), so at start-up.
+ *
+ * @throws InputError naming the key or the file, which stops the module at start
+ * @internal
+ */
+export function goldenPathContent(config?: Config): GoldenPathContent {
+  const directory = config
+    ? readGoldenPathConfig(config).content.directory
+    : undefined;
+  if (!directory) {
+    return GoldenPathContent.builtIn();
+  }
+  return GoldenPathContent.builtIn().withOverrides(directory);
+}
