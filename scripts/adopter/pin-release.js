@@ -59,10 +59,9 @@ async function latestVersions(names) {
   const versions = {};
   async function worker() {
     for (let name = queue.shift(); name; name = queue.shift()) {
-      const response = await fetch(
-        `${registry}${name.replace('/', '%2f')}`,
-        { headers: { accept: 'application/vnd.npm.install-v1+json' } },
-      );
+      const response = await fetch(`${registry}${name.replace('/', '%2f')}`, {
+        headers: { accept: 'application/vnd.npm.install-v1+json' },
+      });
       if (response.status === 404) continue;
       if (!response.ok) {
         throw new Error(`The registry answered ${response.status} for ${name}`);
@@ -95,7 +94,9 @@ async function main() {
   manifest.resolutions = { ...manifest.resolutions, ...packages };
   fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(
-    `Pinned ${Object.keys(packages).length} @backstage/* packages in ${file} to the ${line} line` +
+    `Pinned ${
+      Object.keys(packages).length
+    } @backstage/* packages in ${file} to the ${line} line` +
       (line === 'newest'
         ? ` (backend-defaults ${packages['@backstage/backend-defaults']}, frontend-plugin-api ${packages['@backstage/frontend-plugin-api']})`
         : ''),
