@@ -726,6 +726,14 @@ describe('deploy checks', () => {
         },
         '.github/workflows/release.yml',
       ],
+      [
+        'a GitLab job on version tags that creates the release',
+        {
+          '.gitlab-ci.yml':
+            'release:\n  stage: release\n  image: registry.gitlab.com/gitlab-org/release-cli:v0.24.0\n  rules:\n    - if: $CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+/\n  script:\n    - echo "Releasing $CI_COMMIT_TAG"\n  release:\n    tag_name: $CI_COMMIT_TAG\n',
+        },
+        '.gitlab-ci.yml',
+      ],
     ])('deploy.versioning passes with %s', (_name, files, path) => {
       const result = checkResult('deploy.versioning', { files });
       expect(result.status).toBe('pass');

@@ -272,10 +272,10 @@ const VERSION_FILE_CONTENT =
 
 /**
  * What a pipeline triggered by version tags must also do for the tag to version a release: publish
- * something (an image, a package, a GitHub release, a deployment).
+ * something (an image, a package, a GitHub or GitLab release, a deployment).
  */
 const PUBLISH_STEP =
-  /\bdocker\s+(?:buildx\s+)?push\b|--push\b|build-push-action|^[ \t]+push:[ \t]*true\b|goreleaser|\bpublish\b|release-action|action-gh-release|create-release|\bgh\s+release\b|\btwine\s+upload\b|\bdeploy\b|\b(?:g?make|just|task|npm[ \t]+run|yarn|pnpm)[ \t]+(?:release|push)\b/im;
+  /\bdocker\s+(?:buildx\s+)?push\b|--push\b|build-push-action|^[ \t]+push:[ \t]*true\b|goreleaser|\bpublish\b|release-action|action-gh-release|create-release|\bgh\s+release\b|\brelease-cli\b|^[ \t]+tag_name:[ \t]*\S|\btwine\s+upload\b|\bdeploy\b|\b(?:g?make|just|task|npm[ \t]+run|yarn|pnpm)[ \t]+(?:release|push)\b/im;
 
 const CHANGELOG_VERSION = /^#{1,3}[ \t]+(?:[Vv]ersion[ \t]+)?\[?v?\d+\.\d+/m;
 
@@ -519,7 +519,7 @@ export const deployChecks: CheckImplementation[] = [
     capability: 'deploy',
     title: 'Releases are versioned',
     description:
-      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create` and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags by a pipeline that publishes them (a tag trigger that only builds and tests versions nothing), a Cloud Deploy release named for the commit, images pinned to a version in committed release manifests, a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings, or a committed version file (`VERSION`).',
+      'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create`, GitLab release jobs and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags by a pipeline that publishes them (a tag trigger that only builds and tests versions nothing), a Cloud Deploy release named for the commit, images pinned to a version in committed release manifests, a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings, or a committed version file (`VERSION`).',
     weight: 1,
     evidence: 'entity+repository',
     version: '3',
