@@ -1,5 +1,9 @@
 import type { Entity } from '@backstage/catalog-model';
-import { entityFactsOf, remediationTemplatePath } from './entityFacts';
+import {
+  checksWithStatus,
+  entityFactsOf,
+  remediationTemplatePath,
+} from './entityFacts';
 
 const entityRef = 'component:default/orders';
 
@@ -116,5 +120,72 @@ describe('entityFactsOf', () => {
       lifecycle: undefined,
       type: undefined,
     });
+  });
+});
+
+describe('checksWithStatus', () => {
+  const ruleset = {
+    checks: [
+      {
+        definition: {
+          id: 'build.tests',
+          title: 'Tests run in the pipeline',
+          remediation: { templateRef: 'add-tests' },
+        },
+      },
+    ],
+  } as any;
+  const scorecard = {
+    results: [
+      {
+        checkId: 'build.pipeline',
+        capability: 'build',
+        status: 'pass',
+        message: 'ok',
+      },
+      {
+        checkId: 'build.tests',
+        capability: 'build',
+        status: 'fail',
+        message: 'no tests',
+      },
+      {
+        checkId: 'gone.check',
+        capability: 'build',
+        status: 'fail',
+        message: 'old',
+      },
+      {
+        checkId: 'observe.metrics',
+        capability: 'observe',
+        status: 'unknown',
+        message: 'unreadable',
+      },
+    ],
+  } as any;
+
+  it('lists the failing checks with the title and remediation of their definition, in order', () => {
+    expect(checksWithStatus(ruleset, scorecard)).toEqual([
+      {
+        checkId: 'build.tests',
+        capability: 'build',
+        title: 'Tests run in the pipeline',
+        message: 'no tests',
+        remediation: { templateRef: 'add-tests' },
+      },
+      {
+        checkId: 'gone.check',
+        capability: 'build',
+        title: 'gone.check',
+        message: 'old',
+        remediation: {},
+      },
+    ]);
+  });
+
+  it('lists the checks of another status', () => {
+    expect(
+      checksWithStatus(ruleset, scorecard, 'unknown').map(c => c.checkId),
+    ).toEqual(['observe.metrics']);
   });
 });

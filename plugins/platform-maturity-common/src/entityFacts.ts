@@ -4,7 +4,8 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import type { ScorecardEntityFacts } from './api';
-import type { Remediation } from './types';
+import type { Ruleset } from './ruleset/compileRuleset';
+import type { CheckStatus, Remediation, Scorecard } from './types';
 
 /**
  * The catalog facts a scorecard carries of its entity: its ref, kind, namespace, name and title,
@@ -89,4 +90,50 @@ export function remediationTemplatePath(
   )}/${encodeURIComponent(template.name)}?formData=${encodeURIComponent(
     JSON.stringify(formData),
   )}`;
+}
+
+/**
+ * A check of a scorecard that fails or could not be checked, with what an owner needs to act on
+ * it: its title and message, and the remediation of the ruleset's check definition.
+ *
+ * @public
+ */
+export interface ActionableCheck {
+  checkId: string;
+  capability: string;
+  /** The check's title; its id when the ruleset no longer has the check. */
+  title: string;
+  message: string;
+  /** The remediation of the check's definition in the ruleset; empty when it has none. */
+  remediation: Remediation;
+}
+
+/**
+ * The checks of a scorecard with a given status (`fail` by default), in the scorecard's order,
+ * described from the ruleset's check definitions: the one list the actions, the verify step and
+ * the reports give of what is failing. A stored scorecard may name a check the current ruleset no
+ * longer has; it is listed by its id, without remediation.
+ *
+ * @public
+ */
+export function checksWithStatus(
+  ruleset: Pick<Ruleset, 'checks'>,
+  scorecard: Pick<Scorecard, 'results'>,
+  status: CheckStatus = 'fail',
+): ActionableCheck[] {
+  const definitions = new Map(
+    ruleset.checks.map(c => [c.definition.id, c.definition]),
+  );
+  return scorecard.results
+    .filter(r => r.status === status)
+    .map(r => {
+      const definition = definitions.get(r.checkId);
+      return {
+        checkId: r.checkId,
+        capability: r.capability,
+        title: definition?.title ?? r.checkId,
+        message: r.message,
+        remediation: definition?.remediation ?? {},
+      };
+    });
 }

@@ -10,7 +10,12 @@ export * from './capabilities';
 export * from './levels';
 export * from './permissions';
 export * from './api';
-export { entityFactsOf, remediationTemplatePath } from './entityFacts';
+export {
+  checksWithStatus,
+  entityFactsOf,
+  remediationTemplatePath,
+} from './entityFacts';
+export type { ActionableCheck } from './entityFacts';
 export { BUILTIN_CHECKS } from './checks';
 export { isPipelineFile } from './checks/ci';
 export {

@@ -8,6 +8,7 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
+  checksWithStatus,
   remediationTemplatePath,
   Ruleset,
   Scorecard,
@@ -69,9 +70,6 @@ export function registerPlatformMaturityActions(
   options: PlatformMaturityActionsOptions,
 ): void {
   const { actionsRegistry, access, store, ruleset } = options;
-  const definitions = new Map(
-    ruleset.checks.map(c => [c.definition.id, c.definition]),
-  );
 
   /** The stored scorecard of an entity the caller can see. */
   async function visibleScorecard(
@@ -222,38 +220,24 @@ export function registerPlatformMaturityActions(
         input.entityRef,
         credentials,
       );
-      const describe = (result: Scorecard['results'][number]) => ({
-        checkId: result.checkId,
-        capability: result.capability,
-        // A stored result may name a check the current ruleset no longer has.
-        title: definitions.get(result.checkId)?.title ?? result.checkId,
-        message: result.message,
-      });
       return {
         output: {
           entityRef,
           evaluatedAt: scorecard.evaluatedAt,
-          failing: scorecard.results
-            .filter(r => r.status === 'fail')
-            .map(result => {
-              const remediation =
-                definitions.get(result.checkId)?.remediation ?? {};
-              return {
-                ...describe(result),
-                remediation: {
-                  templateRef: remediation.templateRef,
-                  values: remediation.values,
-                  docsUrl: remediation.docsUrl,
-                  scaffolderPath: remediationTemplatePath(
-                    remediation,
-                    entityRef,
-                  ),
-                },
-              };
+          failing: checksWithStatus(ruleset, scorecard).map(
+            ({ remediation, ...check }) => ({
+              ...check,
+              remediation: {
+                templateRef: remediation.templateRef,
+                values: remediation.values,
+                docsUrl: remediation.docsUrl,
+                scaffolderPath: remediationTemplatePath(remediation, entityRef),
+              },
             }),
-          unknown: scorecard.results
-            .filter(r => r.status === 'unknown')
-            .map(describe),
+          ),
+          unknown: checksWithStatus(ruleset, scorecard, 'unknown').map(
+            ({ remediation: _remediation, ...check }) => check,
+          ),
         },
       };
     },

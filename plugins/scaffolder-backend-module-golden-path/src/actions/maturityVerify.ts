@@ -11,6 +11,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   CAPABILITIES,
   CatalogLookup,
+  checksWithStatus,
   compileRuleset,
   evaluate,
   Remediation,
@@ -179,22 +180,12 @@ function referencedRefs(entity: Entity): string[] {
 }
 
 /** The failing checks of a scorecard, with each check's fix from the ruleset. */
+/** The failing checks as the action outputs them: `id` rather than `checkId`. */
 function failingChecks(ruleset: Ruleset, scorecard: Scorecard): FailingCheck[] {
-  const definitions = new Map(
-    ruleset.checks.map(c => [c.definition.id, c.definition]),
-  );
-  return scorecard.results
-    .filter(r => r.status === 'fail')
-    .map(r => {
-      const definition = definitions.get(r.checkId);
-      return {
-        id: r.checkId,
-        capability: r.capability,
-        title: definition?.title ?? r.checkId,
-        message: r.message,
-        remediation: definition?.remediation ?? {},
-      };
-    });
+  return checksWithStatus(ruleset, scorecard).map(({ checkId, ...check }) => ({
+    id: checkId,
+    ...check,
+  }));
 }
 
 function summary(ruleset: Ruleset, scorecard: Scorecard): string {
