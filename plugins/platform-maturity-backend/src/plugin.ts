@@ -20,6 +20,7 @@ import { KnexScorecardStore } from './database/KnexScorecardStore';
 import { ScorecardAccess } from './service/access';
 import { registerPlatformMaturityActions } from './service/actions';
 import { CatalogEvaluator } from './service/CatalogEvaluator';
+import { GithubApiBudget } from './service/GithubApiBudget';
 import { createRunInstrumentation } from './service/instrumentation';
 import { RepositoryEvidence } from './service/RepositoryEvidence';
 import { createRouter } from './service/router';
@@ -62,6 +63,7 @@ export const platformMaturityPlugin = createBackendPlugin({
       async init(deps) {
         const settings = readBackendConfig(deps.config, extraChecks);
         deps.permissionsRegistry.addPermissions(platformMaturityPermissions);
+        const integrations = ScmIntegrations.fromConfig(deps.config);
         const store = await KnexScorecardStore.create({
           database: deps.database,
         });
@@ -86,7 +88,13 @@ export const platformMaturityPlugin = createBackendPlugin({
             maxFileSize: settings.repository.maxFileSize,
             maxFiles: settings.repository.maxFiles,
             allowedLocalRoots: settings.repository.allowedLocalRoots,
-            integrations: ScmIntegrations.fromConfig(deps.config),
+            integrations,
+            budget: new GithubApiBudget({
+              integrations,
+              share: settings.repository.budgetShare,
+              logger: deps.logger,
+              metrics: deps.metrics,
+            }),
           }),
         });
 

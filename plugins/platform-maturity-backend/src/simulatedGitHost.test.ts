@@ -95,4 +95,46 @@ describe('on a simulated GitHub Enterprise host', () => {
       await backend.stop();
     }
   });
+
+  it('within a small API budget, waits for the resets and scores every entity from its repository', async () => {
+    // 8 calls per 2-second window, half of them for evaluation: two reads per window.
+    await host.stop();
+    host = await SimulatedGitHost.start({
+      repositories: 6,
+      rateLimit: { limit: 8, windowMs: 2000 },
+    });
+    const names = [0, 1, 2, 3, 4, 5].map(i => `service-${i}`);
+    const backend = await startBackendOn(
+      host,
+      names.map((name, i) =>
+        serviceOn(name, host.treeUrl(generatedRepositoryName(i))),
+      ),
+      { repository: { budgetShare: 0.5 } },
+    );
+    try {
+      expect(await waitForRun(backend.server)).toMatchObject({
+        status: 'succeeded',
+        evaluated: 6,
+        failed: 0,
+      });
+      expect(host.stats.rateLimited).toBe(0);
+      expect(
+        Math.max(...host.stats.windows.map(w => w.calls)),
+      ).toBeLessThanOrEqual(4);
+      for (const name of names) {
+        const card = await request(backend.server)
+          .get(`/api/platform-maturity/v1/scorecards/component/default/${name}`)
+          .set('Authorization', mockCredentials.user.header());
+        // Waiting is not failing: every entity was scored from its files.
+        expect(card.body.scorecard.coverage.share).toBe(100);
+        expect(
+          card.body.scorecard.results.filter(
+            (r: { status: string }) => r.status === 'unknown',
+          ),
+        ).toEqual([]);
+      }
+    } finally {
+      await backend.stop();
+    }
+  });
 });

@@ -33,6 +33,7 @@ import {
 import {
   RepositoryEvidence,
   RepositoryLocation,
+  RepositoryReadOptions,
   RepositoryReadResult,
   repositoryLocationOf,
 } from './RepositoryEvidence';
@@ -426,6 +427,7 @@ export class CatalogEvaluator {
               previous: skipKeys.get(entityRef),
               reads,
               now: now(),
+              signal: stop,
             });
             if (outcome === 'skipped') {
               seen.push(entityRef);
@@ -538,9 +540,11 @@ export class CatalogEvaluator {
   ): Promise<StoredScorecard> {
     const credentials = await this.auth.getOwnServiceCredentials();
     const lookup = await this.loadLookup(credentials);
+    // Someone waits for this one: it never waits for the API budget (see RepositoryReadOptions).
     const stored = (await this.evaluateEntity(entity, lookup, {
       reads: new Map(),
       now,
+      interactive: true,
     })) as StoredScorecard;
     await this.store.saveScorecard(stored);
     return stored;
@@ -557,9 +561,9 @@ export class CatalogEvaluator {
       };
       reads: Map<string, Promise<RepositoryReadResult>>;
       now: Date;
-    },
+    } & RepositoryReadOptions,
   ): Promise<StoredScorecard | 'skipped'> {
-    const { previous, reads, now } = options;
+    const { previous, reads, now, signal, interactive } = options;
     const entityHash = entityHashOf(entity);
     const unchanged =
       previous?.entityHash === entityHash &&
@@ -576,6 +580,7 @@ export class CatalogEvaluator {
         location,
         unchanged ? previous?.repositoryEtag : undefined,
         reads,
+        { signal, interactive },
       );
     }
     if (unchanged && result.type === 'not-modified') {
@@ -624,10 +629,11 @@ export class CatalogEvaluator {
     location: RepositoryLocation,
     etag: string | undefined,
     reads: Map<string, Promise<RepositoryReadResult>>,
+    options: RepositoryReadOptions,
   ): Promise<RepositoryReadResult> {
     const readOwn = (tag?: string) =>
       this.sharedRead(reads, 'tree', location, tag, () =>
-        this.repositories.read(location, this.ruleset, tag),
+        this.repositories.read(location, this.ruleset, tag, options),
       );
     const root = await this.repositories.rootOf(location);
     if (!root) {
@@ -636,7 +642,7 @@ export class CatalogEvaluator {
     const [ownEtag, rootEtag] = splitEtag(etag);
     const readRoot = (tag?: string) =>
       this.sharedRead(reads, 'root-pipelines', root, tag, () =>
-        this.repositories.readRootPipelines(root, tag),
+        this.repositories.readRootPipelines(root, tag, options),
       );
     let [own, atRoot] = await Promise.all([
       readOwn(ownEtag),

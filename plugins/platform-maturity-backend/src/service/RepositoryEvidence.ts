@@ -22,6 +22,7 @@ import {
 import gitUrlParse from 'git-url-parse';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { GithubApiBudget } from './GithubApiBudget';
 
 /** The outcome of reading an entity's repository. */
 export type RepositoryReadResult =
@@ -29,6 +30,16 @@ export type RepositoryReadResult =
   | { type: 'not-modified'; etag: string }
   | { type: 'none'; reason: string }
   | { type: 'failed'; reason: string };
+
+/**
+ * How a read is made: `signal` aborts it (also while it waits for the API budget, when the read
+ * throws instead of failing); an `interactive` read, which a person waits for, never waits for
+ * the budget.
+ */
+export interface RepositoryReadOptions {
+  signal?: AbortSignal;
+  interactive?: boolean;
+}
 
 /** Where an entity's repository is: a URL for the URL readers, or a local directory. */
 export type RepositoryLocation =
@@ -80,6 +91,7 @@ export class RepositoryEvidence {
   private readonly maxFiles: number;
   private readonly allowedLocalRoots: string[];
   private readonly integrations: ScmIntegrationRegistry;
+  private readonly budget?: GithubApiBudget;
 
   constructor(options: {
     urlReader: UrlReaderService;
@@ -91,6 +103,8 @@ export class RepositoryEvidence {
     allowedLocalRoots: string[];
     /** Tells a repository's root from a URL; default: the public hosts' integrations. */
     integrations?: ScmIntegrationRegistry;
+    /** Keeps reads on GitHub hosts within a share of their API budget; default: no budget. */
+    budget?: GithubApiBudget;
   }) {
     this.urlReader = options.urlReader;
     this.logger = options.logger;
@@ -100,6 +114,7 @@ export class RepositoryEvidence {
     this.allowedLocalRoots = options.allowedLocalRoots;
     this.integrations =
       options.integrations ?? ScmIntegrations.fromConfig(new ConfigReader({}));
+    this.budget = options.budget;
   }
 
   /**
@@ -137,9 +152,16 @@ export class RepositoryEvidence {
   async readRootPipelines(
     root: RepositoryLocation,
     etag?: string,
+    options: RepositoryReadOptions = {},
   ): Promise<RepositoryReadResult> {
     if (root.type === 'url') {
-      return this.readUrl(root.target, isRootPipeline, () => true, etag);
+      return this.readUrl(
+        root.target,
+        isRootPipeline,
+        () => true,
+        etag,
+        options,
+      );
     }
     try {
       const entries = await fs.promises.readdir(root.target, {
@@ -205,6 +227,7 @@ export class RepositoryEvidence {
     location: RepositoryLocation,
     ruleset: Ruleset,
     etag?: string,
+    options: RepositoryReadOptions = {},
   ): Promise<RepositoryReadResult> {
     if (location.type === 'file') {
       return this.readLocal(location.target);
@@ -214,25 +237,63 @@ export class RepositoryEvidence {
       () => true,
       filePath => ruleset.needsContent(filePath),
       etag,
+      options,
     );
   }
 
   /**
    * Reads a tree through the URL readers: the paths that `lists` keeps, and the content of those
-   * that `reads` keeps too.
+   * that `reads` keeps too; within the API budget when there is one.
    */
   private async readUrl(
     target: string,
     lists: (filePath: string) => boolean,
     reads: (filePath: string) => boolean,
-    etag?: string,
+    etag: string | undefined,
+    options: RepositoryReadOptions,
   ): Promise<RepositoryReadResult> {
+    const readTree = () => this.readTree(target, lists, reads, etag, options);
+    try {
+      if (!this.budget) {
+        return (await readTree()).value;
+      }
+      return await this.budget.read(
+        target,
+        {
+          maxCalls: apiCallsOf(target, 'changed'),
+          signal: options.signal,
+          interactive: options.interactive,
+        },
+        readTree,
+      );
+    } catch (error) {
+      if (options.signal?.aborted) {
+        // Stopped (the run's timeout, the backend stopping), perhaps while waiting for the API
+        // budget: the entity is not scored rather than scored without its repository.
+        throw error;
+      }
+      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
+      return { type: 'failed', reason: this.urlProblem(target, error) };
+    }
+  }
+
+  /** One tree read through the URL readers, and the API calls it made on a GitHub host. */
+  private async readTree(
+    target: string,
+    lists: (filePath: string) => boolean,
+    reads: (filePath: string) => boolean,
+    etag: string | undefined,
+    options: RepositoryReadOptions,
+  ): Promise<{ value: RepositoryReadResult; calls: number }> {
     const paths: string[] = [];
     let truncated = false;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       const response = await this.urlReader.readTree(target, {
         etag,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: options.signal
+          ? AbortSignal.any([timeout, options.signal])
+          : timeout,
         filter: (filePath, info) => {
           if (!lists(filePath)) {
             return false;
@@ -255,19 +316,24 @@ export class RepositoryEvidence {
         }
       }
       return {
-        type: 'snapshot',
-        etag: response.etag,
-        snapshot: { paths, read: p => contents.get(p), truncated },
+        value: {
+          type: 'snapshot',
+          etag: response.etag,
+          snapshot: { paths, read: p => contents.get(p), truncated },
+        },
+        calls: apiCallsOf(target, 'changed'),
       };
     } catch (error) {
       if (
         error instanceof NotModifiedError ||
         (error as Error)?.name === 'NotModifiedError'
       ) {
-        return { type: 'not-modified', etag: etag! };
+        return {
+          value: { type: 'not-modified', etag: etag! },
+          calls: apiCallsOf(target, 'unchanged'),
+        };
       }
-      this.logger.warn(`Could not read ${target}: ${stringifyError(error)}`);
-      return { type: 'failed', reason: this.urlProblem(target, error) };
+      throw error;
     }
   }
 
@@ -388,6 +454,21 @@ export class RepositoryEvidence {
       return { type: 'failed', reason: localProblem(target, error) };
     }
   }
+}
+
+/**
+ * The REST calls of one tree read by Backstage's GitHub URL reader: the commit status of the ref
+ * (and, for a URL without a ref, the repository, for its default branch), then the tarball when
+ * the commit is not the one of the ETag.
+ */
+function apiCallsOf(target: string, outcome: 'changed' | 'unchanged'): number {
+  let lookups = 2;
+  try {
+    lookups = gitUrlParse(target).ref ? 1 : 2;
+  } catch {
+    // Counted as the most a read can make.
+  }
+  return outcome === 'changed' ? lookups + 1 : lookups;
 }
 
 /** Why a local directory inside the allowed roots could not be read, and who can fix it. */

@@ -79,6 +79,8 @@ export interface SimulatedGitHostStats {
   rateLimitChecks: number;
   /** Response body bytes of the counted calls. */
   bytes: number;
+  /** The counted calls of each rate-limit window, oldest first (`reset` in seconds). */
+  windows: { reset: number; calls: number }[];
 }
 
 interface Repository {
@@ -105,6 +107,7 @@ export class SimulatedGitHost {
     rateLimited: 0,
     rateLimitChecks: 0,
     bytes: 0,
+    windows: [],
   };
   private readonly server: http.Server;
   private readonly repositories = new Map<string, Repository>();
@@ -256,6 +259,7 @@ export class SimulatedGitHost {
     if (now >= this.windowEnd) {
       this.windowEnd = Math.ceil((now + this.windowMs) / 1000) * 1000;
       this.used = 0;
+      this.stats.windows.push({ reset: this.windowEnd / 1000, calls: 0 });
     }
   }
 
@@ -340,6 +344,7 @@ export class SimulatedGitHost {
       return;
     }
     this.used++;
+    this.stats.windows[this.stats.windows.length - 1].calls++;
     this.stats.calls[kind]++;
     this.stats.totalCalls++;
 
