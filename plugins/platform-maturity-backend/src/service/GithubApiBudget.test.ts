@@ -168,6 +168,22 @@ describe('GithubApiBudget with the real GitHub URL reader', () => {
     },
   );
 
+  it('reads one repository per window when the share of a whole window is smaller than a read', async () => {
+    host = await SimulatedGitHost.start({
+      repositories: 2,
+      rateLimit: { limit: 4, windowMs: 1000 },
+    });
+    const { evidence } = evidenceOn(host, 0.25);
+    const results = await Promise.all(
+      [0, 1].map(i => evidence.read(location(host, i), ruleset)),
+    );
+    expect(results.map(r => r.type)).toEqual(['snapshot', 'snapshot']);
+    expect(
+      host.stats.windows.filter(w => w.calls > 0).map(w => w.calls),
+    ).toEqual([2, 2]);
+    expect(host.stats.rateLimited).toBe(0);
+  });
+
   it('never waits in an interactive read: a refused read fails with the reason', async () => {
     host = await SimulatedGitHost.start({
       repositories: 3,

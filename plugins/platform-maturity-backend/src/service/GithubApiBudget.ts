@@ -44,6 +44,8 @@ interface Bucket {
   /** The window's reset (ms since the epoch) and the remaining calls when last read. */
   reset: number;
   remaining: number;
+  /** The calls of a whole window. */
+  limit: number;
   /** Calls evaluation may make in this window: the share of what remained when it was first read. */
   allowance: number;
   /** Calls evaluation made in this window, and since the budget was last read. */
@@ -174,6 +176,7 @@ export class GithubApiBudget {
         observedAt: 0,
         reset: 0,
         remaining: 0,
+        limit: 0,
         allowance: 0,
         used: 0,
         sinceObserved: 0,
@@ -205,8 +208,8 @@ export class GithubApiBudget {
         // Within the window's allowance and the share of what remains now (others spend too) ...
         ((bucket.used + calls <= bucket.allowance &&
           calls <= this.share * remaining) ||
-          // ... or, so that a small budget still moves, the window's first read.
-          (bucket.used === 0 && remaining >= calls / this.share));
+          // ... or, when the share of a whole window cannot hold one read, its first read.
+          (bucket.used === 0 && Math.floor(this.share * bucket.limit) < calls));
       if (fits) {
         // Reserved now, so that concurrent reads do not all take the last calls.
         bucket.used += calls;
@@ -301,6 +304,7 @@ export class GithubApiBudget {
       // `/rate_limit` answers with the core budget in its body; its headers say the same.
       const remaining = core.remaining ?? header('remaining');
       const reset = core.reset ?? header('reset');
+      const limit = core.limit ?? header('limit') ?? remaining;
       if (remaining === undefined || reset === undefined) {
         throw new Error('the answer has no core rate limit');
       }
@@ -313,6 +317,7 @@ export class GithubApiBudget {
       bucket.state = 'limited';
       bucket.reset = resetMs;
       bucket.remaining = remaining;
+      bucket.limit = limit ?? 0;
       bucket.sinceObserved = 0;
       bucket.observedAt = now;
       bucket.stale = false;
