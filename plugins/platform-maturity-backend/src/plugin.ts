@@ -10,6 +10,7 @@ import {
 import { stringifyError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   CheckImplementation,
   platformMaturityPermissions,
@@ -21,6 +22,7 @@ import { ScorecardAccess } from './service/access';
 import { registerPlatformMaturityActions } from './service/actions';
 import { CatalogEvaluator } from './service/CatalogEvaluator';
 import { GithubApiBudget } from './service/GithubApiBudget';
+import { PUSH_EVENT_TOPICS, PushRescorer } from './service/PushRescorer';
 import { createRunInstrumentation } from './service/instrumentation';
 import { RepositoryEvidence } from './service/RepositoryEvidence';
 import { createRouter } from './service/router';
@@ -53,6 +55,7 @@ export const platformMaturityPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
         // Alpha services without a default on the ref; `createBackend()` of
         // @backstage/backend-defaults 0.18 (which backend-plugin-api 1.10 goes with) and
         // `startTestBackend` provide all three.
@@ -129,6 +132,25 @@ export const platformMaturityPlugin = createBackendPlugin({
               );
             }
           });
+        });
+
+        // A push re-scores the entities whose repository it changed, at once (webhooks through
+        // Backstage's GitHub events module); the schedule is then the safety net.
+        const pushes = new PushRescorer({
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          evaluator,
+          logger: deps.logger,
+          signal: stopping.signal,
+        });
+        await deps.events.subscribe({
+          id: 'platform-maturity-push',
+          topics: PUSH_EVENT_TOPICS,
+          onEvent: async ({ eventPayload }) => {
+            await pushes.onPushEvent(eventPayload);
+            track(pushes.idle());
+          },
         });
 
         // `scope: 'global'` makes replicas sharing a database run each tick once between them.

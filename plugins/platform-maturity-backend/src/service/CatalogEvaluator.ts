@@ -35,6 +35,7 @@ import {
   RepositoryLocation,
   RepositoryReadOptions,
   RepositoryReadResult,
+  repositoryIndexEntryOf,
   repositoryLocationOf,
 } from './RepositoryEvidence';
 import {
@@ -550,6 +551,50 @@ export class CatalogEvaluator {
     return stored;
   }
 
+  /**
+   * Evaluates entities now, outside a run, and stores their scorecards (the entities a push
+   * changed): their repositories are read within the API budget, as a run reads them, each once.
+   * An entity that cannot be evaluated is logged and left as it was; out-of-scope entities are
+   * left out. Returns the stored scorecards.
+   */
+  async evaluateEntities(
+    entities: Entity[],
+    options: { signal?: AbortSignal; now?: () => Date } = {},
+  ): Promise<StoredScorecard[]> {
+    const { signal, now = () => new Date() } = options;
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const lookup = await this.loadLookup(credentials);
+    const reads = new Map<string, Promise<RepositoryReadResult>>();
+    const evaluated: StoredScorecard[] = [];
+    await forEachBounded(entities, this.concurrency, async entity => {
+      let entityRef = describeEntity(entity, 0);
+      try {
+        entityRef = validEntityRef(entity);
+        if (!this.ruleset.isInScope(entity)) {
+          return;
+        }
+        evaluated.push(
+          (await this.evaluateEntity(entity, lookup, {
+            reads,
+            now: now(),
+            signal,
+          })) as StoredScorecard,
+        );
+      } catch (error) {
+        if (signal?.aborted) {
+          throw error;
+        }
+        this.logger.warn(
+          `Could not score ${entityRef}: ${stringifyError(error)}`,
+        );
+      }
+    });
+    if (evaluated.length > 0) {
+      await this.store.saveScorecards(evaluated);
+    }
+    return evaluated;
+  }
+
   private async evaluateEntity(
     entity: Entity,
     lookup: { catalog: CatalogLookup; systems: Map<string, Entity> },
@@ -616,6 +661,7 @@ export class CatalogEvaluator {
       scorecard,
       entityHash,
       repositoryEtag: result.type === 'snapshot' ? result.etag : undefined,
+      repository: location ? repositoryIndexEntryOf(location) : undefined,
     };
     return stored;
   }

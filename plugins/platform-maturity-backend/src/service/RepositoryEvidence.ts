@@ -22,6 +22,7 @@ import {
 import gitUrlParse from 'git-url-parse';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RepositoryIndexEntry } from '../database/ScorecardStore';
 import type { GithubApiBudget } from './GithubApiBudget';
 
 /** The outcome of reading an entity's repository. */
@@ -75,6 +76,39 @@ export function repositoryLocationOf(
     return { type: 'file', target };
   }
   return undefined;
+}
+
+/** The key of a repository on a Git host, as the store indexes it: `host/owner/name`, lower-case. */
+export function repositoryKey(host: string, fullName: string): string {
+  return `${host}/${fullName}`.toLocaleLowerCase('en-US');
+}
+
+/**
+ * Where a URL location is on its Git host (repository, ref, directory), for push events to find
+ * the entities to score again; undefined for a local directory or a URL that names no repository.
+ */
+export function repositoryIndexEntryOf(
+  location: RepositoryLocation,
+): RepositoryIndexEntry | undefined {
+  if (location.type !== 'url') {
+    return undefined;
+  }
+  try {
+    const parsed = gitUrlParse(location.target);
+    if (!parsed.owner || !parsed.name) {
+      return undefined;
+    }
+    return {
+      repository: repositoryKey(
+        new URL(location.target).host,
+        `${parsed.owner}/${parsed.name}`,
+      ),
+      ...(parsed.ref ? { ref: parsed.ref } : {}),
+      path: parsed.filepath.replace(/^\/+|\/+$/g, ''),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

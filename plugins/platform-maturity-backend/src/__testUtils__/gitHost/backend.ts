@@ -3,7 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -39,9 +42,11 @@ export async function startBackendOn(
   host: SimulatedGitHost,
   entities: Entity[],
   platformMaturity: JsonObject = {},
+  features: BackendFeature[] = [],
 ) {
   return startTestBackend({
     features: [
+      ...features,
       platformMaturityPlugin,
       createServiceFactory({
         service: catalogServiceRef,
