@@ -51,6 +51,8 @@ interface Bucket {
   /** Calls evaluation made in this window, and since the budget was last read. */
   used: number;
   sinceObserved: number;
+  /** Calls reserved by reads under way, which may land in the next window. */
+  inFlight: number;
   /** Set after the host refused a call: the budget is read again before the next one. */
   stale: boolean;
   observing?: Promise<void>;
@@ -180,6 +182,7 @@ export class GithubApiBudget {
         allowance: 0,
         used: 0,
         sinceObserved: 0,
+        inFlight: 0,
         stale: false,
       };
       this.buckets.set(key, bucket);
@@ -214,6 +217,7 @@ export class GithubApiBudget {
         // Reserved now, so that concurrent reads do not all take the last calls.
         bucket.used += calls;
         bucket.sinceObserved += calls;
+        bucket.inFlight += calls;
         return;
       }
       await this.wait(bucket, bucket.reset + RESET_MARGIN_MS, signal);
@@ -232,6 +236,9 @@ export class GithubApiBudget {
     interactive?: boolean,
   ) {
     this.instruments.calls.add(calls, { host: bucket.host });
+    if (!interactive) {
+      bucket.inFlight = Math.max(0, bucket.inFlight - maxCalls);
+    }
     if (bucket.state !== 'limited') {
       return;
     }
@@ -309,16 +316,18 @@ export class GithubApiBudget {
         throw new Error('the answer has no core rate limit');
       }
       const resetMs = reset * 1000;
+      // Reads under way when the budget is read may make their calls after it: counted as ours
+      // since this look, and in a new window as spent in it.
       if (bucket.state !== 'limited' || resetMs !== bucket.reset) {
         // A new window: the share of what remains now is this window's allowance.
         bucket.allowance = Math.floor(this.share * remaining);
-        bucket.used = 0;
+        bucket.used = bucket.inFlight;
       }
       bucket.state = 'limited';
       bucket.reset = resetMs;
       bucket.remaining = remaining;
       bucket.limit = limit ?? 0;
-      bucket.sinceObserved = 0;
+      bucket.sinceObserved = bucket.inFlight;
       bucket.observedAt = now;
       bucket.stale = false;
     } catch (error) {
