@@ -114,6 +114,33 @@ describe('GithubApiBudget with the real GitHub URL reader', () => {
     expect(attributes).toEqual({ host: host.host });
   });
 
+  it('counts the calls of reads under way at a reset in the window that follows', async () => {
+    // Slow answers, and reads started just before a reset: their tarball calls land in the next
+    // window, which must hold them within its share.
+    host = await SimulatedGitHost.start({
+      repositories: 13,
+      rateLimit: { limit: 20, windowMs: 1000 },
+      latencyMs: 300,
+    });
+    const { evidence } = evidenceOn(host, 0.5);
+    expect((await evidence.read(location(host, 0), ruleset)).type).toBe(
+      'snapshot',
+    );
+    const untilReset = host.rateLimit().reset * 1000 - Date.now();
+    await new Promise(resolve => setTimeout(resolve, untilReset - 150));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        evidence.read(location(host, i + 1), ruleset),
+      ),
+    );
+    expect(results.every(r => r.type === 'snapshot')).toBe(true);
+    expect(host.stats.totalCalls).toBe(26);
+    expect(
+      Math.max(...host.stats.windows.map(w => w.calls)),
+    ).toBeLessThanOrEqual(10);
+    expect(host.stats.rateLimited).toBe(0);
+  });
+
   it('counts one call for an unchanged repository and gives the unused reservation back', async () => {
     host = await SimulatedGitHost.start({
       repositories: 3,

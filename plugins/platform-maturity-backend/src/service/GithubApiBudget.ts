@@ -53,6 +53,8 @@ interface Bucket {
   sinceObserved: number;
   /** Calls reserved by reads under way, which may land in the next window. */
   inFlight: number;
+  /** Calls of reads that ended after the window's reset, before the budget was read again. */
+  carried: number;
   /** Set after the host refused a call: the budget is read again before the next one. */
   stale: boolean;
   observing?: Promise<void>;
@@ -183,6 +185,7 @@ export class GithubApiBudget {
         used: 0,
         sinceObserved: 0,
         inFlight: 0,
+        carried: 0,
         stale: false,
       };
       this.buckets.set(key, bucket);
@@ -241,6 +244,10 @@ export class GithubApiBudget {
     }
     if (bucket.state !== 'limited') {
       return;
+    }
+    if (Date.now() >= bucket.reset) {
+      // Some of these calls may have landed in the window that has begun.
+      bucket.carried += calls;
     }
     const change = interactive ? calls : calls - maxCalls;
     bucket.used = Math.max(0, bucket.used + change);
@@ -317,12 +324,14 @@ export class GithubApiBudget {
       }
       const resetMs = reset * 1000;
       // Reads under way when the budget is read may make their calls after it: counted as ours
-      // since this look, and in a new window as spent in it.
+      // since this look, and in a new window as spent in it, as are the calls of reads that
+      // ended after the reset (the remaining calls already lack them).
       if (bucket.state !== 'limited' || resetMs !== bucket.reset) {
         // A new window: the share of what remains now is this window's allowance.
         bucket.allowance = Math.floor(this.share * remaining);
-        bucket.used = bucket.inFlight;
+        bucket.used = bucket.inFlight + bucket.carried;
       }
+      bucket.carried = 0;
       bucket.state = 'limited';
       bucket.reset = resetMs;
       bucket.remaining = remaining;

@@ -116,6 +116,7 @@ export class SimulatedGitHost {
   private readonly limit: number;
   private readonly windowMs: number;
   private readonly exceededStatus: 403 | 429;
+  private readonly latencyMs: number;
   private windowEnd = 0;
   private used = 0;
 
@@ -123,12 +124,14 @@ export class SimulatedGitHost {
     repositories: number;
     token: string;
     rateLimit: { limit: number; windowMs: number; exceededStatus?: 403 | 429 };
+    latencyMs: number;
   }) {
     this.generated = options.repositories;
     this.token = options.token;
     this.limit = options.rateLimit.limit;
     this.windowMs = options.rateLimit.windowMs;
     this.exceededStatus = options.rateLimit.exceededStatus ?? 403;
+    this.latencyMs = options.latencyMs;
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 1000;
   }
@@ -146,12 +149,15 @@ export class SimulatedGitHost {
         windowMs: number;
         exceededStatus?: 403 | 429;
       };
+      /** Delay of every counted answer, after the call is counted; default none. */
+      latencyMs?: number;
     } = {},
   ): Promise<SimulatedGitHost> {
     const host = new SimulatedGitHost({
       repositories: options.repositories ?? 100,
       token: options.token ?? 'simulated-token',
       rateLimit: options.rateLimit ?? { limit: 5000, windowMs: 3_600_000 },
+      latencyMs: options.latencyMs ?? 0,
     });
     await new Promise<void>(resolve =>
       host.server.listen(0, '127.0.0.1', resolve),
@@ -286,11 +292,18 @@ export class SimulatedGitHost {
       if (counted) {
         this.stats.bytes += data.length;
       }
-      res.writeHead(status, {
-        'content-length': String(data.length),
-        ...headers,
-      });
-      res.end(data);
+      const answer = () => {
+        res.writeHead(status, {
+          'content-length': String(data.length),
+          ...headers,
+        });
+        res.end(data);
+      };
+      if (counted && this.latencyMs > 0) {
+        setTimeout(answer, this.latencyMs);
+      } else {
+        answer();
+      }
     };
     const json = (status: number, value: unknown, counted = true) =>
       send(
