@@ -113,9 +113,10 @@ export class GithubApiBudget {
   /**
    * Runs `read` of `url` once the budget allows `maxCalls` calls (at once for a URL that is not
    * on a GitHub host, and for an `interactive` read, which a person waits for: it is counted but
-   * never waits, and fails when the host refuses it), and counts the calls it reports. A read that the host refuses for its rate limit
-   * (the reader's error says "rate limit exceeded") waits for the reset and runs again, at most
-   * three times. Waits end early, with the signal's reason, when `signal` aborts.
+   * never waits, and fails when the host refuses it), and counts the calls it reports. A read
+   * that the host refuses for its rate limit (the reader's error says "rate limit exceeded") waits
+   * for the reset and runs again, at most three times. Waits end early, with the signal's
+   * reason, when `signal` aborts.
    */
   async read<T>(
     url: string,
@@ -130,12 +131,17 @@ export class GithubApiBudget {
       if (!options.interactive) {
         await this.acquire(bucket, options.maxCalls, options.signal);
       }
-      let calls = options.maxCalls;
+      let result: BudgetedRead<T>;
       try {
-        const result = await read();
-        calls = result.calls;
-        return result.value;
+        result = await read();
       } catch (error) {
+        // The refused call did not count; the ones before it did: counting the most over-counts.
+        this.spend(
+          bucket,
+          options.maxCalls,
+          options.maxCalls,
+          options.interactive,
+        );
         if (
           !isRateLimited(error) ||
           options.interactive ||
@@ -143,14 +149,14 @@ export class GithubApiBudget {
         ) {
           throw error;
         }
-        // The refused call did not count; the ones before it did, which `calls` over-counts.
         this.logger.info(
           `Rate limited by ${bucket.host} while reading ${url}; waiting for its API budget`,
         );
         await this.waitAfterRateLimit(bucket, options.signal);
-      } finally {
-        this.spend(bucket, calls, options.maxCalls, options.interactive);
+        continue;
       }
+      this.spend(bucket, result.calls, options.maxCalls, options.interactive);
+      return result.value;
     }
   }
 
