@@ -38,6 +38,14 @@ export interface Config {
        * (`/`) is refused.
        */
       allowedLocalRoots?: string[];
+      /**
+       * Share of each GitHub host's remaining REST API budget that evaluation may use in one
+       * rate-limit window, above 0 and at most 1. Default 0.25. The budget is read from the host's
+       * `/rate_limit` (which costs no call); when the share is spent, reads wait for the window's
+       * reset instead of failing, and a read the host refuses for its rate limit waits and tries
+       * again. Per token, or per GitHub App installation (account).
+       */
+      budgetShare?: number;
     };
     /** Score history. */
     history?: {

@@ -15,12 +15,20 @@ const TEAMS = 50;
 const SYSTEMS = 20;
 const DOMAINS = 4;
 
+/** Where component `svc-<i>`'s repository is, by default: a host the benchmark's reader serves. */
+const defaultSourceLocation = (i: number) =>
+  `https://git.example.com/acme/svc-${i}/tree/main/`;
+
 /**
- * Component `svc-<i>`: a service, some on call, some experimental, owned by one of 50 teams.
+ * Component `svc-<i>`: a service, some on call, some experimental, owned by one of 50 teams, with
+ * its repository at `sourceLocation(i)`.
  *
  * @internal
  */
-export function componentOf(i: number): Entity {
+export function componentOf(
+  i: number,
+  sourceLocation: (i: number) => string = defaultSourceLocation,
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
@@ -29,7 +37,7 @@ export function componentOf(i: number): Entity {
       namespace: 'default',
       etag: `e${i}`,
       annotations: {
-        'backstage.io/source-location': `url:https://git.example.com/acme/svc-${i}/tree/main/`,
+        'backstage.io/source-location': `url:${sourceLocation(i)}`,
         ...(i % 3 === 0 ? { 'pagerduty.com/service-id': `P${i}` } : {}),
       },
     },
@@ -60,12 +68,16 @@ const lookupEntities: Entity[] = [
 
 /**
  * The parts of the catalog service the plugin calls: `streamEntities` (the run, in pages, and its
- * lookups of groups and systems) and `getEntityByRef` (the visibility check of the API). The rest
+ * lookups of groups and systems), `getEntityByRef` (the visibility check of the API) and
+ * `getEntitiesByRefs` (the entities of a push). The rest
  * of the service is never called, hence the cast.
  *
  * @internal
  */
-export function syntheticCatalog(total: number): CatalogService {
+export function syntheticCatalog(
+  total: number,
+  sourceLocation: (i: number) => string = defaultSourceLocation,
+): CatalogService {
   const componentIndex = (ref: CompoundEntityRef) => {
     const match = /^svc-(\d+)$/.exec(ref.name);
     const i = match ? Number(match[1]) : -1;
@@ -75,6 +87,18 @@ export function syntheticCatalog(total: number): CatalogService {
       i < total
       ? i
       : undefined;
+  };
+  const getEntityByRef = async (ref: string | CompoundEntityRef) => {
+    const compound = typeof ref === 'string' ? parseEntityRef(ref) : ref;
+    const i = componentIndex(compound);
+    if (i !== undefined) {
+      return componentOf(i, sourceLocation);
+    }
+    return lookupEntities.find(
+      e =>
+        e.kind.toLowerCase() === compound.kind.toLowerCase() &&
+        e.metadata.name === compound.name,
+    );
   };
   return {
     async *streamEntities(request?: { filter?: unknown; pageSize?: number }) {
@@ -90,21 +114,15 @@ export function syntheticCatalog(total: number): CatalogService {
         await setImmediate();
         const end = Math.min(start + size, total);
         yield Array.from({ length: end - start }, (_, k) =>
-          componentOf(start + k),
+          componentOf(start + k, sourceLocation),
         );
       }
     },
-    async getEntityByRef(ref: string | CompoundEntityRef) {
-      const compound = typeof ref === 'string' ? parseEntityRef(ref) : ref;
-      const i = componentIndex(compound);
-      if (i !== undefined) {
-        return componentOf(i);
-      }
-      return lookupEntities.find(
-        e =>
-          e.kind.toLowerCase() === compound.kind.toLowerCase() &&
-          e.metadata.name === compound.name,
-      );
+    getEntityByRef,
+    async getEntitiesByRefs(request: { entityRefs: string[] }) {
+      return {
+        items: await Promise.all(request.entityRefs.map(getEntityByRef)),
+      };
     },
   } as unknown as CatalogService;
 }

@@ -27,9 +27,16 @@ describe('readBackendConfig', () => {
   it('reads the defaults and valid settings in every duration form', () => {
     expect(read(undefined)).toMatchObject({
       schedule: { frequency: { minutes: 30 }, timeout: { minutes: 25 } },
-      repository: { timeoutMs: 60_000, allowedLocalRoots: [] },
+      repository: {
+        timeoutMs: 60_000,
+        allowedLocalRoots: [],
+        budgetShare: 0.25,
+      },
       history: { retentionDays: 365 },
     });
+    expect(
+      read({ repository: { budgetShare: 1 } }).repository.budgetShare,
+    ).toBe(1);
     expect(
       read({
         schedule: {
@@ -182,6 +189,17 @@ describe('readBackendConfig', () => {
       'absolute',
     ],
     [{ repository: { colour: 'red' } }, 'repository.colour', 'unknown'],
+    [{ repository: { budgetShare: 0 } }, 'repository.budgetShare', 'above 0'],
+    [
+      { repository: { budgetShare: 1.5 } },
+      'repository.budgetShare',
+      'at most 1',
+    ],
+    [
+      { repository: { budgetShare: '30%' } },
+      'repository.budgetShare',
+      'number',
+    ],
     // History.
     [{ history: { retentionDays: 1e9 } }, 'history.retentionDays', 'at most'],
     [{ history: { retentionDays: 0 } }, 'history.retentionDays', 'at least'],

@@ -11,6 +11,7 @@ import {
 import { DEFAULT_MAX_FILES } from '@paved/plugin-platform-maturity-node';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_BUDGET_SHARE } from './service/GithubApiBudget';
 
 /** The backend's settings under `platformMaturity`, validated. */
 export interface PlatformMaturityBackendConfig {
@@ -24,6 +25,8 @@ export interface PlatformMaturityBackendConfig {
     maxFiles: number;
     /** Absolute directories from which `file:` source locations may be read. */
     allowedLocalRoots: string[];
+    /** Share of each GitHub host's remaining API budget that evaluation may use. */
+    budgetShare: number;
   };
   history: { retentionDays: number };
 }
@@ -116,6 +119,11 @@ const backendSchema = z.strictObject({
           `must be at most ${MAX_REPOSITORY_FILES.toLocaleString('en-US')}`,
         )
         .optional(),
+      budgetShare: z
+        .number({ error: 'must be a number above 0 and at most 1' })
+        .gt(0, 'must be a number above 0 and at most 1')
+        .max(1, 'must be a number above 0 and at most 1')
+        .optional(),
       allowedLocalRoots: z
         .array(
           z
@@ -189,6 +197,7 @@ export function readBackendConfig(
       allowedLocalRoots: (repository.allowedLocalRoots ?? []).map(p =>
         path.resolve(p),
       ),
+      budgetShare: repository.budgetShare ?? DEFAULT_BUDGET_SHARE,
     },
     history: { retentionDays: parsed.data.history?.retentionDays ?? 365 },
   };

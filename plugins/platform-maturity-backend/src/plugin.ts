@@ -10,6 +10,7 @@ import {
 import { stringifyError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   CheckImplementation,
   platformMaturityPermissions,
@@ -20,6 +21,8 @@ import { KnexScorecardStore } from './database/KnexScorecardStore';
 import { ScorecardAccess } from './service/access';
 import { registerPlatformMaturityActions } from './service/actions';
 import { CatalogEvaluator, RunOutcome } from './service/CatalogEvaluator';
+import { GithubApiBudget } from './service/GithubApiBudget';
+import { PUSH_EVENT_TOPICS, PushRescorer } from './service/PushRescorer';
 import { createRunInstrumentation } from './service/instrumentation';
 import { RepositoryEvidence } from './service/RepositoryEvidence';
 import { createRouter } from './service/router';
@@ -58,6 +61,7 @@ export const platformMaturityPlugin = createBackendPlugin({
         urlReader: coreServices.urlReader,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        events: eventsServiceRef,
         // Alpha services without a default on the ref; `createBackend()` of
         // @backstage/backend-defaults 0.18 (which backend-plugin-api 1.10 goes with) and
         // `startTestBackend` provide all three.
@@ -68,6 +72,7 @@ export const platformMaturityPlugin = createBackendPlugin({
       async init(deps) {
         const settings = readBackendConfig(deps.config, extraChecks);
         deps.permissionsRegistry.addPermissions(platformMaturityPermissions);
+        const integrations = ScmIntegrations.fromConfig(deps.config);
         const store = await KnexScorecardStore.create({
           database: deps.database,
         });
@@ -92,7 +97,13 @@ export const platformMaturityPlugin = createBackendPlugin({
             maxFileSize: settings.repository.maxFileSize,
             maxFiles: settings.repository.maxFiles,
             allowedLocalRoots: settings.repository.allowedLocalRoots,
-            integrations: ScmIntegrations.fromConfig(deps.config),
+            integrations,
+            budget: new GithubApiBudget({
+              integrations,
+              share: settings.repository.budgetShare,
+              logger: deps.logger,
+              metrics: deps.metrics,
+            }),
           }),
         });
 
@@ -158,6 +169,25 @@ export const platformMaturityPlugin = createBackendPlugin({
           }, FOLLOW_UP_DELAY_MS);
           followUp.unref();
         };
+
+        // A push re-scores the entities whose repository it changed, at once (webhooks through
+        // Backstage's GitHub events module); the schedule is then the safety net.
+        const pushes = new PushRescorer({
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          evaluator,
+          logger: deps.logger,
+          signal: stopping.signal,
+        });
+        await deps.events.subscribe({
+          id: 'platform-maturity-push',
+          topics: PUSH_EVENT_TOPICS,
+          onEvent: async ({ eventPayload }) => {
+            await pushes.onPushEvent(eventPayload);
+            track(pushes.idle());
+          },
+        });
 
         // `scope: 'global'` makes replicas sharing a database run each tick once between them.
         await deps.scheduler.scheduleTask({

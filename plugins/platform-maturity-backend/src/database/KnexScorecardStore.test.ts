@@ -527,6 +527,70 @@ describe('KnexScorecardStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'finds the entities of a repository by the index stored with their scorecards, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await saveAll(store, [
+        {
+          ...card('component:default/a'),
+          repository: {
+            repository: 'GitHub.com/Acme/Mono',
+            path: 'services/a',
+          },
+        },
+        {
+          ...card('component:default/b'),
+          repository: {
+            repository: 'github.com/acme/mono',
+            ref: 'release',
+            path: '',
+          },
+        },
+        {
+          ...card('component:default/c'),
+          repository: { repository: 'github.com/acme/other', path: '' },
+        },
+        card('component:default/d'),
+        {
+          ...card('component:default/e'),
+          // Too long to index: found by scheduled runs only.
+          repository: {
+            repository: `github.com/acme/${'x'.repeat(300)}`,
+            path: '',
+          },
+        },
+      ]);
+      const found = await store.findByRepository('github.com/ACME/mono');
+      expect(
+        found.sort((x, y) => x.entityRef.localeCompare(y.entityRef)),
+      ).toEqual([
+        {
+          entityRef: 'component:default/a',
+          repository: 'github.com/acme/mono',
+          path: 'services/a',
+        },
+        {
+          entityRef: 'component:default/b',
+          repository: 'github.com/acme/mono',
+          ref: 'release',
+          path: '',
+        },
+      ]);
+      expect(
+        await store.findByRepository(`github.com/acme/${'x'.repeat(300)}`),
+      ).toEqual([]);
+
+      // A scorecard saved again without a repository leaves the index.
+      await store.saveScorecard(card('component:default/a'));
+      expect(
+        (await store.findByRepository('github.com/acme/mono')).map(
+          e => e.entityRef,
+        ),
+      ).toEqual(['component:default/b']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'returns the skip keys of stored entities, %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

@@ -31,6 +31,7 @@ import {
   STORED_TEXT_LENGTH,
   storableFacts,
   storableText,
+  RepositoryIndexEntry,
   StoredScorecard,
 } from './ScorecardStore';
 
@@ -148,6 +149,9 @@ interface ScorecardRow {
   evidence_digest: string;
   entity_hash: string;
   repository_etag: string | null;
+  repository: string | null;
+  repository_ref: string | null;
+  repository_path: string | null;
   evaluated_at: Timestamp;
   last_seen_run: number | null;
 }
@@ -316,6 +320,27 @@ export class KnexScorecardStore implements ScorecardStore {
     return keys;
   }
 
+  async findByRepository(
+    repository: string,
+  ): Promise<({ entityRef: string } & RepositoryIndexEntry)[]> {
+    const key = repository.toLocaleLowerCase('en-US');
+    if (!isStorableRef(key)) {
+      return [];
+    }
+    const rows: Pick<
+      ScorecardRow,
+      'entity_ref' | 'repository' | 'repository_ref' | 'repository_path'
+    >[] = await this.db('scorecards')
+      .where('repository', key)
+      .select('entity_ref', 'repository', 'repository_ref', 'repository_path');
+    return rows.map(row => ({
+      entityRef: row.entity_ref,
+      repository: row.repository!,
+      ...(row.repository_ref !== null ? { ref: row.repository_ref } : {}),
+      path: row.repository_path ?? '',
+    }));
+  }
+
   async saveScorecard(
     stored: StoredScorecard,
     options: { runId?: number } = {},
@@ -417,6 +442,7 @@ export class KnexScorecardStore implements ScorecardStore {
           evidence_digest: scorecard.evidenceDigest,
           entity_hash: stored.entityHash,
           repository_etag: stored.repositoryEtag ?? null,
+          ...repositoryColumns(stored.repository),
           evaluated_at: new Date(scorecard.evaluatedAt),
           // Left out without a run, so that a refresh between runs keeps the last run's mark.
           ...(options.runId !== undefined
@@ -1210,4 +1236,22 @@ function changeOf(
     return 'both';
   }
   return ruleset ? 'ruleset' : 'evidence';
+}
+
+/**
+ * The repository index columns of a scorecard; all null when any value is too long to store (the
+ * entity is then found by the scheduled runs only).
+ */
+function repositoryColumns(
+  entry: RepositoryIndexEntry | undefined,
+): Pick<ScorecardRow, 'repository' | 'repository_ref' | 'repository_path'> {
+  const values = entry && [entry.repository, entry.ref ?? '', entry.path];
+  if (!entry || !values!.every(isStorableRef)) {
+    return { repository: null, repository_ref: null, repository_path: null };
+  }
+  return {
+    repository: entry.repository.toLocaleLowerCase('en-US'),
+    repository_ref: entry.ref ?? null,
+    repository_path: entry.path,
+  };
 }

@@ -17,6 +17,18 @@ export interface StoredScorecard {
   entityHash: string;
   /** The repository tree's ETag, when the repository was read. */
   repositoryEtag?: string;
+  /** Where the entity's repository is on a Git host, for push events to find it. */
+  repository?: RepositoryIndexEntry;
+}
+
+/** The repository of an entity's source location on a Git host. */
+export interface RepositoryIndexEntry {
+  /** `host/owner/name`, lower-case. */
+  repository: string;
+  /** The ref the location names; undefined for the default branch. */
+  ref?: string;
+  /** The location's directory inside the repository, without slashes around it; '' for the root. */
+  path: string;
 }
 
 /** What decides whether an entity can be skipped: compared with the next evaluation's inputs. */
@@ -102,6 +114,10 @@ export interface ScorecardStore {
     stored: StoredScorecard[],
     options?: { runId?: number },
   ): Promise<boolean[]>;
+  /** The entities whose latest scorecard was read from `repository` (`host/owner/name`). */
+  findByRepository(
+    repository: string,
+  ): Promise<({ entityRef: string } & RepositoryIndexEntry)[]>;
   /** Marks entities as seen by a run without changing their scorecards (skipped entities). */
   markSeen(entityRefs: string[], runId: number): Promise<void>;
   /** Deletes the latest scorecards not seen by the run; history stays. Returns how many. */

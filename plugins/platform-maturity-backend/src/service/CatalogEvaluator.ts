@@ -29,7 +29,9 @@ import {
 import {
   RepositoryEvidence,
   RepositoryLocation,
+  RepositoryReadOptions,
   RepositoryReadResult,
+  repositoryIndexEntryOf,
   repositoryLocationOf,
 } from './RepositoryEvidence';
 import {
@@ -395,6 +397,7 @@ export class CatalogEvaluator {
               previous: skipKeys.get(entityRef),
               reads,
               now: now(),
+              signal: stop,
             });
             if (outcome === 'skipped') {
               seen.push(entityRef);
@@ -510,12 +513,58 @@ export class CatalogEvaluator {
   ): Promise<StoredScorecard> {
     const credentials = await this.auth.getOwnServiceCredentials();
     const lookup = await this.loadLookup(credentials);
+    // Someone waits for this one: it never waits for the API budget (see RepositoryReadOptions).
     const stored = (await this.evaluateEntity(entity, lookup, {
       reads: new Map(),
       now,
+      interactive: true,
     })) as StoredScorecard;
     await this.store.saveScorecard(stored);
     return stored;
+  }
+
+  /**
+   * Evaluates entities now, outside a run, and stores their scorecards (the entities a push
+   * changed): their repositories are read within the API budget, as a run reads them, each once.
+   * An entity that cannot be evaluated is logged and left as it was; out-of-scope entities are
+   * left out. Returns the stored scorecards.
+   */
+  async evaluateEntities(
+    entities: Entity[],
+    options: { signal?: AbortSignal; now?: () => Date } = {},
+  ): Promise<StoredScorecard[]> {
+    const { signal, now = () => new Date() } = options;
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const lookup = await this.loadLookup(credentials);
+    const reads = new Map<string, Promise<RepositoryReadResult>>();
+    const evaluated: StoredScorecard[] = [];
+    await forEachBounded(entities, this.concurrency, async entity => {
+      let entityRef = describeEntity(entity, 0);
+      try {
+        entityRef = validEntityRef(entity);
+        if (!this.ruleset.isInScope(entity)) {
+          return;
+        }
+        evaluated.push(
+          (await this.evaluateEntity(entity, lookup, {
+            reads,
+            now: now(),
+            signal,
+          })) as StoredScorecard,
+        );
+      } catch (error) {
+        if (signal?.aborted) {
+          throw error;
+        }
+        this.logger.warn(
+          `Could not score ${entityRef}: ${stringifyError(error)}`,
+        );
+      }
+    });
+    if (evaluated.length > 0) {
+      await this.store.saveScorecards(evaluated);
+    }
+    return evaluated;
   }
 
   private async evaluateEntity(
@@ -529,9 +578,9 @@ export class CatalogEvaluator {
       };
       reads: Map<string, Promise<RepositoryReadResult>>;
       now: Date;
-    },
+    } & RepositoryReadOptions,
   ): Promise<StoredScorecard | 'skipped'> {
-    const { previous, reads, now } = options;
+    const { previous, reads, now, signal, interactive } = options;
     const entityHash = entityHashOf(entity);
     const unchanged =
       previous?.entityHash === entityHash &&
@@ -548,6 +597,7 @@ export class CatalogEvaluator {
         location,
         unchanged ? previous?.repositoryEtag : undefined,
         reads,
+        { signal, interactive },
       );
     }
     if (unchanged && result.type === 'not-modified') {
@@ -585,6 +635,7 @@ export class CatalogEvaluator {
       scorecard,
       entityHash,
       repositoryEtag: result.type === 'snapshot' ? result.etag : undefined,
+      repository: location ? repositoryIndexEntryOf(location) : undefined,
     };
     return stored;
   }
@@ -598,10 +649,11 @@ export class CatalogEvaluator {
     location: RepositoryLocation,
     etag: string | undefined,
     reads: Map<string, Promise<RepositoryReadResult>>,
+    options: RepositoryReadOptions,
   ): Promise<RepositoryReadResult> {
     const readOwn = (tag?: string) =>
       this.sharedRead(reads, 'tree', location, tag, () =>
-        this.repositories.read(location, this.ruleset, tag),
+        this.repositories.read(location, this.ruleset, tag, options),
       );
     const root = await this.repositories.rootOf(location);
     if (!root) {
@@ -610,7 +662,7 @@ export class CatalogEvaluator {
     const [ownEtag, rootEtag] = splitEtag(etag);
     const readRoot = (tag?: string) =>
       this.sharedRead(reads, 'root-pipelines', root, tag, () =>
-        this.repositories.readRootPipelines(root, tag),
+        this.repositories.readRootPipelines(root, tag, options),
       );
     let [own, atRoot] = await Promise.all([
       readOwn(ownEtag),

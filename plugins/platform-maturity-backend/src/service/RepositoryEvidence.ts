@@ -22,6 +22,8 @@ import {
 import gitUrlParse from 'git-url-parse';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RepositoryIndexEntry } from '../database/ScorecardStore';
+import type { GithubApiBudget } from './GithubApiBudget';
 
 /** Locations whose last logged problem is remembered; past it, the memory starts over. */
 const LOGGED_PROBLEMS = 10_000;
@@ -32,6 +34,16 @@ export type RepositoryReadResult =
   | { type: 'not-modified'; etag: string }
   | { type: 'none'; reason: string }
   | { type: 'failed'; reason: string };
+
+/**
+ * How a read is made: `signal` aborts it (also while it waits for the API budget, when the read
+ * throws instead of failing); an `interactive` read, which a person waits for, never waits for
+ * the budget.
+ */
+export interface RepositoryReadOptions {
+  signal?: AbortSignal;
+  interactive?: boolean;
+}
 
 /** Where an entity's repository is: a URL for the URL readers, or a local directory. */
 export type RepositoryLocation =
@@ -69,6 +81,39 @@ export function repositoryLocationOf(
   return undefined;
 }
 
+/** The key of a repository on a Git host, as the store indexes it: `host/owner/name`, lower-case. */
+export function repositoryKey(host: string, fullName: string): string {
+  return `${host}/${fullName}`.toLocaleLowerCase('en-US');
+}
+
+/**
+ * Where a URL location is on its Git host (repository, ref, directory), for push events to find
+ * the entities to score again; undefined for a local directory or a URL that names no repository.
+ */
+export function repositoryIndexEntryOf(
+  location: RepositoryLocation,
+): RepositoryIndexEntry | undefined {
+  if (location.type !== 'url') {
+    return undefined;
+  }
+  try {
+    const parsed = gitUrlParse(location.target);
+    if (!parsed.owner || !parsed.name) {
+      return undefined;
+    }
+    return {
+      repository: repositoryKey(
+        new URL(location.target).host,
+        `${parsed.owner}/${parsed.name}`,
+      ),
+      ...(parsed.ref ? { ref: parsed.ref } : {}),
+      path: parsed.filepath.replace(/^\/+|\/+$/g, ''),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads repository evidence: URL locations through the `UrlReaderService` (tree reads filtered to
  * the files the ruleset reads, with ETags, a timeout per read), and `file:` locations from disk,
@@ -83,6 +128,7 @@ export class RepositoryEvidence {
   private readonly maxFiles: number;
   private readonly allowedLocalRoots: string[];
   private readonly integrations: ScmIntegrationRegistry;
+  private readonly budget?: GithubApiBudget;
   /** The problem last logged of each location, so that one that stays is logged once. */
   private readonly logged = new Map<string, string>();
 
@@ -96,6 +142,8 @@ export class RepositoryEvidence {
     allowedLocalRoots: string[];
     /** Tells a repository's root from a URL; default: the public hosts' integrations. */
     integrations?: ScmIntegrationRegistry;
+    /** Keeps reads on GitHub hosts within a share of their API budget; default: no budget. */
+    budget?: GithubApiBudget;
   }) {
     this.urlReader = options.urlReader;
     this.logger = options.logger;
@@ -105,6 +153,7 @@ export class RepositoryEvidence {
     this.allowedLocalRoots = options.allowedLocalRoots;
     this.integrations =
       options.integrations ?? ScmIntegrations.fromConfig(new ConfigReader({}));
+    this.budget = options.budget;
   }
 
   /**
@@ -136,15 +185,22 @@ export class RepositoryEvidence {
   }
 
   /**
-   * Reads the pipelines and update-bot configuration at a repository's root (see
-   * `isRootPipeline`); with an `etag`, answers `not-modified` when the repository has not changed.
+   * Reads the pipelines at a repository's root (see `isRootPipeline`); with an `etag`, answers
+   * `not-modified` when the repository has not changed.
    */
   async readRootPipelines(
     root: RepositoryLocation,
     etag?: string,
+    options: RepositoryReadOptions = {},
   ): Promise<RepositoryReadResult> {
     if (root.type === 'url') {
-      return this.readUrl(root.target, isRootPipeline, () => true, etag);
+      return this.readUrl(
+        root.target,
+        isRootPipeline,
+        () => true,
+        etag,
+        options,
+      );
     }
     try {
       const entries = await fs.promises.readdir(root.target, {
@@ -210,6 +266,7 @@ export class RepositoryEvidence {
     location: RepositoryLocation,
     ruleset: Ruleset,
     etag?: string,
+    options: RepositoryReadOptions = {},
   ): Promise<RepositoryReadResult> {
     if (location.type === 'file') {
       return this.readLocal(location.target);
@@ -219,25 +276,70 @@ export class RepositoryEvidence {
       () => true,
       filePath => ruleset.needsContent(filePath),
       etag,
+      options,
     );
   }
 
   /**
    * Reads a tree through the URL readers: the paths that `lists` keeps, and the content of those
-   * that `reads` keeps too.
+   * that `reads` keeps too; within the API budget when there is one.
    */
   private async readUrl(
     target: string,
     lists: (filePath: string) => boolean,
     reads: (filePath: string) => boolean,
-    etag?: string,
+    etag: string | undefined,
+    options: RepositoryReadOptions,
   ): Promise<RepositoryReadResult> {
+    const readTree = async () => {
+      const read = await this.readTree(target, lists, reads, etag, options);
+      this.logged.delete(target);
+      return read;
+    };
+    try {
+      if (!this.budget) {
+        return (await readTree()).value;
+      }
+      return await this.budget.read(
+        target,
+        {
+          maxCalls: apiCallsOf(target, 'changed'),
+          signal: options.signal,
+          interactive: options.interactive,
+        },
+        readTree,
+      );
+    } catch (error) {
+      if (options.signal?.aborted) {
+        // Stopped (the run's timeout, the backend stopping), perhaps while waiting for the API
+        // budget: the entity is not scored rather than scored without its repository.
+        throw error;
+      }
+      this.warnOnce(
+        target,
+        `Could not read ${target}: ${stringifyError(error)}`,
+      );
+      return { type: 'failed', reason: this.urlProblem(target, error) };
+    }
+  }
+
+  /** One tree read through the URL readers, and the API calls it made on a GitHub host. */
+  private async readTree(
+    target: string,
+    lists: (filePath: string) => boolean,
+    reads: (filePath: string) => boolean,
+    etag: string | undefined,
+    options: RepositoryReadOptions,
+  ): Promise<{ value: RepositoryReadResult; calls: number }> {
     const paths: string[] = [];
     let truncated = false;
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       const response = await this.urlReader.readTree(target, {
         etag,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: options.signal
+          ? AbortSignal.any([timeout, options.signal])
+          : timeout,
         filter: (filePath, info) => {
           if (!lists(filePath)) {
             return false;
@@ -259,25 +361,25 @@ export class RepositoryEvidence {
           contents.set(file.path, buffer.toString('utf8'));
         }
       }
-      this.logged.delete(target);
       return {
-        type: 'snapshot',
-        etag: response.etag,
-        snapshot: { paths, read: p => contents.get(p), truncated },
+        value: {
+          type: 'snapshot',
+          etag: response.etag,
+          snapshot: { paths, read: p => contents.get(p), truncated },
+        },
+        calls: apiCallsOf(target, 'changed'),
       };
     } catch (error) {
       if (
         error instanceof NotModifiedError ||
         (error as Error)?.name === 'NotModifiedError'
       ) {
-        this.logged.delete(target);
-        return { type: 'not-modified', etag: etag! };
+        return {
+          value: { type: 'not-modified', etag: etag! },
+          calls: apiCallsOf(target, 'unchanged'),
+        };
       }
-      this.warnOnce(
-        target,
-        `Could not read ${target}: ${stringifyError(error)}`,
-      );
-      return { type: 'failed', reason: this.urlProblem(target, error) };
+      throw error;
     }
   }
 
@@ -426,6 +528,21 @@ export class RepositoryEvidence {
       return { type: 'failed', reason: localProblem(target, error) };
     }
   }
+}
+
+/**
+ * The REST calls of one tree read by Backstage's GitHub URL reader: the commit status of the ref
+ * (and, for a URL without a ref, the repository, for its default branch), then the tarball when
+ * the commit is not the one of the ETag.
+ */
+function apiCallsOf(target: string, outcome: 'changed' | 'unchanged'): number {
+  let lookups = 2;
+  try {
+    lookups = gitUrlParse(target).ref ? 1 : 2;
+  } catch {
+    // Counted as the most a read can make.
+  }
+  return outcome === 'changed' ? lookups + 1 : lookups;
 }
 
 /** Why a local directory inside the allowed roots could not be read, and who can fix it. */
