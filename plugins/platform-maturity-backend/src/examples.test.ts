@@ -385,14 +385,19 @@ describe('the example catalog', () => {
     expect(path.relative(REPOSITORIES, target)).toMatch(/^\.\./);
 
     logger.warn.mockClear();
+    logger.debug.mockClear();
     const { read, card } = await score(entity);
     expect(read).toEqual({
       type: 'failed',
       reason: expect.stringContaining(target),
     });
-    expect(logger.warn).toHaveBeenCalledWith(
+    // Logged: a warning the first time the example catalog was scored, at debug level since.
+    expect([
+      ...logger.warn.mock.calls,
+      ...logger.debug.mock.calls,
+    ]).toContainEqual([
       expect.stringContaining('/var/lib/paved-not-allowed/warehouse-sync'),
-    );
+    ]);
 
     // Missing evidence is never a failure: the repository checks are unknown, and the checks
     // that need only the catalog entry are decided.
