@@ -6,6 +6,12 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ORGANISATION } from './__testUtils__/pavedRepository';
 import { runAction } from './__testUtils__/runAction';
+import {
+  directoryContents,
+  dryRun,
+  startScaffolder,
+  stepLog,
+} from './__testUtils__/scaffolderBackend';
 import { readTree, unparsableFiles } from './__testUtils__/scoreWorkspace';
 import { GoldenPathContent } from './lib/content';
 import { createGoldenPathActions } from './module';
@@ -17,16 +23,21 @@ import { createGoldenPathActions } from './module';
  * (docs/paving-your-own-road.md) shows this test as the pattern for a team's own content.
  */
 
+jest.setTimeout(120_000);
+
 const REPOSITORY_ROOT = path.resolve(__dirname, '../../..');
 const EXAMPLE = path.join(REPOSITORY_ROOT, 'examples/golden-path-content');
 
 /** The root app-config.yaml's `goldenPath`, with `${PAVED_ROOT}` as `npm start` sets it. */
-function localSuiteConfig(): ConfigReader {
+function localSuiteGoldenPath() {
   const text = fs
     .readFileSync(path.join(REPOSITORY_ROOT, 'app-config.yaml'), 'utf8')
     .replaceAll('${PAVED_ROOT}', REPOSITORY_ROOT);
-  const { goldenPath } = parseYaml(text);
-  return new ConfigReader({ goldenPath });
+  return parseYaml(text).goldenPath;
+}
+
+function localSuiteConfig(): ConfigReader {
+  return new ConfigReader({ goldenPath: localSuiteGoldenPath() });
 }
 
 describe('the example override of the local suite (examples/golden-path-content)', () => {
@@ -174,6 +185,45 @@ describe('the example override of the local suite (examples/golden-path-content)
       );
     },
   );
+
+  it("gives typescript-service, dry-run on the real scaffolder, the top level with the team's chart and CI", async () => {
+    // The backend starts the module with this configuration, which checks the directory.
+    const { server } = await startScaffolder({
+      config: {
+        goldenPath: {
+          ...localSuiteGoldenPath(),
+          localPublish: { root: mockDir.resolve('repositories') },
+        },
+      },
+    });
+    const template = path.join(REPOSITORY_ROOT, 'templates/typescript-service');
+    const result = await dryRun(
+      server,
+      parseYaml(fs.readFileSync(path.join(template, 'template.yaml'), 'utf8')),
+      {
+        name: 'orders',
+        description: 'Takes and tracks customer orders',
+        owner: 'group:default/team-orders',
+        system: 'system:default/commerce',
+        lifecycle: 'production',
+        ciProvider: 'github-actions',
+        onCallProvider: 'pagerduty',
+        pagerDutyServiceId: 'PX1A2B3',
+        publishTarget: 'local',
+      },
+      directoryContents(template),
+    );
+    expect(result.body.error).toBeUndefined();
+    expect(stepLog(result, 'verify').join('\n')).toContain(
+      'level 4 (Self-serve), score 100',
+    );
+    expect(result.files['charts/orders/templates/pdb.yaml']).toContain(
+      'kind: PodDisruptionBudget',
+    );
+    expect(result.files['.github/workflows/ci.yaml']).toContain(
+      'uses: acme-platform/workflows/.github/workflows/test.yaml@v3',
+    );
+  });
 
   it('replaces exactly the sets it holds', () => {
     expect(
