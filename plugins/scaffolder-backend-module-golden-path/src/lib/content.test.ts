@@ -374,6 +374,14 @@ describe("the platform team's content (goldenPath.content.directory)", () => {
     },
   );
 
+  it('accepts a copy of our own content, whose files need the values to render', () => {
+    // Our CI workflow tests `"test" in values.jobs`, which only the run's values decide.
+    const ours = GoldenPathContent.builtIn();
+    expect(ours.withOverrides(ours.root).overriddenSetIds().sort()).toEqual(
+      ours.setIds().sort(),
+    );
+  });
+
   it('names the key when the directory does not exist', () => {
     const config = new ConfigReader({
       goldenPath: { content: { directory: mockDir.resolve('nowhere') } },

@@ -3,7 +3,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTemplateRenderer } from 'nunjitsu';
+import { createTemplateRenderer, TemplateRenderError } from 'nunjitsu';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { readGoldenPathConfig } from '../config';
@@ -261,6 +261,39 @@ export class ContentSet {
   }
 
   /**
+   * Checks, without the action's values, that every file (name and content) parses and that
+   * its manifest's `reason`s do: errors naming the file. An error that needs the values to
+   * decide (such as `"test" in values.jobs` without `jobs`) is left to the run, which renders
+   * with them.
+   */
+  check(): void {
+    const context = this.#context({});
+    for (const [source, template] of this.#templates) {
+      for (const text of [
+        source,
+        template,
+        this.manifest.files[source].reason,
+      ]) {
+        try {
+          optionalRender(text, context);
+        } catch (error) {
+          if (
+            error instanceof TemplateRenderError &&
+            error.code === 'evaluation_error'
+          ) {
+            continue;
+          }
+          throw new InputError(
+            `${path.join(this.dir, source)} does not render: ${
+              (error as Error).message
+            }`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
    * Renders every file of the set. A file whose rendered path is empty (its name renders to
    * nothing, as `fetch:template` skips such entries) is left out, so that a file can be
    * conditional on the values.
@@ -297,7 +330,8 @@ export class GoldenPathContent {
    * replaces ours, and its `versions.yaml` (optional) overrides the versions it names. Checked
    * at once, with errors naming the file: every set there is one the actions render, its
    * manifest is well formed and lists its files, it keeps each file the actions address by name
-   * (`pipeline-jobs` and `by-action` files) and every file renders.
+   * (`pipeline-jobs` and `by-action` files) and every file parses
+   * ({@link ContentSet.check}).
    */
   withOverrides(directory: string): GoldenPathContent {
     if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
@@ -336,8 +370,8 @@ export class GoldenPathContent {
           );
         }
       }
-      // Every file renders (with no values: the syntax, filters and tags are checked).
-      set.render({});
+      // Every file parses; what depends on the values is rendered at run time.
+      set.check();
       merged.#overrides.set(id, set);
     }
     return merged;
