@@ -557,6 +557,13 @@ describe('build checks', () => {
             'name: shop\nservices:\n  web:\n    project: ./src/web\n    host: appservice\n',
         },
       ],
+      [
+        'image tags computed but no image built',
+        {
+          '.github/workflows/release.yml':
+            'jobs:\n  image:\n    steps:\n      - uses: docker/metadata-action@v5\n        with:\n          images: ghcr.io/acme/orders\n',
+        },
+      ],
     ])('build.artifact fails with %s', (_name, files) => {
       expect(checkResult('build.artifact', { files }).status).toBe('fail');
     });

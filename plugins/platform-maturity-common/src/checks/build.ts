@@ -125,7 +125,9 @@ const ARTIFACT_COMMANDS: readonly RegExp[] = [
   /\bgh[ \t]+release[ \t]+upload\b|softprops\/action-gh-release[^\n]*\n(?:[^\n]*\n){0,12}?[ \t]+files:|ncipollo\/release-action[^\n]*\n(?:[^\n]*\n){0,12}?[ \t]+artifacts:/m,
   // Skaffold given as an argument list (Cloud Build's `args: ["skaffold", "build", …]`).
   /\bskaffold["']?[ \t]*,?[ \t]*\r?\n?[ \t]*-?[ \t]*["']build["']/,
-  /^[ \t]*images:/m,
+  // Cloud Build's top-level `images:` (pushed when the build ends); an indented `images:` is
+  // another tool's input, such as docker/metadata-action's, which only computes tags.
+  /^images:/m,
   UPLOAD_STEP,
 ];
 
