@@ -342,6 +342,47 @@ describe('evaluate', () => {
     expect(a.evidenceDigest).toBe(b.evidenceDigest);
   });
 
+  it('digests the entity as declared, not what the catalog adds to it', () => {
+    const declared = serviceEntity({
+      metadata: { namespace: undefined, annotations: { 'acme.io/team': 'a' } },
+    });
+    const ingested = serviceEntity({
+      metadata: {
+        namespace: 'default',
+        annotations: {
+          'acme.io/team': 'a',
+          'backstage.io/managed-by-location':
+            'file:/repos/orders/catalog-info.yaml',
+          'backstage.io/managed-by-origin-location':
+            'file:/repos/orders/catalog-info.yaml',
+        },
+      },
+      relations: [{ type: 'ownedBy', targetRef: 'group:default/team-a' }],
+    });
+    const a = scorecardFor({ entity: declared });
+    expect(scorecardFor({ entity: ingested }).evidenceDigest).toBe(
+      a.evidenceDigest,
+    );
+    // Only catalog-added annotations: the same as none.
+    expect(
+      scorecardFor({
+        entity: serviceEntity({
+          metadata: {
+            annotations: { 'backstage.io/managed-by-location': 'url:x' },
+          },
+        }),
+      }).evidenceDigest,
+    ).toBe(scorecardFor({ entity: serviceEntity() }).evidenceDigest);
+    // What the owner declares still counts.
+    expect(
+      scorecardFor({
+        entity: serviceEntity({
+          metadata: { annotations: { 'acme.io/team': 'b' } },
+        }),
+      }).evidenceDigest,
+    ).not.toBe(a.evidenceDigest);
+  });
+
   it('refuses reads of files a check did not declare', () => {
     const sneaky: CheckImplementation = {
       id: 'build.sneaky',

@@ -143,7 +143,25 @@ const VOLATILE_METADATA: ReadonlySet<string> = new Set([
   'generation',
 ]);
 
-/** Mixes the entity into the digest, without its volatile metadata. */
+/**
+ * What the catalog adds to an entity it ingests: top-level keys, and annotations naming where it
+ * was read from. The digest is of the entity as declared in its file, so that the backend (which
+ * scores the catalog's copy), the command-line scorer and the verify step (which read the file)
+ * give the same digest for the same entity and files.
+ */
+const CATALOG_ADDED_KEYS: ReadonlySet<string> = new Set([
+  'relations',
+  'status',
+]);
+const CATALOG_ADDED_ANNOTATIONS: ReadonlySet<string> = new Set([
+  'backstage.io/managed-by-location',
+  'backstage.io/managed-by-origin-location',
+]);
+
+/**
+ * Mixes the entity into the digest as declared: without its volatile metadata and what the
+ * catalog adds, with the namespace the catalog would give it (`default`).
+ */
 function hashEntity(hasher: Hasher, entity: Entity): void {
   const metadata: unknown = entity?.metadata;
   if (!entity || typeof entity !== 'object' || !metadata) {
@@ -153,18 +171,42 @@ function hashEntity(hasher: Hasher, entity: Entity): void {
   const record = entity as unknown as Record<string, unknown>;
   hasher.update('\u0001{');
   for (const key of sortStrings(Object.keys(record))) {
-    if (record[key] === undefined) {
+    if (record[key] === undefined || CATALOG_ADDED_KEYS.has(key)) {
       continue;
     }
     hasher.update(key);
     if (key === 'metadata' && typeof metadata === 'object') {
-      hasher.updateObject(
-        metadata as Record<string, unknown>,
-        VOLATILE_METADATA,
-      );
+      hashMetadata(hasher, metadata as Record<string, unknown>);
     } else {
       hasher.updateValue(record[key]);
     }
+  }
+  hasher.update('\u0001}');
+}
+
+function hashMetadata(hasher: Hasher, metadata: Record<string, unknown>): void {
+  const keys = Object.keys(metadata);
+  if (!keys.includes('namespace')) {
+    keys.push('namespace');
+  }
+  hasher.update('\u0001{');
+  for (const key of sortStrings(keys)) {
+    const value =
+      key === 'namespace' ? metadata.namespace ?? 'default' : metadata[key];
+    if (value === undefined || VOLATILE_METADATA.has(key)) {
+      continue;
+    }
+    if (key === 'annotations' && value !== null && typeof value === 'object') {
+      const annotations = value as Record<string, unknown>;
+      const declared = Object.keys(annotations).some(
+        k => annotations[k] !== undefined && !CATALOG_ADDED_ANNOTATIONS.has(k),
+      );
+      if (declared) {
+        hasher.update(key).updateObject(annotations, CATALOG_ADDED_ANNOTATIONS);
+      }
+      continue;
+    }
+    hasher.update(key).updateValue(value);
   }
   hasher.update('\u0001}');
 }
