@@ -16,6 +16,8 @@ export {
   remediationTemplatePath,
 } from './entityFacts';
 export type { ActionableCheck } from './entityFacts';
+export { chooseScoredEntity, entityDocumentProblem } from './entityFile';
+export type { ScoredEntityChoice } from './entityFile';
 export { BUILTIN_CHECKS } from './checks';
 export { isPipelineFile } from './checks/ci';
 export {

@@ -1,6 +1,8 @@
-import type {
-  CatalogLookup,
-  EvaluationContext,
+import {
+  chooseScoredEntity,
+  entityDocumentProblem,
+  type CatalogLookup,
+  type EvaluationContext,
 } from '@paved/plugin-platform-maturity-common';
 import {
   describeFileType,
@@ -106,33 +108,6 @@ function lookupKey(parts: EntityRefParts): string {
   );
 }
 
-function entityProblem(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    return 'expected an entity (an object with apiVersion, kind and metadata.name)';
-  }
-  const entity = value as Record<string, unknown>;
-  if (typeof entity.apiVersion !== 'string' || !entity.apiVersion) {
-    return 'apiVersion is missing';
-  }
-  if (typeof entity.kind !== 'string' || !entity.kind) {
-    return 'kind is missing';
-  }
-  const metadata = entity.metadata as Record<string, unknown> | undefined;
-  if (!metadata || typeof metadata !== 'object') {
-    return 'metadata is missing';
-  }
-  if (typeof metadata.name !== 'string' || !metadata.name) {
-    return 'metadata.name is missing';
-  }
-  if (
-    metadata.namespace !== undefined &&
-    (typeof metadata.namespace !== 'string' || !metadata.namespace)
-  ) {
-    return 'metadata.namespace must be a non-empty string';
-  }
-  return undefined;
-}
-
 async function readYamlDocuments(
   file: string,
   option: string,
@@ -164,7 +139,7 @@ function checkedEntities(
   option: string,
 ): Entity[] {
   return values.map((value, index) => {
-    const problem = entityProblem(value);
+    const problem = entityDocumentProblem(value);
     if (problem) {
       throw usageError(
         option,
@@ -245,56 +220,21 @@ export function selectEntity(
   file: string,
   entityRef: string | undefined,
 ): Entity {
-  if (entityRef !== undefined) {
-    const wanted = parseRef(entityRef, { kind: 'component' });
-    if (!wanted) {
+  const choice = chooseScoredEntity(entities, file, entityRef);
+  if ('entity' in choice) {
+    return choice.entity;
+  }
+  switch (choice.problem) {
+    case 'empty':
+      throw usageError('--entity', choice.message);
+    case 'ambiguous':
       throw usageError(
         '--entity-ref',
-        `'${entityRef}' is not an entity ref such as component:default/billing`,
+        `${choice.message}; choose one with --entity-ref`,
       );
-    }
-    const key = lookupKey(wanted);
-    const found = entities.find(
-      e =>
-        lookupKey({
-          kind: e.kind,
-          namespace: e.metadata.namespace ?? 'default',
-          name: e.metadata.name,
-        }) === key,
-    );
-    if (!found) {
-      throw usageError(
-        '--entity-ref',
-        `${file} has no entity ${key}; it declares ${entities
-          .map(entityRefOf)
-          .join(', ')}`,
-      );
-    }
-    return found;
+    default:
+      throw usageError('--entity-ref', choice.message);
   }
-  const components = entities.filter(
-    e => e.kind.toLocaleLowerCase('en-US') === 'component',
-  );
-  if (components.length === 1) {
-    return components[0];
-  }
-  if (components.length === 0 && entities.length === 1) {
-    return entities[0];
-  }
-  if (entities.length === 0) {
-    throw usageError('--entity', `${file} declares no entity`);
-  }
-  const candidates = (components.length > 0 ? components : entities).map(
-    entityRefOf,
-  );
-  throw usageError(
-    '--entity-ref',
-    `${file} declares ${
-      components.length > 0
-        ? `${components.length} Components`
-        : `no Component but ${entities.length} entities`
-    } (${candidates.join(', ')}); choose one with --entity-ref`,
-  );
 }
 
 /**

@@ -197,7 +197,7 @@ spec:
     expect(
       (await run({ entityRef: 'component:default/nope' })).error?.message,
     ).toBe(
-      "Invalid input 'entityRef': catalog-info.yaml has no component:default/nope; it declares component:default/orders, resource:default/orders-db",
+      "Invalid input 'entityRef': catalog-info.yaml has no entity component:default/nope; it declares component:default/orders, resource:default/orders-db",
     );
     expect((await run({ entityRef: 'component:' })).error?.message).toMatch(
       /^Invalid input 'entityRef': 'component:' is not an entity ref/,
@@ -214,7 +214,7 @@ spec:
     );
     writeFiles(workspacePath, { 'catalog-info.yaml': 'just: text\n' });
     expect((await run({})).error?.message).toBe(
-      'catalog-info.yaml document 1 is not a catalog entity (it needs kind and metadata.name)',
+      'catalog-info.yaml document 1 is not a catalog entity: apiVersion is missing',
     );
   });
 

@@ -12,6 +12,8 @@ import {
   CAPABILITIES,
   CatalogLookup,
   checksWithStatus,
+  chooseScoredEntity,
+  entityDocumentProblem,
   compileRuleset,
   evaluate,
   Remediation,
@@ -83,15 +85,12 @@ async function readCatalogInfo(
     if (value === null || value === undefined) {
       return; // an empty document, e.g. after a trailing ---
     }
-    if (
-      typeof value !== 'object' ||
-      typeof value.kind !== 'string' ||
-      typeof value.metadata?.name !== 'string'
-    ) {
+    const problem = entityDocumentProblem(value);
+    if (problem) {
       throw new InputError(
         `${displayPath} document ${
           index + 1
-        } is not a catalog entity (it needs kind and metadata.name)`,
+        } is not a catalog entity: ${problem}`,
       );
     }
     entities.push(value as Entity);
@@ -99,53 +98,22 @@ async function readCatalogInfo(
   return entities;
 }
 
-/** The entity to score: the one named by `entityRef`, else the only Component. */
+/** The entity to score: the one named by `entityRef`, else the only Component, else the only document. */
 function selectEntity(
   entities: Entity[],
   entityRef: string | undefined,
   displayPath: string,
 ): Entity {
-  if (entityRef) {
-    let wanted: string;
-    try {
-      wanted = stringifyEntityRef(
-        parseEntityRef(entityRef, {
-          defaultKind: 'component',
-          defaultNamespace: DEFAULT_NAMESPACE,
-        }),
-      ).toLocaleLowerCase('en-US');
-    } catch (error) {
-      throw new InputError(
-        `Invalid input 'entityRef': '${entityRef}' is not an entity ref (${
-          (error as Error).message
-        })`,
-      );
-    }
-    const found = entities.find(e => refKey(e) === wanted);
-    if (!found) {
-      throw new InputError(
-        `Invalid input 'entityRef': ${displayPath} has no ${wanted}; it declares ${
-          entities.map(refKey).join(', ') || 'no entities'
-        }`,
-      );
-    }
-    return found;
+  const choice = chooseScoredEntity(entities, displayPath, entityRef);
+  if ('entity' in choice) {
+    return choice.entity;
   }
-  const components = entities.filter(
-    e => e.kind.toLocaleLowerCase('en-US') === 'component',
-  );
-  if (components.length !== 1) {
+  if (choice.problem === 'ambiguous' || choice.problem === 'empty') {
     throw new InputError(
-      `${displayPath} declares ${
-        components.length === 0
-          ? 'no Component'
-          : `${components.length} Components (${components
-              .map(refKey)
-              .join(', ')})`
-      }; set the 'entityRef' input to the entity to score`,
+      `${choice.message}; set the 'entityRef' input to the entity to score`,
     );
   }
-  return components[0];
+  throw new InputError(`Invalid input 'entityRef': ${choice.message}`);
 }
 
 /** The refs an entity points at that checks look up: owner, system and relations. */
