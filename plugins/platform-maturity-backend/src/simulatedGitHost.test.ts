@@ -58,6 +58,8 @@ describe('on a simulated GitHub Enterprise host', () => {
       expect(card.body.scorecard.notices).not.toContainEqual(
         expect.objectContaining({ type: 'repository-unreadable' }),
       );
+      // The card says which commit it scored.
+      expect(card.body.scorecard.sourceCommit).toBe(host.shaOf(repository));
 
       // One commit status call to learn the commit, one tarball download.
       expect(host.stats.calls).toEqual({

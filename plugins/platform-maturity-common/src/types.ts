@@ -274,6 +274,11 @@ export interface Scorecard {
    * found nothing among the files read are `unknown`, not `fail`.
    */
   partialRepository?: { filesRead: number };
+  /**
+   * The commit of the repository the evidence was read at, when the reader tells it (a Git
+   * host's tree read names its commit); set by the backend, not by the engine.
+   */
+  sourceCommit?: string;
 }
 
 /**

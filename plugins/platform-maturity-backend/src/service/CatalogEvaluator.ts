@@ -166,6 +166,15 @@ export function entityHashOf(entity: Entity): string {
     .digest('hex');
 }
 
+/**
+ * The commit a tree read names: Git hosts' readers give a tree's commit SHA as its ETag (a monorepo
+ * component's ETag is the pair of its own tree's and the root's). Undefined for any other ETag.
+ */
+function commitOfEtag(etag: string | undefined): string | undefined {
+  const own = etag === undefined ? undefined : splitEtag(etag)[0] ?? etag;
+  return own && /^[0-9a-f]{40}$/.test(own) ? own : undefined;
+}
+
 /** Runs `task` over `items` with at most `concurrency` at a time. */
 async function forEachBounded<T>(
   items: T[],
@@ -619,6 +628,11 @@ export class CatalogEvaluator {
       catalog: lookup.catalog,
       now,
     });
+    const commit =
+      result.type === 'snapshot' ? commitOfEtag(result.etag) : undefined;
+    if (commit) {
+      scorecard.sourceCommit = commit;
+    }
     const { facts, truncated } = storableFacts(
       entityFactsOf(entity, ref => lookup.systems.get(ref)),
     );

@@ -135,6 +135,23 @@ describe('EntityPlatformMaturityCard', () => {
     });
   });
 
+  it('names the commit it scored when the backend read one', async () => {
+    const response = scorecardResponse();
+    const sourceCommit = '3f1c2a9b7d0e4c5a6b7c8d9e0f1a2b3c4d5e6f70';
+    const api = mockApi({
+      getScorecard: async () => ({
+        ...response,
+        scorecard: { ...response.scorecard, sourceCommit },
+      }),
+    });
+    await renderCard({ api });
+    const commit = await screen.findByText('3f1c2a9');
+    expect(commit).toHaveAttribute('title', sourceCommit);
+    expect(screen.getByText(/Evaluated/)).toHaveTextContent(
+      'at commit 3f1c2a9',
+    );
+  });
+
   it('has a heading for its title, so that screen reader users can jump to it', async () => {
     const api = mockApi({ getScorecard: async () => scorecardResponse() });
     await renderCard({ api });

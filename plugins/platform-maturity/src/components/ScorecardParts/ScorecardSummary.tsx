@@ -106,6 +106,15 @@ export function ScorecardSummary(props: {
           >
             {formatRelativeTime(scorecard.evaluatedAt)}
           </time>
+          {scorecard.sourceCommit && (
+            <>
+              {' '}
+              at commit{' '}
+              <code title={scorecard.sourceCommit}>
+                {scorecard.sourceCommit.slice(0, 7)}
+              </code>
+            </>
+          )}
         </Typography>
         <LevelGuide checklist={checklist} level={level?.level} />
       </div>
