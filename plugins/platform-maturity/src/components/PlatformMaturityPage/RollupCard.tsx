@@ -23,7 +23,7 @@ import { CapabilityHeaderCell } from './capabilityHeader';
 import { ErrorPanel } from './ErrorPanel';
 import { formatNumber, formatPercent } from './format';
 import { LevelBar } from './LevelBar';
-import { useNarrow, useSharedStyles } from './styles';
+import { useNarrow, useSharedStyles, useTableStyles } from './styles';
 import type { DrillDown, SummaryLoader } from './types';
 import type { RollupGroupBy } from './viewState';
 
@@ -38,20 +38,6 @@ const DIMENSIONS: Record<
 const GROUP_BYS = Object.keys(DIMENSIONS) as RollupGroupBy[];
 
 const useStyles = makeStyles(theme => ({
-  table: {
-    // Narrow gutters, so that the 14 columns fit a laptop's width without scrolling.
-    '& th, & td': {
-      wordBreak: 'normal',
-      overflowWrap: 'normal',
-      padding: theme.spacing(0.75, 1),
-    },
-    '& thead th, & td[data-nowrap]': { whiteSpace: 'nowrap' },
-  },
-  list: { listStyle: 'none', margin: 0, padding: 0 },
-  item: {
-    padding: theme.spacing(1.5, 0),
-    '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
-  },
   line: {
     display: 'flex',
     alignItems: 'baseline',
@@ -85,11 +71,12 @@ function RollupList(props: {
 }) {
   const { groupBy, groups, checklist, onDrillDown } = props;
   const classes = useStyles();
+  const tables = useTableStyles();
   const dimension = DIMENSIONS[groupBy];
   return (
-    <ul className={classes.list} aria-label={`Scorecards by ${groupBy}`}>
+    <ul className={tables.list} aria-label={`Scorecards by ${groupBy}`}>
       {groups.map(group => (
-        <li key={group.key ?? '\0none'} className={classes.item}>
+        <li key={group.key ?? '\0none'} className={tables.item}>
           <div className={classes.line}>
             <Typography variant="subtitle1" component="h3">
               <GroupName group={group} groupBy={groupBy} />
@@ -131,7 +118,7 @@ function RollupTable(props: {
 }) {
   const { groupBy, groups, checklist, onDrillDown } = props;
   const classes = useSharedStyles();
-  const styles = useStyles();
+  const tables = useTableStyles();
   const narrow = useNarrow();
   const dimension = DIMENSIONS[groupBy];
   const [paging, setPaging] = useState({ page: 0, rowsPerPage: 10 });
@@ -157,7 +144,7 @@ function RollupTable(props: {
         <TableContainer>
           <Table
             size="small"
-            className={styles.table}
+            className={tables.table}
             aria-label={`Scorecards by ${groupBy}`}
           >
             <TableHead>

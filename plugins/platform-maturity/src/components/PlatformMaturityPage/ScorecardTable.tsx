@@ -32,7 +32,7 @@ import { EntityTabLink } from './EntityTabLink';
 import { ErrorPanel } from './ErrorPanel';
 import { formatDateTime, formatNumber, levelLabel } from './format';
 import { ScorecardFilters } from './ScorecardFilters';
-import { useNarrow, useSharedStyles } from './styles';
+import { useNarrow, useSharedStyles, useTableStyles } from './styles';
 import type { SummaryLoader } from './types';
 import {
   PAGE_SIZES,
@@ -43,21 +43,6 @@ import {
 } from './viewState';
 
 const useStyles = makeStyles(theme => ({
-  table: {
-    // Words wrap only between words; headers, numbers, levels and times not at all.
-    // Narrow gutters, so that the 14 columns fit a laptop's width without scrolling.
-    '& th, & td': {
-      wordBreak: 'normal',
-      overflowWrap: 'normal',
-      padding: theme.spacing(0.75, 1),
-    },
-    '& thead th, & td[data-nowrap]': { whiteSpace: 'nowrap' },
-  },
-  list: { listStyle: 'none', margin: 0, padding: 0 },
-  item: {
-    padding: theme.spacing(1.5, 0),
-    '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
-  },
   facts: {
     display: 'flex',
     flexWrap: 'wrap',
@@ -73,6 +58,7 @@ function EntityListItem(props: {
 }) {
   const { item, checklist } = props;
   const classes = useStyles();
+  const tables = useTableStyles();
   const incomplete = checklist.capabilities.filter(c => {
     const score = item.capabilities[c.id];
     return (
@@ -86,7 +72,7 @@ function EntityListItem(props: {
     c => item.capabilityStatuses?.[c.id] === 'unknown',
   );
   return (
-    <li className={classes.item} data-entity-ref={item.entityRef}>
+    <li className={tables.item} data-entity-ref={item.entityRef}>
       <Typography variant="subtitle1" component="h3">
         <EntityTabLink entityRef={item.entityRef} title={item.title} />
       </Typography>
@@ -304,7 +290,7 @@ export function ScorecardTable(props: {
 }) {
   const { view, checklist, summaries, onChange, onClear, headingRef } = props;
   const api = useApi(platformMaturityApiRef);
-  const classes = useStyles();
+  const tables = useTableStyles();
   const narrow = useNarrow();
 
   // The cursors of the pages before this one: "previous" pops, "next" pushes. Another view
@@ -346,10 +332,7 @@ export function ScorecardTable(props: {
         {page.loading && <LinearProgress aria-label="Loading scorecards" />}
         {narrow ? (
           <>
-            <ul
-              className={classes.list}
-              aria-label="Scorecards of the entities"
-            >
+            <ul className={tables.list} aria-label="Scorecards of the entities">
               {items.map(item => (
                 <EntityListItem
                   key={item.entityRef}
@@ -370,7 +353,7 @@ export function ScorecardTable(props: {
           <TableContainer>
             <Table
               size="small"
-              className={classes.table}
+              className={tables.table}
               aria-label="Scorecards of the entities"
             >
               <TableHead>
