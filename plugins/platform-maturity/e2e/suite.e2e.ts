@@ -247,6 +247,33 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
   );
 
   it(
+    "shows each service's level in the catalog table, linked to its maturity tab",
+    withScreenshot('catalog', async () => {
+      const maturity = page.getByRole('columnheader', { name: 'Maturity' });
+      await open(
+        '/catalog?filters[kind]=component&filters[user]=all',
+        page,
+        maturity,
+      );
+      const row = page
+        .getByRole('row')
+        .filter({ has: page.getByText('checkout-api', { exact: true }) });
+      const level = row.getByRole('link', { name: /^L\d / });
+      await level.waitFor();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'catalog.png') });
+      await level.click();
+      await page.waitForURL(
+        /\/catalog\/default\/component\/checkout-api\/platform-maturity$/,
+      );
+      await page
+        .locator('.paved-platform-maturity-tab')
+        .getByText('History', { exact: true })
+        .first()
+        .waitFor();
+    }),
+  );
+
+  it(
     'renders the card, the tab and the overview readably in the dark theme',
     withScreenshot('dark', async () => {
       await open('/catalog/default/component/search-indexer');
