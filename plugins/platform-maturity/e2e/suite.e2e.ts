@@ -257,7 +257,7 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
       );
       const row = page
         .getByRole('row')
-        .filter({ has: page.getByText('checkout-api', { exact: true }) });
+        .filter({ has: page.locator('a[href$="/component/checkout-api"]') });
       const level = row.getByRole('link', { name: /^L\d / });
       await level.waitFor();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'catalog.png') });

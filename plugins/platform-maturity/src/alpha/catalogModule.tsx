@@ -37,9 +37,12 @@ const catalogExportCustomizationDataRef = createExtensionDataRef<
   Partial<CatalogExportSettings>
 >().with({ id: 'catalog.export-customization' });
 
+// The field of the catalog table's name column (`columnFactories.createNameColumn`).
+const NAME_FIELD = 'resolved.entityRef';
+
 /**
  * The catalog's own index page (`page:catalog`) with a platform maturity column added after the
- * default columns. Everything else is the catalog plugin's page: its filters (including filters
+ * name column. Everything else is the catalog plugin's page: its filters (including filters
  * other plugins contribute), its `pagination` and `exportSettings` configuration and its export
  * extensions.
  */
@@ -70,10 +73,20 @@ const catalogPageWithMaturityColumn = catalogPlugin
                 filters={<>{filters}</>}
                 pagination={config.pagination}
                 exportSettings={exportSettings}
-                columns={context => [
-                  ...CatalogTable.defaultColumnsFunc(context),
-                  createPlatformMaturityLevelColumn(),
-                ]}
+                columns={context => {
+                  const columns = CatalogTable.defaultColumnsFunc(context);
+                  // Next to the name, where it shows without scrolling a wide table sideways;
+                  // last when the kind's columns have no name.
+                  const name = columns.findIndex(
+                    column => column.field === NAME_FIELD,
+                  );
+                  const at = name < 0 ? columns.length : name + 1;
+                  return [
+                    ...columns.slice(0, at),
+                    createPlatformMaturityLevelColumn(),
+                    ...columns.slice(at),
+                  ];
+                }}
               />
             );
           },
@@ -84,7 +97,7 @@ const catalogPageWithMaturityColumn = catalogPlugin
 
 /**
  * A frontend module for the catalog plugin that adds a platform maturity column (each entity's
- * level, linked to its maturity tab) to the catalog's index page in the new frontend system, whose
+ * level, linked to its maturity tab), after the name, to the catalog's index page in the new frontend system, whose
  * catalog page takes no table columns of its own. Install it next to the catalog plugin:
  * `createApp({ features: [catalogPlugin, platformMaturityPlugin, platformMaturityCatalogModule] })`.
  * It replaces `page:catalog` with the same page plus the column, so leave it out if your app
