@@ -11,11 +11,7 @@ import {
   YAMLSeq,
 } from 'yaml';
 import { serviceComponent } from '../lib/catalogInfo';
-import {
-  GoldenPathContent,
-  goldenPathContent,
-  RenderedFile,
-} from '../lib/content';
+import { GoldenPathContent, RenderedFile } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import {
   deploymentContainers,
@@ -29,11 +25,10 @@ import {
   yamlLayout,
 } from '../lib/deployTargets';
 import { checkWorkspace, passes } from '../lib/evidence';
+import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
 import {
   commonInputSchema,
   filesOutputSchema,
-  goldenPathPolicy,
-  serviceNameInput,
   serviceNameInputSchema,
   validateServiceName,
 } from '../lib/inputs';
@@ -726,8 +721,7 @@ type Target = 'helm' | 'kustomize' | 'manifests' | 'existing';
 export function createCapacityAddAction(
   options: CapacityAddActionOptions = {},
 ) {
-  const policy = goldenPathPolicy(options.config);
-  const content = goldenPathContent(options.config);
+  const setup = goldenPathSetup(options);
 
   return createTemplateAction({
     id: 'paved:capacity:add',
@@ -805,193 +799,193 @@ export function createCapacityAddAction(
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
-      const files = WorkspaceFiles.forAction(ctx);
+      await runGoldenPathStep(ctx, setup, async step => {
+        const { input, files, content } = step;
 
-      // Every input is validated before anything is planned.
-      const given: CapacityInput = {
-        minReplicas:
-          input.minReplicas !== undefined
-            ? integerInput('minReplicas', input.minReplicas, 1, MAX_REPLICAS)
-            : undefined,
-        maxReplicas:
-          input.maxReplicas !== undefined
-            ? integerInput('maxReplicas', input.maxReplicas, 1, MAX_REPLICAS)
-            : undefined,
-        targetCpuUtilization:
-          input.targetCpuUtilization !== undefined
-            ? integerInput(
-                'targetCpuUtilization',
-                input.targetCpuUtilization,
-                1,
-                100,
-              )
-            : undefined,
-        cpuRequest:
-          input.cpuRequest !== undefined
-            ? quantityInput('cpuRequest', 'cpu', input.cpuRequest)
-            : undefined,
-        memoryRequest:
-          input.memoryRequest !== undefined
-            ? quantityInput('memoryRequest', 'memory', input.memoryRequest)
-            : undefined,
-        cpuLimit:
-          input.cpuLimit !== undefined
-            ? quantityInput('cpuLimit', 'cpu', input.cpuLimit)
-            : undefined,
-        memoryLimit:
-          input.memoryLimit !== undefined
-            ? quantityInput('memoryLimit', 'memory', input.memoryLimit)
-            : undefined,
-      };
-      const { serviceName } = await serviceComponent(files, input.name);
-      const name =
-        serviceNameInput(input.name, policy?.namePattern) ??
-        validateServiceName(serviceName);
+        // Every input is validated before anything is planned.
+        const given: CapacityInput = {
+          minReplicas:
+            input.minReplicas !== undefined
+              ? integerInput('minReplicas', input.minReplicas, 1, MAX_REPLICAS)
+              : undefined,
+          maxReplicas:
+            input.maxReplicas !== undefined
+              ? integerInput('maxReplicas', input.maxReplicas, 1, MAX_REPLICAS)
+              : undefined,
+          targetCpuUtilization:
+            input.targetCpuUtilization !== undefined
+              ? integerInput(
+                  'targetCpuUtilization',
+                  input.targetCpuUtilization,
+                  1,
+                  100,
+                )
+              : undefined,
+          cpuRequest:
+            input.cpuRequest !== undefined
+              ? quantityInput('cpuRequest', 'cpu', input.cpuRequest)
+              : undefined,
+          memoryRequest:
+            input.memoryRequest !== undefined
+              ? quantityInput('memoryRequest', 'memory', input.memoryRequest)
+              : undefined,
+          cpuLimit:
+            input.cpuLimit !== undefined
+              ? quantityInput('cpuLimit', 'cpu', input.cpuLimit)
+              : undefined,
+          memoryLimit:
+            input.memoryLimit !== undefined
+              ? quantityInput('memoryLimit', 'memory', input.memoryLimit)
+              : undefined,
+        };
+        const { serviceName } = await serviceComponent(files, input.name);
+        const name = step.name() ?? validateServiceName(serviceName);
 
-      let target: Target;
-      const chart = await findHelmChart(files, name);
-      const base = chart ? undefined : await findKustomizeBase(files);
-      if (chart) {
-        target = 'helm';
-        const valuesPath = inChart(chart, 'values.yaml');
-        const values = await files.read(valuesPath);
-        const capacity = resolveCapacity(given, readHelmValues(values));
-        files.plan(
-          valuesPath,
-          renderCapacity(content, 'capacity/helm-values', {
-            ...capacity,
-            chartDir: chart.dir,
-          }).content,
-          {
-            merge: existing => mergeHelmValues(existing, capacity, valuesPath),
-          },
-        );
-        const templates = await readChartTemplates(files, chart);
-        if (!templates.hasAutoscaler) {
-          const deploymentName =
-            templates.deploymentName ??
-            (chart.fullnameTemplate
-              ? `{{ include "${chart.fullnameTemplate}" . }}`
-              : '{{ .Release.Name }}');
-          planContentFiles(
-            files,
-            content
-              .set('capacity/helm-hpa')
-              .render({ chartDir: chart.dir, deploymentName }),
+        let target: Target;
+        const chart = await findHelmChart(files, name);
+        const base = chart ? undefined : await findKustomizeBase(files);
+        if (chart) {
+          target = 'helm';
+          const valuesPath = inChart(chart, 'values.yaml');
+          const values = await files.read(valuesPath);
+          const capacity = resolveCapacity(given, readHelmValues(values));
+          files.plan(
+            valuesPath,
+            renderCapacity(content, 'capacity/helm-values', {
+              ...capacity,
+              chartDir: chart.dir,
+            }).content,
+            {
+              merge: existing =>
+                mergeHelmValues(existing, capacity, valuesPath),
+            },
           );
-        }
-        if (!templates.rendersResources) {
-          ctx.logger.warn(
-            `No template of the chart ${chart.dir} renders .Values.resources: add \`resources: {{- toYaml .Values.resources | nindent 12 }}\` to its container`,
-          );
-        }
-      } else if (base) {
-        target = 'kustomize';
-        const kustomization = await files.read(base.kustomization);
-        let deploymentFile: string | undefined;
-        let deployment: ReturnType<typeof readDeployment> = {};
-        for (const resource of kustomizeResourceFiles(kustomization)) {
-          const path = `${base.dir}/${resource}`;
-          const read = readDeployment(await files.read(path), path, name);
-          if (read.name !== undefined) {
-            deploymentFile = path;
-            deployment = read;
-            break;
+          const templates = await readChartTemplates(files, chart);
+          if (!templates.hasAutoscaler) {
+            const deploymentName =
+              templates.deploymentName ??
+              (chart.fullnameTemplate
+                ? `{{ include "${chart.fullnameTemplate}" . }}`
+                : '{{ .Release.Name }}');
+            planContentFiles(
+              files,
+              content
+                .set('capacity/helm-hpa')
+                .render({ chartDir: chart.dir, deploymentName }),
+            );
           }
-        }
-        const hpaPath = `${base.dir}/hpa.yaml`;
-        const capacity = resolveCapacity(given, {
-          ...readHpa(await files.read(hpaPath)),
-          ...deployment,
-        });
-        planEdit(files, base.kustomization, kustomization!, existing =>
-          addKustomizeResource(existing, 'hpa.yaml', base.kustomization),
-        );
-        files.plan(
-          hpaPath,
-          hpaManifest(content, base.dir, deployment.name ?? name, capacity),
-          { merge: existing => mergeHpa(existing, capacity, hpaPath) },
-        );
-        if (deploymentFile) {
-          const file = deploymentFile;
-          planEdit(files, file, (await files.read(file))!, existing =>
-            mergeDeployment(existing, capacity, file, name),
-          );
-        } else {
-          ctx.logger.warn(
-            `${base.kustomization} lists no Deployment manifest: set the container's resources yourself`,
-          );
-        }
-      } else {
-        const manifest = await findDeploymentManifest(files, name);
-        if (manifest) {
-          target = 'manifests';
-          const deployment = readDeployment(
-            await files.read(manifest),
-            manifest,
-            name,
-          );
-          const dir = manifest.includes('/')
-            ? manifest.slice(0, manifest.lastIndexOf('/'))
-            : '.';
-          const hpaPath = dir === '.' ? 'hpa.yaml' : `${dir}/hpa.yaml`;
+          if (!templates.rendersResources) {
+            ctx.logger.warn(
+              `No template of the chart ${chart.dir} renders .Values.resources: add \`resources: {{- toYaml .Values.resources | nindent 12 }}\` to its container`,
+            );
+          }
+        } else if (base) {
+          target = 'kustomize';
+          const kustomization = await files.read(base.kustomization);
+          let deploymentFile: string | undefined;
+          let deployment: ReturnType<typeof readDeployment> = {};
+          for (const resource of kustomizeResourceFiles(kustomization)) {
+            const path = `${base.dir}/${resource}`;
+            const read = readDeployment(await files.read(path), path, name);
+            if (read.name !== undefined) {
+              deploymentFile = path;
+              deployment = read;
+              break;
+            }
+          }
+          const hpaPath = `${base.dir}/hpa.yaml`;
           const capacity = resolveCapacity(given, {
             ...readHpa(await files.read(hpaPath)),
             ...deployment,
           });
-          planEdit(files, manifest, (await files.read(manifest))!, existing =>
-            mergeDeployment(existing, capacity, manifest, name),
+          planEdit(files, base.kustomization, kustomization!, existing =>
+            addKustomizeResource(existing, 'hpa.yaml', base.kustomization),
           );
           files.plan(
             hpaPath,
-            hpaManifest(content, dir, deployment.name ?? name, capacity),
+            hpaManifest(content, base.dir, deployment.name ?? name, capacity),
             { merge: existing => mergeHpa(existing, capacity, hpaPath) },
           );
-        } else {
-          const hpaPath = 'deploy/hpa.yaml';
-          const patchPath = 'deploy/resources-patch.yaml';
-          const evidence = await checkWorkspace(files, {
-            without: [hpaPath, patchPath],
-          });
-          if (
-            passes(evidence, 'capacity.autoscaling') &&
-            passes(evidence, 'capacity.resources')
-          ) {
-            target = 'existing';
-            ctx.logger.info(
-              `The service already scales and sizes itself: ${
-                evidence.get('capacity.autoscaling')!.message
-              } ${evidence.get('capacity.resources')!.message}`,
+          if (deploymentFile) {
+            const file = deploymentFile;
+            planEdit(files, file, (await files.read(file))!, existing =>
+              mergeDeployment(existing, capacity, file, name),
             );
           } else {
-            target = 'manifests';
-            const capacity = resolveCapacity(given, {
-              ...readHpa(await files.read(hpaPath)),
-              ...readPatch(await files.read(patchPath)),
-            });
-            files.plan(
-              hpaPath,
-              hpaManifest(content, 'deploy', name, capacity),
-              {
-                merge: existing => mergeHpa(existing, capacity, hpaPath),
-              },
-            );
-            files.plan(
-              patchPath,
-              renderCapacity(content, 'capacity/resources-patch', {
-                ...capacity,
-                name,
-              }).content,
-              { merge: existing => mergePatch(existing, capacity, patchPath) },
+            ctx.logger.warn(
+              `${base.kustomization} lists no Deployment manifest: set the container's resources yourself`,
             );
           }
+        } else {
+          const manifest = await findDeploymentManifest(files, name);
+          if (manifest) {
+            target = 'manifests';
+            const deployment = readDeployment(
+              await files.read(manifest),
+              manifest,
+              name,
+            );
+            const dir = manifest.includes('/')
+              ? manifest.slice(0, manifest.lastIndexOf('/'))
+              : '.';
+            const hpaPath = dir === '.' ? 'hpa.yaml' : `${dir}/hpa.yaml`;
+            const capacity = resolveCapacity(given, {
+              ...readHpa(await files.read(hpaPath)),
+              ...deployment,
+            });
+            planEdit(files, manifest, (await files.read(manifest))!, existing =>
+              mergeDeployment(existing, capacity, manifest, name),
+            );
+            files.plan(
+              hpaPath,
+              hpaManifest(content, dir, deployment.name ?? name, capacity),
+              { merge: existing => mergeHpa(existing, capacity, hpaPath) },
+            );
+          } else {
+            const hpaPath = 'deploy/hpa.yaml';
+            const patchPath = 'deploy/resources-patch.yaml';
+            const evidence = await checkWorkspace(files, {
+              without: [hpaPath, patchPath],
+            });
+            if (
+              passes(evidence, 'capacity.autoscaling') &&
+              passes(evidence, 'capacity.resources')
+            ) {
+              target = 'existing';
+              ctx.logger.info(
+                `The service already scales and sizes itself: ${
+                  evidence.get('capacity.autoscaling')!.message
+                } ${evidence.get('capacity.resources')!.message}`,
+              );
+            } else {
+              target = 'manifests';
+              const capacity = resolveCapacity(given, {
+                ...readHpa(await files.read(hpaPath)),
+                ...readPatch(await files.read(patchPath)),
+              });
+              files.plan(
+                hpaPath,
+                hpaManifest(content, 'deploy', name, capacity),
+                {
+                  merge: existing => mergeHpa(existing, capacity, hpaPath),
+                },
+              );
+              files.plan(
+                patchPath,
+                renderCapacity(content, 'capacity/resources-patch', {
+                  ...capacity,
+                  name,
+                }).content,
+                {
+                  merge: existing => mergePatch(existing, capacity, patchPath),
+                },
+              );
+            }
+          }
         }
-      }
 
-      const results = await files.apply();
-      ctx.output('target', target);
-      ctx.output('files', results);
+        return { target };
+      });
     },
   });
 }
