@@ -189,8 +189,8 @@ describe('GoldenPathContent', () => {
       [
         'json-merge',
         '{"a":1,"p":{".":{"x":1},"y":2}}',
-        '{"p":{".":{"z":3}}}',
-        '{\n  "p": {\n    ".": {\n      "z": 3\n    },\n    "y": 2\n  },\n  "a": 1\n}\n',
+        '{\n\t"p": {\n\t\t".": { "z": 3 },\n\t\t"q": true\n\t}\n}\n',
+        '{\n\t"p": {\n\t\t".": { "z": 3 },\n\t\t"q": true,\n\t\t"y": 2\n\t},\n\t"a": 1\n}\n',
       ],
       [
         'npm-dependencies',
