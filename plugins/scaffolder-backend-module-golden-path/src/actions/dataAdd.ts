@@ -33,6 +33,7 @@ import { GITLAB_CI_FILE, planPipelineJobs } from '../lib/pipelines';
 import { CiProvider, Stack } from '../lib/stacks';
 import { MergeConflict, WorkspaceFiles } from '../lib/workspace';
 import { examples } from './dataAdd.examples';
+import { scalarKey } from '../lib/yamlNodes';
 
 /**
  * Options of {@link createDataAddAction}.
@@ -224,13 +225,11 @@ function mergeMigrationValues(
         credentialsSecretKey: credentials.key,
       }),
     );
-    const pair = (doc.contents as YAMLMap).items.find(
-      p => (p.key as any)?.value === 'migrations',
-    );
-    if (pair && (pair.key as any)) {
-      (pair.key as any).commentBefore =
+    const key = scalarKey(doc.contents, 'migrations');
+    if (key) {
+      key.commentBefore =
         ' Database migrations: templates/migrate-job.yaml applies them before each install and upgrade,\n with DATABASE_URL from this Secret (created by whoever provisions the database).';
-      (pair.key as any).spaceBefore = true;
+      key.spaceBefore = true;
     }
     changed = true;
   } else {

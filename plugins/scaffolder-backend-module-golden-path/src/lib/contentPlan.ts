@@ -214,12 +214,14 @@ function mergeDependabotUpdates(
       conflict: `${fileName} is not a Dependabot config with an updates list`,
     };
   }
-  const key = (u: any) =>
-    `${u?.['package-ecosystem']}@${
-      String(u?.directory ?? '/').replace(/\/+$/, '') || '/'
+  const key = (update: unknown) => {
+    const u = isObject(update) ? update : {};
+    return `${u['package-ecosystem']}@${
+      String(u.directory ?? '/').replace(/\/+$/, '') || '/'
     }`;
-  const present = new Set((updates.toJSON() as any[]).map(key));
-  const add = (parseDocument(ours).toJS().updates as any[]).filter(
+  };
+  const present = new Set((updates.toJSON() as unknown[]).map(key));
+  const add = (parseDocument(ours).toJS().updates as unknown[]).filter(
     u => !present.has(key(u)),
   );
   if (add.length === 0) {

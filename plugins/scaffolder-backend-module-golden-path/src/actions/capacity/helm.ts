@@ -1,4 +1,4 @@
-import { isMap, parseDocument, YAMLMap } from 'yaml';
+import { isMap, parseDocument } from 'yaml';
 import { HelmChart, inChart, yamlLayout } from '../../lib/deployTargets';
 import { planContentFiles } from '../../lib/contentPlan';
 import type { MergeConflict, WorkspaceFiles } from '../../lib/workspace';
@@ -11,6 +11,7 @@ import {
 } from './capacity';
 import { renderCapacity } from './kubernetes';
 import { readResources, setIn, setResources } from './resources';
+import { rootMap } from '../../lib/yamlNodes';
 
 /** The autoscaling bounds and target and the resources of Helm values. */
 function readHelmValues(text: string | undefined): ExistingCapacity {
@@ -44,10 +45,7 @@ function mergeHelmValues(
   ) {
     return { conflict: `${fileName} is not a YAML mapping of values` };
   }
-  if (doc.contents === null) {
-    doc.contents = new YAMLMap() as any;
-  }
-  const values = doc.contents as unknown as YAMLMap;
+  const values = rootMap(doc)!;
   let changed = false;
   for (const [key, value] of [
     ['enabled', true],

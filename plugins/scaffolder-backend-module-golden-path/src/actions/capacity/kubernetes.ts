@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, YAMLMap } from 'yaml';
 import type { GoldenPathContent, RenderedFile } from '../../lib/content';
 import {
   deploymentContainers,
@@ -50,15 +50,15 @@ export function readHpa(text: string | undefined): ExistingCapacity {
   }
   const metrics = doc.getIn(['spec', 'metrics']);
   const cpu = isSeq(metrics)
-    ? (metrics as YAMLSeq).items.find(
-        m => isMap(m) && (m as YAMLMap).getIn(['resource', 'name']) === 'cpu',
+    ? metrics.items.find(
+        m => isMap(m) && m.getIn(['resource', 'name']) === 'cpu',
       )
     : undefined;
   return {
     minReplicas: doc.getIn(['spec', 'minReplicas']),
     maxReplicas: doc.getIn(['spec', 'maxReplicas']),
     targetCpuUtilization: isMap(cpu)
-      ? (cpu as YAMLMap).getIn(['resource', 'target', 'averageUtilization'])
+      ? cpu.getIn(['resource', 'target', 'averageUtilization'])
       : undefined,
   };
 }
@@ -85,8 +85,8 @@ export function mergeHpa(
     setIn(doc, root, ['spec', 'maxReplicas'], capacity.maxReplicas) || changed;
   const metrics = doc.getIn(['spec', 'metrics']);
   const cpu = isSeq(metrics)
-    ? ((metrics as YAMLSeq).items.find(
-        m => isMap(m) && (m as YAMLMap).getIn(['resource', 'name']) === 'cpu',
+    ? (metrics.items.find(
+        m => isMap(m) && m.getIn(['resource', 'name']) === 'cpu',
       ) as YAMLMap | undefined)
     : undefined;
   if (cpu) {
@@ -109,7 +109,7 @@ export function mergeHpa(
       },
     });
     if (isSeq(metrics)) {
-      (metrics as YAMLSeq).add(metric);
+      metrics.add(metric);
     } else {
       setIn(doc, root, ['spec', 'metrics'], [metric.toJSON()]);
     }

@@ -1,4 +1,4 @@
-import { isMap, isSeq, parseDocument, YAMLSeq } from 'yaml';
+import { isMap, isSeq, parseDocument } from 'yaml';
 import { yamlLayout } from '../../lib/deployTargets';
 import type { MergeConflict } from '../../lib/workspace';
 import { CapacityInput, CapacityStep, resolveCapacity } from './capacity';
@@ -10,6 +10,7 @@ import {
   readDeployment,
   readHpa,
 } from './kubernetes';
+import { scalarValue, sequenceStrings } from '../../lib/yamlNodes';
 
 /** Adds a file to the `resources:` list of a kustomization, keeping everything else. */
 function addKustomizeResource(
@@ -23,14 +24,10 @@ function addKustomizeResource(
   }
   const resources = doc.get('resources');
   if (isSeq(resources)) {
-    if (
-      (resources as YAMLSeq).items.some(
-        i => String((i as any)?.value ?? i) === resource,
-      )
-    ) {
+    if (sequenceStrings(resources).includes(resource)) {
       return text;
     }
-    (resources as YAMLSeq).add(doc.createNode(resource));
+    resources.add(doc.createNode(resource));
   } else {
     doc.set('resources', doc.createNode([resource]));
   }
@@ -41,8 +38,8 @@ function addKustomizeResource(
 function kustomizeResourceFiles(text: string | undefined): string[] {
   const resources = text ? parseDocument(text).get('resources') : undefined;
   return isSeq(resources)
-    ? (resources as YAMLSeq).items
-        .map(i => String((i as any)?.value ?? i))
+    ? resources.items
+        .map(i => String(scalarValue(i)))
         .filter(r => /\.ya?ml$/.test(r) && !r.includes('://'))
     : [];
 }

@@ -1,4 +1,4 @@
-import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isSeq, parseDocument, YAMLMap } from 'yaml';
 import { yamlLayout } from '../../lib/deployTargets';
 import { checkWorkspace, passes } from '../../lib/evidence';
 import type { MergeConflict } from '../../lib/workspace';
@@ -27,9 +27,7 @@ function readPatch(text: string | undefined): ExistingCapacity {
   }
   const doc = parseDocument(text);
   const containers = doc.getIn(['spec', 'template', 'spec', 'containers']);
-  const first = isSeq(containers)
-    ? (containers as YAMLSeq).items[0]
-    : undefined;
+  const first = isSeq(containers) ? containers.items[0] : undefined;
   return readResources(first);
 }
 
@@ -41,9 +39,7 @@ function mergePatch(
 ): string | MergeConflict {
   const doc = parseDocument(text);
   const containers = doc.getIn(['spec', 'template', 'spec', 'containers']);
-  const first = isSeq(containers)
-    ? (containers as YAMLSeq).items[0]
-    : undefined;
+  const first = isSeq(containers) ? containers.items[0] : undefined;
   if (doc.errors.length > 0 || !isMap(first)) {
     return {
       conflict: `${fileName} is not a patch of a Deployment's containers`,
