@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { GoldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
 import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
@@ -25,6 +26,13 @@ export interface BuildAddActionOptions {
    * and CI providers, the naming rule). Without it, everything is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /** The GitHub Actions workflow the action writes. */

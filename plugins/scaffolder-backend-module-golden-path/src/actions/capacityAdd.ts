@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { GoldenPathContent } from '../lib/content';
 import { serviceComponent } from '../lib/catalogInfo';
 import {
   findDeploymentManifest,
@@ -36,6 +37,13 @@ export interface CapacityAddActionOptions {
    * `name` input. Without it, names must be DNS labels.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 type Target = 'helm' | 'kustomize' | 'manifests' | 'existing';

@@ -2,6 +2,7 @@ import { makeValidator } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { GoldenPathContent } from '../lib/content';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
@@ -38,6 +39,13 @@ export interface CatalogWriteActionOptions {
    * the `name` input. Without it, names must be DNS labels.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /** API definition formats of the catalog's API kind. */

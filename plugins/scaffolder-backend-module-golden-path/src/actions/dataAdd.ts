@@ -47,6 +47,13 @@ export interface DataAddActionOptions {
    * and everything is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /** The migration tool of each stack. */

@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { GoldenPathContent } from '../lib/content';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
@@ -49,6 +50,13 @@ export interface DeployAddActionOptions {
    * and CI providers, the naming rule). Without it, everything is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 const METHODS = ['helm', 'kustomize'] as const;

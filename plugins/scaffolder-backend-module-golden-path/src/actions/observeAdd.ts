@@ -4,7 +4,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { planCatalogInfo, serviceComponent } from '../lib/catalogInfo';
-import { RuntimeVersions } from '../lib/content';
+import { RuntimeVersions, GoldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import {
   addGoRequirements,
@@ -35,6 +35,13 @@ export interface ObserveAddActionOptions {
    * labels and every stack is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /**
