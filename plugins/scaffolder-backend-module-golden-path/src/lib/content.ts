@@ -165,7 +165,6 @@ function listFiles(dir: string, prefix = ''): string[] {
  */
 export class ContentSet {
   readonly id: string;
-  readonly dir: string;
   /** Where the set is, as errors name it: its directory, or its URL when read through one. */
   readonly location: string;
   readonly manifest: ContentManifest;
@@ -174,14 +173,12 @@ export class ContentSet {
 
   private constructor(options: {
     id: string;
-    dir: string;
     location: string;
     manifest: ContentManifest;
     templates: Map<string, string>;
     versions: RuntimeVersions;
   }) {
     this.id = options.id;
-    this.dir = options.dir;
     this.location = options.location;
     this.manifest = options.manifest;
     this.#templates = options.templates;
@@ -243,7 +240,13 @@ export class ContentSet {
       }
       templates.set(file, fs.readFileSync(full, 'utf8'));
     }
-    return new ContentSet({ ...options, location, manifest, templates });
+    return new ContentSet({
+      id,
+      location,
+      manifest,
+      templates,
+      versions: options.versions,
+    });
   }
 
   /** The values a file is rendered with: the action's values and `versions`. */
