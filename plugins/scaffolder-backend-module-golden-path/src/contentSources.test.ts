@@ -122,6 +122,27 @@ describe('golden-path content from a URL and from a backend module', () => {
     );
   });
 
+  it('stops start-up naming the URL of a file that does not render', async () => {
+    host.setRepository('platform/typo', {
+      'runbook/manifest.yaml':
+        'version: 1.0.0\nfiles:\n  RUNBOOK.md: { merge: runbook-section }\n',
+      'runbook/RUNBOOK.md': '# ${{ values.name }\n\n## Rolling back\n',
+    });
+    const url = host.treeUrl('platform/typo', { path: 'runbook' });
+    await expect(
+      startScaffolder({
+        config: {
+          integrations: { github: [host.integrationConfig()] },
+          goldenPath: {
+            content: {
+              capabilities: { deploy: { variants: { runbook: { url } } } },
+            },
+          },
+        },
+      }),
+    ).rejects.toThrow(`${url}RUNBOOK.md does not render:`);
+  });
+
   it('stops start-up naming the key and the URL when the URL cannot be read', async () => {
     const url = host.treeUrl('platform/missing');
     await expect(
