@@ -40,7 +40,16 @@ export interface Config {
        */
       root?: string;
     };
-    /** The golden-path content the actions render: the files they write into repositories. */
+    /**
+     * The golden-path content the actions render: the files they write into repositories. The
+     * whole content, each capability and each variant can come from a local `directory` or a
+     * `url` (one of the two), laid over the package's content (and what backend modules
+     * contribute): a variant's source wins over its capability's, which wins over the whole
+     * content's. Everything is read and checked once, when the backend starts: a malformed
+     * manifest, a file that does not render, a set the actions do not know or a URL that cannot
+     * be read stops it, naming the file (at its URL) or the key. Restart the backend to pick up
+     * new content.
+     */
     content?: {
       /**
        * A directory of the platform team's own content, laid out like the package's `content/`
@@ -48,10 +57,33 @@ export interface Config {
        * `<capability>/<variant>/manifest.yaml` with its files, such as `deploy/helm`) replaces
        * the package's set of the same name, and its `versions.yaml`, when present, overrides the
        * runtime versions it names. A relative path is resolved against the backend's working
-       * directory. Checked when the backend starts: a malformed manifest, a file that does not
-       * render, or a set the actions do not know stops it with the file named.
+       * directory.
        */
       directory?: string;
+      /**
+       * As `directory`, read with the URL reader (`readTree`) from a tree URL that an
+       * `integrations` entry reads, such as
+       * `https://github.com/acme/golden-paths/tree/main/content`.
+       */
+      url?: string;
+      /** Content of one capability (`build`, `deploy`, `observe`, `data`, `capacity`, `as-code`). */
+      capabilities?: {
+        [capability: string]: {
+          /** A directory of the capability's variants: `<variant>/manifest.yaml` and files. */
+          directory?: string;
+          /** As `directory`, read with the URL reader. */
+          url?: string;
+          /** Content of one variant, such as `helm` of `deploy`. */
+          variants?: {
+            [variant: string]: {
+              /** A directory holding the variant's `manifest.yaml` and its files. */
+              directory?: string;
+              /** As `directory`, read with the URL reader. */
+              url?: string;
+            };
+          };
+        };
+      };
     };
   };
 }

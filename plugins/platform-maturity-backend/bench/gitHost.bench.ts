@@ -1,7 +1,7 @@
 /* eslint-disable no-console */
 /*
  * Git host benchmark (issue 18): the platform maturity plugin in a test backend reads a synthetic
- * catalog's repositories from the simulated GitHub Enterprise host (src/__testUtils__/gitHost)
+ * catalog's repositories from the simulated GitHub Enterprise host (`@paved/plugin-platform-maturity-node/testUtils`)
  * through Backstage's real GitHub URL reader, within the API budget, on SQLite (a file). Time on
  * the host is scaled: one rate-limit window (an hour on GitHub) lasts PAVED_BENCH_HOUR_MS of real
  * time, so "per hour" below means per window. It prints:
@@ -46,7 +46,7 @@ import { platformMaturityPlugin } from '../src/plugin';
 import {
   generatedRepositoryName,
   SimulatedGitHost,
-} from '../src/__testUtils__/gitHost/SimulatedGitHost';
+} from '@paved/plugin-platform-maturity-node/testUtils';
 import { syntheticCatalog } from './syntheticCatalog';
 
 const REPOSITORIES = Number(process.env.PAVED_BENCH_REPOSITORIES ?? 2000);

@@ -14,7 +14,7 @@ import {
   generatedFiles,
   generatedRepositoryName,
   SimulatedGitHost,
-} from './__testUtils__/gitHost/SimulatedGitHost';
+} from '@paved/plugin-platform-maturity-node/testUtils';
 
 jest.setTimeout(60_000);
 

@@ -8,7 +8,7 @@ import {
 import {
   generatedRepositoryName,
   SimulatedGitHost,
-} from './__testUtils__/gitHost/SimulatedGitHost';
+} from '@paved/plugin-platform-maturity-node/testUtils';
 
 jest.setTimeout(60_000);
 

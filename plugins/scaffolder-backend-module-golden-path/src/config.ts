@@ -54,7 +54,31 @@ export interface GoldenPathConfig {
      * (`goldenPath.content.directory`); unset when the actions render only the package's own.
      */
     directory?: string;
+    /**
+     * Every place the platform team's content comes from, in the order it is laid over the
+     * package's own (the whole content, then each capability, then each variant).
+     */
+    sources: GoldenPathContentSource[];
   };
+}
+
+/**
+ * One place of the platform team's golden-path content, from `goldenPath.content`.
+ *
+ * @public
+ */
+export interface GoldenPathContentSource {
+  /**
+   * What it replaces: `''` the whole content (content sets and `versions.yaml`), a capability
+   * such as `deploy` (its variants), or a variant such as `deploy/helm` (one content set).
+   */
+  scope: string;
+  /** An absolute local directory; set when `url` is not. */
+  directory?: string;
+  /** A URL read with Backstage's URL reader (`readTree`); set when `directory` is not. */
+  url?: string;
+  /** The configuration key it comes from, named in errors. */
+  key: string;
 }
 
 /**
@@ -63,6 +87,34 @@ export interface GoldenPathConfig {
  * @internal
  */
 export const LOCAL_PUBLISH_ROOT_KEY = 'goldenPath.localPublish.root';
+
+const sourceShape = {
+  directory: z
+    .string({ error: 'must be a directory path' })
+    .min(1, 'must be a directory path')
+    .optional(),
+  url: z
+    .string({ error: 'must be a URL' })
+    .refine(value => /^https?:\/\/[^/]+/.test(value), {
+      error:
+        'must be an http(s) URL that an integration of the URL reader reads',
+    })
+    .optional(),
+};
+
+/** A content source names a directory or a URL, not both. */
+function oneSource(
+  value: { directory?: string; url?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (value.directory !== undefined && value.url !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: 'cannot be set together with directory; choose one',
+    });
+  }
+}
 
 const schema = z.strictObject({
   policy: z
@@ -115,11 +167,27 @@ const schema = z.strictObject({
     .optional(),
   content: z
     .strictObject({
-      directory: z
-        .string({ error: 'must be a directory path' })
-        .min(1, 'must be a directory path')
+      ...sourceShape,
+      capabilities: z
+        .record(
+          z.string(),
+          z
+            .strictObject({
+              ...sourceShape,
+              variants: z
+                .record(
+                  z.string(),
+                  z.strictObject(sourceShape).superRefine(oneSource),
+                  { error: 'must map variant names to a directory or url' },
+                )
+                .optional(),
+            })
+            .superRefine(oneSource),
+          { error: 'must map capabilities to a directory, a url or variants' },
+        )
         .optional(),
     })
+    .superRefine(oneSource)
     .optional(),
 });
 
@@ -162,6 +230,48 @@ export function readGoldenPathConfig(config: Config): GoldenPathConfig {
       directory: content.directory
         ? path.resolve(content.directory)
         : undefined,
+      sources: contentSources(content),
     },
   };
+}
+
+/** The content sources of `goldenPath.content`: the whole content, capabilities, variants. */
+function contentSources(
+  content: NonNullable<z.infer<typeof schema>['content']>,
+): GoldenPathContentSource[] {
+  const key = 'goldenPath.content';
+  const source = (
+    scope: string,
+    at: string,
+    value: { directory?: string; url?: string },
+  ): GoldenPathContentSource[] => {
+    if (value.directory !== undefined) {
+      return [
+        {
+          scope,
+          directory: path.resolve(value.directory),
+          key: `${at}.directory`,
+        },
+      ];
+    }
+    return value.url !== undefined
+      ? [{ scope, url: value.url, key: `${at}.url` }]
+      : [];
+  };
+  const capabilities = Object.entries(content.capabilities ?? {});
+  return [
+    ...source('', key, content),
+    ...capabilities.flatMap(([capability, value]) =>
+      source(capability, `${key}.capabilities.${capability}`, value),
+    ),
+    ...capabilities.flatMap(([capability, value]) =>
+      Object.entries(value.variants ?? {}).flatMap(([variant, v]) =>
+        source(
+          `${capability}/${variant}`,
+          `${key}.capabilities.${capability}.variants.${variant}`,
+          v,
+        ),
+      ),
+    ),
+  ];
 }

@@ -10,3 +10,4 @@ export { scaffolderModuleGoldenPath as default } from './module';
 export { createGoldenPathActions } from './module';
 export * from './actions';
 export type { FileChange, FileResult } from './lib/workspace';
+export * from './extensions';

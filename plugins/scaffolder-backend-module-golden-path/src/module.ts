@@ -3,6 +3,8 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import path from 'node:path';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
@@ -23,6 +25,15 @@ import {
   createPublishLocalAction,
 } from './actions';
 import { LOCAL_PUBLISH_ROOT_KEY, readGoldenPathConfig } from './config';
+import {
+  GoldenPathContentContribution,
+  goldenPathContentExtensionPoint,
+} from './extensions';
+import {
+  ContributedContent,
+  GoldenPathContent,
+  loadGoldenPathContent,
+} from './lib/content';
 import { createFormRouter } from './router';
 
 /**
@@ -37,21 +48,70 @@ export function createGoldenPathActions(options: {
   config: Config;
   catalog: CatalogService;
 }): TemplateAction<any, any, any>[] {
-  const { config, catalog } = options;
+  return goldenPathActions(options);
+}
+
+/** Every golden-path action, rendering `content` when given (as the module loads it). */
+function goldenPathActions(options: {
+  config: Config;
+  catalog: CatalogService;
+  content?: GoldenPathContent;
+}): TemplateAction<any, any, any>[] {
+  const { config, catalog, content } = options;
   readGoldenPathConfig(config);
   return [
-    createCatalogWriteAction({ config }),
-    createBuildAddAction({ config }),
-    createDeployAddAction({ config }),
-    createObserveAddAction({ config }),
-    createDataAddAction({ config }),
-    createCapacityAddAction({ config }),
-    createPolicyCheckAction({ config, catalog }),
+    createCatalogWriteAction({ config, content }),
+    createBuildAddAction({ config, content }),
+    createDeployAddAction({ config, content }),
+    createObserveAddAction({ config, content }),
+    createDataAddAction({ config, content }),
+    createCapacityAddAction({ config, content }),
+    createPolicyCheckAction({ config, catalog, content }),
     createMaturityVerifyAction({ config, catalog }),
     createPublishLocalAction({ config, catalog }),
     createFetchLocalAction({ config }),
     createDeliveryResolveAction({ config, catalog }),
   ];
+}
+
+/** A contribution of the extension point as the loader takes it, checked; errors name it. */
+function contributedContent(
+  contribution: GoldenPathContentContribution,
+  index: number,
+): ContributedContent {
+  const key = `golden-path content contribution #${
+    index + 1
+  } (goldenPathContentExtensionPoint)`;
+  const { capability, variant, directory, files } = contribution;
+  const name = /^[a-z0-9][-a-z0-9]*$/;
+  for (const [field, value] of Object.entries({ capability, variant })) {
+    if (value !== undefined && !name.test(value)) {
+      throw new InputError(
+        `Invalid ${key}: '${field}' must be a name such as deploy or helm, not '${value}'`,
+      );
+    }
+  }
+  if (variant !== undefined && capability === undefined) {
+    throw new InputError(
+      `Invalid ${key}: 'variant' needs 'capability', the capability it belongs to`,
+    );
+  }
+  if ((directory === undefined) === (files === undefined)) {
+    throw new InputError(
+      `Invalid ${key}: give either 'directory' (an absolute path) or 'files'`,
+    );
+  }
+  if (directory !== undefined && !path.isAbsolute(directory)) {
+    throw new InputError(
+      `Invalid ${key}: 'directory' must be an absolute path, not '${directory}'`,
+    );
+  }
+  return {
+    scope: [capability, variant].filter(Boolean).join('/'),
+    key,
+    directory,
+    files,
+  };
 }
 
 /**
@@ -65,6 +125,12 @@ export const scaffolderModuleGoldenPath = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'golden-path',
   register(env) {
+    const contributions: GoldenPathContentContribution[] = [];
+    env.registerExtensionPoint(goldenPathContentExtensionPoint, {
+      addContent(content) {
+        contributions.push(content);
+      },
+    });
     env.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
@@ -73,6 +139,7 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        urlReader: coreServices.urlReader,
       },
       async init({
         scaffolder,
@@ -81,8 +148,14 @@ export const scaffolderModuleGoldenPath = createBackendModule({
         logger,
         httpRouter,
         httpAuth,
+        urlReader,
       }) {
-        const actions = createGoldenPathActions({ config, catalog });
+        const content = await loadGoldenPathContent({
+          config,
+          urlReader,
+          contributed: contributions.map(contributedContent),
+        });
+        const actions = goldenPathActions({ config, catalog, content });
         scaffolder.addActions(...actions);
         httpRouter.use(createFormRouter({ config, catalog, httpAuth }));
         const { localPublish } = readGoldenPathConfig(config);

@@ -7,7 +7,7 @@ import { compileRuleset } from '@paved/plugin-platform-maturity-common';
 import {
   generatedRepositoryName,
   SimulatedGitHost,
-} from '../__testUtils__/gitHost/SimulatedGitHost';
+} from '@paved/plugin-platform-maturity-node/testUtils';
 import { GithubApiBudget } from './GithubApiBudget';
 import { RepositoryEvidence } from './RepositoryEvidence';
 

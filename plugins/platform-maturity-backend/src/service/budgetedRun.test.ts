@@ -9,7 +9,7 @@ import { serviceOn } from '../__testUtils__/gitHost/backend';
 import {
   generatedRepositoryName,
   SimulatedGitHost,
-} from '../__testUtils__/gitHost/SimulatedGitHost';
+} from '@paved/plugin-platform-maturity-node/testUtils';
 import { CatalogEvaluator } from './CatalogEvaluator';
 import { GithubApiBudget } from './GithubApiBudget';
 import { RepositoryEvidence } from './RepositoryEvidence';

@@ -1,27 +1,18 @@
 import type { Config } from '@backstage/config';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { goldenPathContent } from '../lib/content';
+import type { GoldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
+import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
 import {
   commonInputSchema,
   filesOutputSchema,
-  goldenPathPolicy,
   portInput,
-  requiredServiceName,
   serviceNameInputSchema,
   validateImage,
 } from '../lib/inputs';
 import { GITLAB_CI_FILE, planPipelineJobs } from '../lib/pipelines';
-import {
-  CI_PROVIDERS,
-  CiProvider,
-  resolveCiProvider,
-  resolveStack,
-  Stack,
-  STACKS,
-} from '../lib/stacks';
-import { WorkspaceFiles } from '../lib/workspace';
+import { CI_PROVIDERS, CiProvider, Stack, STACKS } from '../lib/stacks';
 import { examples } from './buildAdd.examples';
 
 /**
@@ -35,6 +26,13 @@ export interface BuildAddActionOptions {
    * and CI providers, the naming rule). Without it, everything is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /** The GitHub Actions workflow the action writes. */
@@ -92,8 +90,7 @@ function registryOf(image: string): string | undefined {
  * @public
  */
 export function createBuildAddAction(options: BuildAddActionOptions = {}) {
-  const policy = goldenPathPolicy(options.config);
-  const content = goldenPathContent(options.config);
+  const setup = goldenPathSetup(options);
 
   return createTemplateAction({
     id: 'paved:build:add',
@@ -166,129 +163,120 @@ export function createBuildAddAction(options: BuildAddActionOptions = {}) {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
-      const files = WorkspaceFiles.forAction(ctx);
-      const stack = await resolveStack(
-        files,
-        input.stack,
-        policy?.allowedStacks,
-      );
-      const provider = await resolveCiProvider(
-        files,
-        input.ciProvider,
-        policy?.allowedCiProviders,
-      );
-      const name = await requiredServiceName(
-        files,
-        input.name,
-        policy?.namePattern,
-      );
-      const port = portInput(input.port);
-      let image: string;
-      if (input.image !== undefined) {
-        image = validateImage(input.image);
-      } else {
-        image =
-          provider === 'github-actions'
-            ? 'ghcr.io/${{ github.repository }}'
-            : '$CI_REGISTRY_IMAGE';
-      }
-      const containerfile = (await files.exists('Containerfile'))
-        ? 'Containerfile'
-        : undefined;
-      const settings: BuildSettings = {
-        name,
-        stack,
-        provider,
-        image,
-        registry:
-          input.image === undefined && provider === 'github-actions'
-            ? 'ghcr.io'
-            : registryOf(image),
-        dockerfile: containerfile ?? 'Dockerfile',
-        port,
-      };
-
-      // A starter test, when the repository has no tests at all. The build.tests check is
-      // asked with a probe pipeline that runs tests, so that it answers "are there tests?"
-      // exactly as the scorecard would.
-      const starterPath = STARTER_TESTS[stack];
-      const probe = await checkWorkspace(files, {
-        without: [starterPath],
-        add: { '.github/workflows/paved-probe.yaml': 'run: npm test\n' },
-      });
-      const addStarter =
-        (input.starterTest ?? true) && !passes(probe, 'build.tests');
-      const starter: Record<string, string> = {};
-      if (addStarter) {
-        const rendered = content
-          .set(`build/${stack}-starter-test`)
-          .render({ ...settings });
-        for (const file of rendered.filter(f => f.path === starterPath)) {
-          starter[file.path] = file.content;
-        }
-        planContentFiles(files, rendered);
-      }
-
-      // The Dockerfile, unless the repository builds from a Containerfile.
-      if (!containerfile) {
-        planContentFiles(
-          files,
-          content.set(`build/${stack}-container`).render({ ...settings }),
-        );
-      }
-
-      // The pipeline: only the jobs whose checks do not pass yet.
-      const target =
-        provider === 'github-actions' ? GITHUB_CI_WORKFLOW : GITLAB_CI_FILE;
-      const botFile =
-        provider === 'github-actions' ? DEPENDABOT_FILE : RENOVATE_FILE;
-      const pipeline = await planPipelineJobs(files, {
-        target,
-        provider,
-        jobs: [
-          { id: 'test', check: 'build.tests' },
-          { id: 'build-image', check: 'build.artifact' },
-        ],
-        render: jobs =>
-          content
-            .set(`build/${provider}`)
-            .renderFile(target, { ...settings, jobs }).content,
-        add: starter,
-      });
-      for (const [check, message] of Object.entries(pipeline.alreadyMet)) {
-        ctx.logger.info(`${check} already passes, nothing to add: ${message}`);
-      }
-
-      // The dependency update bot, unless one is configured.
-      if (input.dependencyUpdates ?? true) {
-        const bots = await checkWorkspace(files, { without: [botFile] });
-        if (passes(bots, 'build.dependency-updates')) {
-          ctx.logger.info(
-            `build.dependency-updates already passes: ${
-              bots.get('build.dependency-updates')!.message
-            }`,
-          );
+      await runGoldenPathStep(ctx, setup, async step => {
+        const { input, files, content } = step;
+        const stack = await step.stack();
+        const provider = await step.ciProvider();
+        const name = await step.requiredName();
+        const port = portInput(input.port);
+        let image: string;
+        if (input.image !== undefined) {
+          image = validateImage(input.image);
         } else {
+          image =
+            provider === 'github-actions'
+              ? 'ghcr.io/${{ github.repository }}'
+              : '$CI_REGISTRY_IMAGE';
+        }
+        const containerfile = (await files.exists('Containerfile'))
+          ? 'Containerfile'
+          : undefined;
+        const settings: BuildSettings = {
+          name,
+          stack,
+          provider,
+          image,
+          registry:
+            input.image === undefined && provider === 'github-actions'
+              ? 'ghcr.io'
+              : registryOf(image),
+          dockerfile: containerfile ?? 'Dockerfile',
+          port,
+        };
+
+        // A starter test, when the repository has no tests at all. The build.tests check is
+        // asked with a probe pipeline that runs tests, so that it answers "are there tests?"
+        // exactly as the scorecard would.
+        const starterPath = STARTER_TESTS[stack];
+        const probe = await checkWorkspace(files, {
+          without: [starterPath],
+          add: { '.github/workflows/paved-probe.yaml': 'run: npm test\n' },
+        });
+        const addStarter =
+          (input.starterTest ?? true) && !passes(probe, 'build.tests');
+        const starter: Record<string, string> = {};
+        if (addStarter) {
+          const rendered = content
+            .set(`build/${stack}-starter-test`)
+            .render({ ...settings });
+          for (const file of rendered.filter(f => f.path === starterPath)) {
+            starter[file.path] = file.content;
+          }
+          planContentFiles(files, rendered);
+        }
+
+        // The Dockerfile, unless the repository builds from a Containerfile.
+        if (!containerfile) {
           planContentFiles(
             files,
-            content
-              .set(
-                provider === 'github-actions'
-                  ? 'build/dependabot'
-                  : 'build/renovate',
-              )
-              .render({ ecosystem: DEPENDABOT_ECOSYSTEM[stack] }),
+            content.set(`build/${stack}-container`).render({ ...settings }),
           );
         }
-      }
 
-      const results = await files.apply();
-      ctx.output('stack', stack);
-      ctx.output('ciProvider', provider);
-      ctx.output('image', image);
-      ctx.output('addedJobs', pipeline.jobs);
-      ctx.output('files', results);
+        // The pipeline: only the jobs whose checks do not pass yet.
+        const target =
+          provider === 'github-actions' ? GITHUB_CI_WORKFLOW : GITLAB_CI_FILE;
+        const botFile =
+          provider === 'github-actions' ? DEPENDABOT_FILE : RENOVATE_FILE;
+        const pipeline = await planPipelineJobs(files, {
+          target,
+          provider,
+          jobs: [
+            { id: 'test', check: 'build.tests' },
+            { id: 'build-image', check: 'build.artifact' },
+          ],
+          render: jobs =>
+            content
+              .set(`build/${provider}`)
+              .renderFile(target, { ...settings, jobs }).content,
+          add: starter,
+        });
+        for (const [check, message] of Object.entries(pipeline.alreadyMet)) {
+          step.logger.info(
+            `${check} already passes, nothing to add: ${message}`,
+          );
+        }
+
+        // The dependency update bot, unless one is configured.
+        if (input.dependencyUpdates ?? true) {
+          const bots = await checkWorkspace(files, { without: [botFile] });
+          if (passes(bots, 'build.dependency-updates')) {
+            step.logger.info(
+              `build.dependency-updates already passes: ${
+                bots.get('build.dependency-updates')!.message
+              }`,
+            );
+          } else {
+            planContentFiles(
+              files,
+              content
+                .set(
+                  provider === 'github-actions'
+                    ? 'build/dependabot'
+                    : 'build/renovate',
+                )
+                .render({ ecosystem: DEPENDABOT_ECOSYSTEM[stack] }),
+            );
+          }
+        }
+
+        return {
+          stack,
+          ciProvider: provider,
+          image,
+          addedJobs: pipeline.jobs,
+        };
+      });
     },
   });
 }

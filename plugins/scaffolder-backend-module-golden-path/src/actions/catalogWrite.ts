@@ -2,6 +2,7 @@ import { makeValidator } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { GoldenPathContent } from '../lib/content';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
@@ -11,7 +12,7 @@ import {
   planCatalogInfo,
   validateEntityName,
 } from '../lib/catalogInfo';
-import { goldenPathContent } from '../lib/content';
+import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
 import {
   INFRASTRUCTURE_KINDS,
   InfrastructurePlan,
@@ -20,14 +21,11 @@ import {
 import {
   commonInputSchema,
   filesOutputSchema,
-  goldenPathPolicy,
   ownerRefInput,
-  serviceNameInput,
   serviceNameInputSchema,
   systemRefInput,
 } from '../lib/inputs';
 import { oneOf } from '../lib/stacks';
-import { WorkspaceFiles } from '../lib/workspace';
 import { examples } from './catalogWrite.examples';
 
 /**
@@ -41,6 +39,13 @@ export interface CatalogWriteActionOptions {
    * the `name` input. Without it, names must be DNS labels.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /** API definition formats of the catalog's API kind. */
@@ -151,8 +156,7 @@ function setOwnership(
 export function createCatalogWriteAction(
   options: CatalogWriteActionOptions = {},
 ) {
-  const policy = goldenPathPolicy(options.config);
-  const content = goldenPathContent(options.config);
+  const setup = goldenPathSetup(options);
 
   return createTemplateAction({
     id: 'paved:catalog:write',
@@ -304,242 +308,241 @@ export function createCatalogWriteAction(
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
-      const files = WorkspaceFiles.forAction(ctx);
+      await runGoldenPathStep(ctx, setup, async step => {
+        const { input, files, content } = step;
 
-      // Validate every input before planning anything.
-      const name = serviceNameInput(input.name, policy?.namePattern);
-      const owner = ownerRefInput(input.owner);
-      const system = systemRefInput(input.system);
-      const lifecycle =
-        input.lifecycle !== undefined
-          ? simpleValue('lifecycle', input.lifecycle)
-          : undefined;
-      const type =
-        input.type !== undefined ? simpleValue('type', input.type) : undefined;
-      const tags = (input.tags ?? []).map((tag, i) =>
-        simpleValue(`tags[${i}]`, tag),
-      );
-      const annotations = {
-        ...(input.repoUrl ? repositoryAnnotations(input.repoUrl) : {}),
-        ...input.annotations,
-      };
-      for (const [key, value] of Object.entries(annotations)) {
-        if (!validators.isValidAnnotationKey(key)) {
-          throw new InputError(
-            `Invalid input 'annotations': '${key}' is not a valid annotation key (an optional DNS prefix and '/', then letters, digits, '-', '_' and '.')`,
-          );
-        }
-        if (!validators.isValidAnnotationValue(value)) {
-          throw new InputError(
-            `Invalid input 'annotations': the value of '${key}' is not a valid annotation value`,
-          );
-        }
-      }
-      const dependsOn = refList('dependsOn', input.dependsOn);
-      const providesApis = refList('providesApis', input.providesApis, 'api');
-      const consumesApis = refList('consumesApis', input.consumesApis, 'api');
-      const domain =
-        input.systemEntity?.domain !== undefined
-          ? normalizeEntityRef(
-              'systemEntity.domain',
-              input.systemEntity.domain,
-              {
-                defaultKind: 'domain',
-                allowedKinds: ['domain'],
-              },
-            )
-          : undefined;
-      if (input.systemEntity && !system) {
-        throw new InputError(
-          "Input 'system' is required with 'systemEntity': it names the System to write",
+        // Validate every input before planning anything.
+        const name = step.name();
+        const owner = ownerRefInput(input.owner);
+        const system = systemRefInput(input.system);
+        const lifecycle =
+          input.lifecycle !== undefined
+            ? simpleValue('lifecycle', input.lifecycle)
+            : undefined;
+        const type =
+          input.type !== undefined
+            ? simpleValue('type', input.type)
+            : undefined;
+        const tags = (input.tags ?? []).map((tag, i) =>
+          simpleValue(`tags[${i}]`, tag),
         );
-      }
-      const apis = ((input.apis ?? []) as ApiInput[]).map((api, i) => {
-        validateEntityName(`apis[${i}].name`, api.name);
-        const apiType = oneOf(
-          `apis[${i}].type`,
-          api.type ?? 'openapi',
-          API_TYPES,
-        );
-        if (
-          (api.definition === undefined) ===
-          (api.definitionPath === undefined)
-        ) {
+        const annotations = {
+          ...(input.repoUrl ? repositoryAnnotations(input.repoUrl) : {}),
+          ...input.annotations,
+        };
+        for (const [key, value] of Object.entries(annotations)) {
+          if (!validators.isValidAnnotationKey(key)) {
+            throw new InputError(
+              `Invalid input 'annotations': '${key}' is not a valid annotation key (an optional DNS prefix and '/', then letters, digits, '-', '_' and '.')`,
+            );
+          }
+          if (!validators.isValidAnnotationValue(value)) {
+            throw new InputError(
+              `Invalid input 'annotations': the value of '${key}' is not a valid annotation value`,
+            );
+          }
+        }
+        const dependsOn = refList('dependsOn', input.dependsOn);
+        const providesApis = refList('providesApis', input.providesApis, 'api');
+        const consumesApis = refList('consumesApis', input.consumesApis, 'api');
+        const domain =
+          input.systemEntity?.domain !== undefined
+            ? normalizeEntityRef(
+                'systemEntity.domain',
+                input.systemEntity.domain,
+                {
+                  defaultKind: 'domain',
+                  allowedKinds: ['domain'],
+                },
+              )
+            : undefined;
+        if (input.systemEntity && !system) {
           throw new InputError(
-            `Invalid input 'apis[${i}]': give either 'definition' (the API definition itself) or 'definitionPath' (a file relative to catalog-info.yaml)`,
+            "Input 'system' is required with 'systemEntity': it names the System to write",
           );
         }
-        if (api.definitionPath !== undefined) {
-          files.resolve(`apis[${i}].definitionPath`, api.definitionPath);
-        }
-        return { ...api, type: apiType };
-      });
-      const resources = ((input.resources ?? []) as ResourceInput[]).map(
-        (resource, i) => {
-          validateEntityName(`resources[${i}].name`, resource.name);
-          return {
-            ...resource,
-            type: simpleValue(
-              `resources[${i}].type`,
-              resource.type ?? 'database',
-            ),
-          };
-        },
-      );
-      const infrastructure = oneOf(
-        'infrastructure',
-        input.infrastructure ?? 'terraform',
-        INFRASTRUCTURE_KINDS,
-      );
-      const fallbackName = name ?? (await guessServiceName(files));
-
-      let componentRef = '';
-      const catalog = await planCatalogInfo(
-        files,
-        (c: CatalogInfo) => {
-          const existing = c.entities.filter(
-            e => e.kind.toLowerCase() === 'component',
+        const apis = ((input.apis ?? []) as ApiInput[]).map((api, i) => {
+          validateEntityName(`apis[${i}].name`, api.name);
+          const apiType = oneOf(
+            `apis[${i}].type`,
+            api.type ?? 'openapi',
+            API_TYPES,
           );
-          const component = c.ensureComponent({
-            name: name ?? (existing.length > 0 ? undefined : fallbackName),
-            owner,
-            type,
-            lifecycle,
-          });
-          componentRef = component.ref;
-          const componentOwner = owner ?? component.get(['spec', 'owner']);
           if (
-            typeof componentOwner !== 'string' ||
-            componentOwner === 'unknown'
+            (api.definition === undefined) ===
+            (api.definitionPath === undefined)
           ) {
             throw new InputError(
-              `Input 'owner' is required: the Component ${component.name} has no owner yet`,
+              `Invalid input 'apis[${i}]': give either 'definition' (the API definition itself) or 'definitionPath' (a file relative to catalog-info.yaml)`,
             );
           }
-          if (owner) {
-            component.setRef(['spec', 'owner'], owner, 'group');
+          if (api.definitionPath !== undefined) {
+            files.resolve(`apis[${i}].definitionPath`, api.definitionPath);
           }
-          if (system) {
-            component.setRef(['spec', 'system'], system, 'system');
-          }
-          if (lifecycle) {
-            component.set(['spec', 'lifecycle'], lifecycle);
-          }
-          if (type) {
-            component.set(['spec', 'type'], type);
-          }
-          if (input.title !== undefined) {
-            component.set(['metadata', 'title'], input.title);
-          }
-          if (input.description !== undefined) {
-            component.set(['metadata', 'description'], input.description);
-          }
-          if (tags.length > 0) {
-            const present = component.get(['metadata', 'tags']);
-            const current = Array.isArray(present) ? present.map(String) : [];
-            const missing = tags.filter(t => !current.includes(t));
-            if (missing.length > 0) {
-              component.set(['metadata', 'tags'], [...current, ...missing]);
-            }
-          }
-          for (const [key, value] of Object.entries(annotations)) {
-            component.setAnnotation(key, value);
-          }
-          const extraOwner = owner ?? componentOwner;
-          if (input.systemEntity && system) {
-            const { name: systemName, namespace } = splitRef(system);
-            const entity = c.upsert('System', systemName, namespace);
-            setOwnership(entity, extraOwner, undefined);
-            if (input.systemEntity.description !== undefined) {
-              entity.set(
-                ['metadata', 'description'],
-                input.systemEntity.description,
+          return { ...api, type: apiType };
+        });
+        const resources = ((input.resources ?? []) as ResourceInput[]).map(
+          (resource, i) => {
+            validateEntityName(`resources[${i}].name`, resource.name);
+            return {
+              ...resource,
+              type: simpleValue(
+                `resources[${i}].type`,
+                resource.type ?? 'database',
+              ),
+            };
+          },
+        );
+        const infrastructure = oneOf(
+          'infrastructure',
+          input.infrastructure ?? 'terraform',
+          INFRASTRUCTURE_KINDS,
+        );
+        const fallbackName = name ?? (await guessServiceName(files));
+
+        let componentRef = '';
+        const catalog = await planCatalogInfo(
+          files,
+          (c: CatalogInfo) => {
+            const existing = c.entities.filter(
+              e => e.kind.toLowerCase() === 'component',
+            );
+            const component = c.ensureComponent({
+              name: name ?? (existing.length > 0 ? undefined : fallbackName),
+              owner,
+              type,
+              lifecycle,
+            });
+            componentRef = component.ref;
+            const componentOwner = owner ?? component.get(['spec', 'owner']);
+            if (
+              typeof componentOwner !== 'string' ||
+              componentOwner === 'unknown'
+            ) {
+              throw new InputError(
+                `Input 'owner' is required: the Component ${component.name} has no owner yet`,
               );
             }
-            if (domain) {
-              entity.setRef(['spec', 'domain'], domain, 'domain');
+            if (owner) {
+              component.setRef(['spec', 'owner'], owner, 'group');
             }
-          }
-          const apiLifecycle = String(component.get(['spec', 'lifecycle']));
-          for (const api of apis) {
-            const entity = c.upsert('API', api.name, component.namespace);
-            setOwnership(entity, extraOwner, system, apiLifecycle);
-            entity.set(['spec', 'type'], api.type);
-            if (api.description !== undefined) {
-              entity.set(['metadata', 'description'], api.description);
+            if (system) {
+              component.setRef(['spec', 'system'], system, 'system');
             }
-            entity.set(
-              ['spec', 'definition'],
-              api.definitionPath !== undefined
-                ? { $text: api.definitionPath }
-                : api.definition,
-            );
-          }
-          for (const resource of resources) {
-            const entity = c.upsert(
-              'Resource',
-              resource.name,
-              component.namespace,
-            );
-            setOwnership(entity, extraOwner, system);
-            entity.set(['spec', 'type'], resource.type, { ifAbsent: true });
-            if (resource.description !== undefined) {
-              entity.set(['metadata', 'description'], resource.description);
+            if (lifecycle) {
+              component.set(['spec', 'lifecycle'], lifecycle);
             }
-          }
-          component.addRelations('dependsOn', [
-            ...dependsOn,
-            ...resources.map(r => `resource:${component.namespace}/${r.name}`),
-          ]);
-          component.addRelations('providesApis', [
-            ...providesApis,
-            ...apis.map(a => `api:${component.namespace}/${a.name}`),
-          ]);
-          component.addRelations('consumesApis', consumesApis);
-        },
-        { replaceInvalid: input.overwrite ?? false },
-      );
-
-      let infra: InfrastructurePlan | undefined;
-      if (infrastructure === 'terraform') {
-        const component = catalog.entities.find(e => e.ref === componentRef)!;
-        const componentSystem = component.get(['spec', 'system']);
-        infra = await planInfrastructure(
-          files,
-          {
-            name: component.name,
-            entityNamespace: component.namespace,
-            owner: String(component.get(['spec', 'owner'])),
-            system:
-              typeof componentSystem === 'string' ? componentSystem : undefined,
+            if (type) {
+              component.set(['spec', 'type'], type);
+            }
+            if (input.title !== undefined) {
+              component.set(['metadata', 'title'], input.title);
+            }
+            if (input.description !== undefined) {
+              component.set(['metadata', 'description'], input.description);
+            }
+            if (tags.length > 0) {
+              const present = component.get(['metadata', 'tags']);
+              const current = Array.isArray(present) ? present.map(String) : [];
+              const missing = tags.filter(t => !current.includes(t));
+              if (missing.length > 0) {
+                component.set(['metadata', 'tags'], [...current, ...missing]);
+              }
+            }
+            for (const [key, value] of Object.entries(annotations)) {
+              component.setAnnotation(key, value);
+            }
+            const extraOwner = owner ?? componentOwner;
+            if (input.systemEntity && system) {
+              const { name: systemName, namespace } = splitRef(system);
+              const entity = c.upsert('System', systemName, namespace);
+              setOwnership(entity, extraOwner, undefined);
+              if (input.systemEntity.description !== undefined) {
+                entity.set(
+                  ['metadata', 'description'],
+                  input.systemEntity.description,
+                );
+              }
+              if (domain) {
+                entity.setRef(['spec', 'domain'], domain, 'domain');
+              }
+            }
+            const apiLifecycle = String(component.get(['spec', 'lifecycle']));
+            for (const api of apis) {
+              const entity = c.upsert('API', api.name, component.namespace);
+              setOwnership(entity, extraOwner, system, apiLifecycle);
+              entity.set(['spec', 'type'], api.type);
+              if (api.description !== undefined) {
+                entity.set(['metadata', 'description'], api.description);
+              }
+              entity.set(
+                ['spec', 'definition'],
+                api.definitionPath !== undefined
+                  ? { $text: api.definitionPath }
+                  : api.definition,
+              );
+            }
+            for (const resource of resources) {
+              const entity = c.upsert(
+                'Resource',
+                resource.name,
+                component.namespace,
+              );
+              setOwnership(entity, extraOwner, system);
+              entity.set(['spec', 'type'], resource.type, { ifAbsent: true });
+              if (resource.description !== undefined) {
+                entity.set(['metadata', 'description'], resource.description);
+              }
+            }
+            component.addRelations('dependsOn', [
+              ...dependsOn,
+              ...resources.map(
+                r => `resource:${component.namespace}/${r.name}`,
+              ),
+            ]);
+            component.addRelations('providesApis', [
+              ...providesApis,
+              ...apis.map(a => `api:${component.namespace}/${a.name}`),
+            ]);
+            component.addRelations('consumesApis', consumesApis);
           },
-          content,
+          { replaceInvalid: input.overwrite ?? false },
         );
-        if (infra.infrastructure === 'existing') {
-          ctx.logger.info(
-            `as-code.infrastructure already passes, no Terraform module added: ${infra.message}`,
-          );
-        }
-      }
 
-      const results = await files.apply();
-      ctx.output('entityRef', componentRef);
-      ctx.output(
-        'entityRefs',
-        catalog.entities.map(e => e.ref),
-      );
-      ctx.output(
-        'catalogInfoPath',
-        files.relativeToWorkspace(CATALOG_INFO_FILE),
-      );
-      ctx.output(
-        'infrastructure',
-        infra?.infrastructure === 'terraform'
-          ? files.relativeToWorkspace(infra.directory)
-          : infra?.infrastructure ?? 'none',
-      );
-      ctx.output('files', results);
+        let infra: InfrastructurePlan | undefined;
+        if (infrastructure === 'terraform') {
+          const component = catalog.entities.find(e => e.ref === componentRef)!;
+          const componentSystem = component.get(['spec', 'system']);
+          infra = await planInfrastructure(
+            files,
+            {
+              name: component.name,
+              entityNamespace: component.namespace,
+              owner: String(component.get(['spec', 'owner'])),
+              system:
+                typeof componentSystem === 'string'
+                  ? componentSystem
+                  : undefined,
+            },
+            content,
+          );
+          if (infra.infrastructure === 'existing') {
+            ctx.logger.info(
+              `as-code.infrastructure already passes, no Terraform module added: ${infra.message}`,
+            );
+          }
+        }
+
+        return {
+          entityRef: componentRef,
+          entityRefs: catalog.entities.map(e => e.ref),
+          catalogInfoPath: files.relativeToWorkspace(CATALOG_INFO_FILE),
+          infrastructure:
+            infra?.infrastructure === 'terraform'
+              ? files.relativeToWorkspace(infra.directory)
+              : infra?.infrastructure ?? 'none',
+        };
+      });
     },
   });
 }

@@ -18,27 +18,22 @@ import {
   inChart,
   yamlLayout,
 } from '../lib/deployTargets';
-import { GoldenPathContent, goldenPathContent } from '../lib/content';
+import { GoldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
+import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
 import {
   commonInputSchema,
   filesOutputSchema,
-  goldenPathPolicy,
   ownerRefInput,
-  serviceNameInput,
   serviceNameInputSchema,
   systemRefInput,
 } from '../lib/inputs';
 import { GITLAB_CI_FILE, planPipelineJobs } from '../lib/pipelines';
-import {
-  CiProvider,
-  resolveCiProvider,
-  resolveStack,
-  Stack,
-} from '../lib/stacks';
+import { CiProvider, Stack } from '../lib/stacks';
 import { MergeConflict, WorkspaceFiles } from '../lib/workspace';
 import { examples } from './dataAdd.examples';
+import { scalarKey } from '../lib/yamlNodes';
 
 /**
  * Options of {@link createDataAddAction}.
@@ -52,6 +47,13 @@ export interface DataAddActionOptions {
    * and everything is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /** The migration tool of each stack. */
@@ -230,13 +232,11 @@ function mergeMigrationValues(
         credentialsSecretKey: credentials.key,
       }),
     );
-    const pair = (doc.contents as YAMLMap).items.find(
-      p => (p.key as any)?.value === 'migrations',
-    );
-    if (pair && (pair.key as any)) {
-      (pair.key as any).commentBefore =
+    const key = scalarKey(doc.contents, 'migrations');
+    if (key) {
+      key.commentBefore =
         ' Database migrations: templates/migrate-job.yaml applies them before each install and upgrade,\n with DATABASE_URL from this Secret (created by whoever provisions the database).';
-      (pair.key as any).spaceBefore = true;
+      key.spaceBefore = true;
     }
     changed = true;
   } else {
@@ -317,8 +317,7 @@ function secretInput(
  * @public
  */
 export function createDataAddAction(options: DataAddActionOptions = {}) {
-  const policy = goldenPathPolicy(options.config);
-  const content = goldenPathContent(options.config);
+  const setup = goldenPathSetup(options);
 
   return createTemplateAction({
     id: 'paved:data:add',
@@ -403,195 +402,198 @@ export function createDataAddAction(options: DataAddActionOptions = {}) {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
-      const files = WorkspaceFiles.forAction(ctx);
+      await runGoldenPathStep(ctx, setup, async step => {
+        const { input, files, content } = step;
 
-      // Every input is validated before anything is planned.
-      const name = serviceNameInput(input.name, policy?.namePattern);
-      const stack = await resolveStack(
-        files,
-        input.stack,
-        policy?.allowedStacks,
-      );
-      const ownerInput = ownerRefInput(input.owner);
-      const systemInput = systemRefInput(input.system);
-      const { component, serviceName } = await serviceComponent(files, name);
-      const database = validateEntityName(
-        'database',
-        input.database ?? `${serviceName}-db`,
-      );
-      const componentOwner = component?.spec?.owner;
-      const owner =
-        ownerInput ??
-        (typeof componentOwner === 'string' && componentOwner !== 'unknown'
-          ? componentOwner
-          : undefined);
-      if (!owner) {
-        throw new InputError(
-          `Input 'owner' is required: the database Resource needs an owner and the Component ${serviceName} has none`,
+        // Every input is validated before anything is planned.
+        const name = step.name();
+        const stack = await step.stack();
+        const ownerInput = ownerRefInput(input.owner);
+        const systemInput = systemRefInput(input.system);
+        const { component, serviceName } = await serviceComponent(files, name);
+        const database = validateEntityName(
+          'database',
+          input.database ?? `${serviceName}-db`,
         );
-      }
-      const componentSystem = component?.spec?.system;
-      const system =
-        systemInput ??
-        (typeof componentSystem === 'string' ? componentSystem : undefined);
-      const credentials: Credentials = {
-        secret: secretInput(
-          'credentialsSecret',
-          input.credentialsSecret ?? `${database.toLowerCase()}-credentials`,
-          /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
-        ),
-        key: secretInput(
-          'credentialsSecretKey',
-          input.credentialsSecretKey ?? 'url',
-          /^[-._a-zA-Z0-9]+$/,
-        ),
-        explicit:
-          input.credentialsSecret !== undefined ||
-          input.credentialsSecretKey !== undefined,
-      };
-      const provider = await resolveCiProvider(
-        files,
-        input.ciProvider,
-        policy?.allowedCiProviders,
-      );
-
-      // The database in the catalog.
-      const namespace = component?.metadata.namespace ?? 'default';
-      const resourceRef = `resource:${namespace}/${database}`;
-      await planCatalogInfo(
-        files,
-        catalog => {
-          const entity = catalog.ensureComponent({
-            name: name ?? (component ? undefined : serviceName),
-            owner,
-          });
-          const resource = catalog.upsert(
-            'Resource',
-            database,
-            entity.namespace,
+        const componentOwner = component?.spec?.owner;
+        const owner =
+          ownerInput ??
+          (typeof componentOwner === 'string' && componentOwner !== 'unknown'
+            ? componentOwner
+            : undefined);
+        if (!owner) {
+          throw new InputError(
+            `Input 'owner' is required: the database Resource needs an owner and the Component ${serviceName} has none`,
           );
-          resource.set(
-            ['metadata', 'description'],
-            `PostgreSQL database of ${serviceName}`,
-            {
-              ifAbsent: true,
-            },
-          );
-          resource.set(['spec', 'type'], 'database', { ifAbsent: true });
-          resource.setRef(['spec', 'owner'], owner, 'group');
-          if (system) {
-            resource.setRef(['spec', 'system'], system, 'system');
-          }
-          entity.addRelations('dependsOn', [resourceRef]);
-        },
-        { replaceInvalid: input.overwrite ?? false },
-      );
-
-      // Schema migrations, unless the service has migrations of another tool.
-      const setup = await existingSetup(files, stack);
-      const planned = await migrationFiles(
-        files,
-        content,
-        stack,
-        serviceName,
-        new Date(),
-      );
-      const evidence = await checkWorkspace(files, {
-        without: Object.keys(planned),
-        entity: {
-          apiVersion: 'backstage.io/v1alpha1',
-          kind: 'Component',
-          metadata: { name: serviceName },
-          spec: { type: 'service', owner, dependsOn: [resourceRef] },
-        },
-      });
-      const keepOwn =
-        !setup.configured &&
-        setup.migrations.length === 0 &&
-        passes(evidence, 'data.migrations');
-      let migrationTool = TOOLS[stack];
-      let runBy: 'helm-hook' | CiProvider | 'existing';
-      if (keepOwn) {
-        migrationTool = 'existing';
-        runBy = 'existing';
-        ctx.logger.info(
-          `Keeping the service's own migrations: ${
-            evidence.get('data.migrations')!.message
-          }`,
-        );
-      } else {
-        for (const [path, text] of Object.entries(planned)) {
-          files.plan(path, text, {
-            keepReason: `kept the existing ${path}`,
-          });
         }
-        if (stack === 'node') {
-          planNpmDependencies(files, serviceName, NODE_PACKAGES);
-        } else if (stack === 'python') {
-          await planPythonRequirements(files, PYTHON_REQUIREMENTS, ctx.logger);
-        }
+        const componentSystem = component?.spec?.system;
+        const system =
+          systemInput ??
+          (typeof componentSystem === 'string' ? componentSystem : undefined);
+        const credentials: Credentials = {
+          secret: secretInput(
+            'credentialsSecret',
+            input.credentialsSecret ?? `${database.toLowerCase()}-credentials`,
+            /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+          ),
+          key: secretInput(
+            'credentialsSecretKey',
+            input.credentialsSecretKey ?? 'url',
+            /^[-._a-zA-Z0-9]+$/,
+          ),
+          explicit:
+            input.credentialsSecret !== undefined ||
+            input.credentialsSecretKey !== undefined,
+        };
+        const provider = await step.ciProvider();
 
-        // What applies them: the chart's hook Job, else the pipeline.
-        const chart =
-          stack === 'go' ? undefined : await findHelmChart(files, serviceName);
-        const valuesPath = chart ? inChart(chart, 'values.yaml') : undefined;
-        const values = valuesPath ? await files.read(valuesPath) : undefined;
-        const hasImage =
-          values !== undefined &&
-          typeof parseDocument(values).getIn(['image', 'repository']) ===
-            'string';
-        if (chart && valuesPath && hasImage) {
-          runBy = 'helm-hook';
-          const merged = mergeMigrationValues(values!, credentials, valuesPath);
-          if (typeof merged !== 'string') {
-            throw new InputError(
-              `Cannot add the migrations to ${valuesPath}: ${merged.conflict}`,
+        // The database in the catalog.
+        const namespace = component?.metadata.namespace ?? 'default';
+        const resourceRef = `resource:${namespace}/${database}`;
+        await planCatalogInfo(
+          files,
+          catalog => {
+            const entity = catalog.ensureComponent({
+              name: name ?? (component ? undefined : serviceName),
+              owner,
+            });
+            const resource = catalog.upsert(
+              'Resource',
+              database,
+              entity.namespace,
             );
-          }
-          files.plan(valuesPath, merged, {
-            merge: existing =>
-              mergeMigrationValues(existing, credentials, valuesPath),
-          });
-          planContentFiles(
-            files,
-            content
-              .set('data/helm-migrate-job')
-              .render(migrateJobValues(chart, stack)),
+            resource.set(
+              ['metadata', 'description'],
+              `PostgreSQL database of ${serviceName}`,
+              {
+                ifAbsent: true,
+              },
+            );
+            resource.set(['spec', 'type'], 'database', { ifAbsent: true });
+            resource.setRef(['spec', 'owner'], owner, 'group');
+            if (system) {
+              resource.setRef(['spec', 'system'], system, 'system');
+            }
+            entity.addRelations('dependsOn', [resourceRef]);
+          },
+          { replaceInvalid: input.overwrite ?? false },
+        );
+
+        // Schema migrations, unless the service has migrations of another tool.
+        const migrations = await existingSetup(files, stack);
+        const planned = await migrationFiles(
+          files,
+          content,
+          stack,
+          serviceName,
+          new Date(),
+        );
+        const evidence = await checkWorkspace(files, {
+          without: Object.keys(planned),
+          entity: {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: { name: serviceName },
+            spec: { type: 'service', owner, dependsOn: [resourceRef] },
+          },
+        });
+        const keepOwn =
+          !migrations.configured &&
+          migrations.migrations.length === 0 &&
+          passes(evidence, 'data.migrations');
+        let migrationTool = TOOLS[stack];
+        let runBy: 'helm-hook' | CiProvider | 'existing';
+        if (keepOwn) {
+          migrationTool = 'existing';
+          runBy = 'existing';
+          ctx.logger.info(
+            `Keeping the service's own migrations: ${
+              evidence.get('data.migrations')!.message
+            }`,
           );
         } else {
-          runBy = provider;
-          if (chart) {
-            ctx.logger.warn(
-              `The chart ${chart.dir} has no image.repository value for a migration Job: the migrations run in the pipeline instead`,
+          for (const [path, text] of Object.entries(planned)) {
+            files.plan(path, text, {
+              keepReason: `kept the existing ${path}`,
+            });
+          }
+          if (stack === 'node') {
+            planNpmDependencies(files, serviceName, NODE_PACKAGES);
+          } else if (stack === 'python') {
+            await planPythonRequirements(
+              files,
+              PYTHON_REQUIREMENTS,
+              ctx.logger,
             );
           }
-          const target =
-            provider === 'github-actions'
-              ? GITHUB_MIGRATE_WORKFLOW
-              : GITLAB_CI_FILE;
-          await planPipelineJobs(files, {
-            target,
-            provider,
-            jobs: [{ id: 'migrate' }],
-            render: () =>
-              content
-                .set(
-                  provider === 'github-actions'
-                    ? 'data/migrate-github-actions'
-                    : 'data/gitlab-ci',
-                )
-                .renderFile(target, migratePipelineValues(stack, serviceName))
-                .content,
-          });
-        }
-      }
 
-      const results = await files.apply();
-      ctx.output('resourceRef', resourceRef);
-      ctx.output('migrationTool', migrationTool);
-      ctx.output('migrationsRunBy', runBy);
-      ctx.output('files', results);
+          // What applies them: the chart's hook Job, else the pipeline.
+          const chart =
+            stack === 'go'
+              ? undefined
+              : await findHelmChart(files, serviceName);
+          const valuesPath = chart ? inChart(chart, 'values.yaml') : undefined;
+          const values = valuesPath ? await files.read(valuesPath) : undefined;
+          const hasImage =
+            values !== undefined &&
+            typeof parseDocument(values).getIn(['image', 'repository']) ===
+              'string';
+          if (chart && valuesPath && hasImage) {
+            runBy = 'helm-hook';
+            const merged = mergeMigrationValues(
+              values!,
+              credentials,
+              valuesPath,
+            );
+            if (typeof merged !== 'string') {
+              throw new InputError(
+                `Cannot add the migrations to ${valuesPath}: ${merged.conflict}`,
+              );
+            }
+            files.plan(valuesPath, merged, {
+              merge: existing =>
+                mergeMigrationValues(existing, credentials, valuesPath),
+            });
+            planContentFiles(
+              files,
+              content
+                .set('data/helm-migrate-job')
+                .render(migrateJobValues(chart, stack)),
+            );
+          } else {
+            runBy = provider;
+            if (chart) {
+              ctx.logger.warn(
+                `The chart ${chart.dir} has no image.repository value for a migration Job: the migrations run in the pipeline instead`,
+              );
+            }
+            const target =
+              provider === 'github-actions'
+                ? GITHUB_MIGRATE_WORKFLOW
+                : GITLAB_CI_FILE;
+            await planPipelineJobs(files, {
+              target,
+              provider,
+              jobs: [{ id: 'migrate' }],
+              render: () =>
+                content
+                  .set(
+                    provider === 'github-actions'
+                      ? 'data/migrate-github-actions'
+                      : 'data/gitlab-ci',
+                  )
+                  .renderFile(target, migratePipelineValues(stack, serviceName))
+                  .content,
+            });
+          }
+        }
+
+        return {
+          resourceRef,
+          migrationTool,
+          migrationsRunBy: runBy,
+        };
+      });
     },
   });
 }

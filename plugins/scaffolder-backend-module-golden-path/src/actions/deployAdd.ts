@@ -1,20 +1,19 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { GoldenPathContent } from '../lib/content';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
   planCatalogInfo,
 } from '../lib/catalogInfo';
-import { goldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import { checkWorkspace, passes } from '../lib/evidence';
+import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
 import {
   commonInputSchema,
   filesOutputSchema,
-  goldenPathPolicy,
   portInput,
-  requiredServiceName,
   serviceNameInputSchema,
   validateImage,
   validateServiceName,
@@ -34,7 +33,6 @@ import {
   CiProvider,
   detectStack,
   oneOf,
-  resolveCiProvider,
   Stack,
   STACKS,
 } from '../lib/stacks';
@@ -52,6 +50,13 @@ export interface DeployAddActionOptions {
    * and CI providers, the naming rule). Without it, everything is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 const METHODS = ['helm', 'kustomize'] as const;
@@ -183,8 +188,7 @@ function versioningSets(
  * @public
  */
 export function createDeployAddAction(options: DeployAddActionOptions = {}) {
-  const policy = goldenPathPolicy(options.config);
-  const content = goldenPathContent(options.config);
+  const setup = goldenPathSetup(options);
 
   return createTemplateAction({
     id: 'paved:deploy:add',
@@ -268,176 +272,170 @@ export function createDeployAddAction(options: DeployAddActionOptions = {}) {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
-      const files = WorkspaceFiles.forAction(ctx);
+      await runGoldenPathStep(ctx, setup, async step => {
+        const { input, files, content, policy } = step;
 
-      // Validate every input before planning anything.
-      const method = oneOf('method', input.method ?? 'helm', METHODS);
-      const provider = await resolveCiProvider(
-        files,
-        input.ciProvider,
-        policy?.allowedCiProviders,
-      );
-      const stack =
-        input.stack !== undefined
-          ? oneOf('stack', input.stack, policy?.allowedStacks ?? STACKS)
-          : await detectStack(files);
-      const name = await requiredServiceName(
-        files,
-        input.name,
-        policy?.namePattern,
-      );
-      const namespace = validateServiceName(input.namespace ?? name, {
-        inputName: 'namespace',
-      });
-      const port = portInput(input.port);
-      const versioning = oneOf(
-        'versioning',
-        input.versioning ??
-          (provider === 'github-actions' ? 'release-please' : 'git-tags'),
-        VERSIONING,
-      );
-      if (versioning === 'release-please' && provider !== 'github-actions') {
-        throw new InputError(
-          "Invalid input 'versioning': release-please runs on GitHub only; with gitlab-ci use git-tags or changesets",
+        // Validate every input before planning anything.
+        const method = oneOf('method', input.method ?? 'helm', METHODS);
+        const provider = await step.ciProvider();
+        const stack =
+          input.stack !== undefined
+            ? oneOf('stack', input.stack, policy?.allowedStacks ?? STACKS)
+            : await detectStack(files);
+        const name = await step.requiredName();
+        const namespace = validateServiceName(input.namespace ?? name, {
+          inputName: 'namespace',
+        });
+        const port = portInput(input.port);
+        const versioning = oneOf(
+          'versioning',
+          input.versioning ??
+            (provider === 'github-actions' ? 'release-please' : 'git-tags'),
+          VERSIONING,
         );
-      }
-      if (versioning === 'changesets' && stack !== 'node') {
-        throw new InputError(
-          `Invalid input 'versioning': changesets versions npm packages and needs the node stack, not ${
-            stack ?? 'an undetected stack'
-          }; use ${
-            provider === 'github-actions' ? 'release-please or ' : ''
-          }git-tags`,
-        );
-      }
-      const argocdApp =
-        input.argocdApp !== undefined
-          ? validateServiceName(input.argocdApp, { inputName: 'argocdApp' })
-          : undefined;
-      const image =
-        input.image !== undefined
-          ? validateImage(input.image)
-          : await imageFromCatalog(files);
-
-      const s: DeploySettings = {
-        name,
-        method,
-        provider,
-        image,
-        port,
-        namespace,
-      };
-
-      // The deployment definition, unless the repository already has one of its own.
-      const deployDirs =
-        method === 'helm'
-          ? [`${helmChartDir(name)}/`]
-          : ['deploy/base/', 'deploy/overlays/'];
-      const existingDeployment = await checkWorkspace(files, {
-        without: deployDirs,
-      });
-      let deployment: string;
-      if (passes(existingDeployment, 'deploy.manifests')) {
-        deployment = 'existing';
-        ctx.logger.info(
-          `deploy.manifests already passes, no ${method} deployment added: ${
-            existingDeployment.get('deploy.manifests')!.message
-          }`,
-        );
-      } else {
-        deployment = method === 'helm' ? helmChartDir(name) : 'deploy';
-        planContentFiles(
-          files,
-          content.set(`deploy/${method}`).render(contentValues(s)),
-        );
-      }
-
-      // Release versioning, unless other release tooling is configured.
-      const other =
-        versioning === 'none'
-          ? undefined
-          : await otherReleaseTool(files, versioning);
-      const addVersioning = versioning !== 'none' && !other;
-      if (other) {
-        ctx.logger.info(
-          `${other} already versions the releases; ${versioning} not added`,
-        );
-      }
-      if (addVersioning) {
-        const values = {
-          ...contentValues(s),
-          releaseType: stack ? RELEASE_TYPE[stack] : 'simple',
-          versionedFiles: versionedFiles(s),
-        };
-        for (const id of versioningSets(versioning, provider)) {
-          planContentFiles(files, content.set(id).render(values));
+        if (versioning === 'release-please' && provider !== 'github-actions') {
+          throw new InputError(
+            "Invalid input 'versioning': release-please runs on GitHub only; with gitlab-ci use git-tags or changesets",
+          );
         }
-      }
+        if (versioning === 'changesets' && stack !== 'node') {
+          throw new InputError(
+            `Invalid input 'versioning': changesets versions npm packages and needs the node stack, not ${
+              stack ?? 'an undetected stack'
+            }; use ${
+              provider === 'github-actions' ? 'release-please or ' : ''
+            }git-tags`,
+          );
+        }
+        const argocdApp =
+          input.argocdApp !== undefined
+            ? validateServiceName(input.argocdApp, { inputName: 'argocdApp' })
+            : undefined;
+        const image =
+          input.image !== undefined
+            ? validateImage(input.image)
+            : await imageFromCatalog(files);
 
-      // The rollback path: a workflow (GitHub) or a manual job (GitLab), unless the checks
-      // find one. It rolls back the deployment this action writes, so a deployment of the
-      // user's own gets the runbook section only.
-      const gitlabJobs: PipelineJob[] = [];
-      if (deployment !== 'existing') {
-        if (provider === 'github-actions') {
+        const s: DeploySettings = {
+          name,
+          method,
+          provider,
+          image,
+          port,
+          namespace,
+        };
+
+        // The deployment definition, unless the repository already has one of its own.
+        const deployDirs =
+          method === 'helm'
+            ? [`${helmChartDir(name)}/`]
+            : ['deploy/base/', 'deploy/overlays/'];
+        const existingDeployment = await checkWorkspace(files, {
+          without: deployDirs,
+        });
+        let deployment: string;
+        if (passes(existingDeployment, 'deploy.manifests')) {
+          deployment = 'existing';
+          ctx.logger.info(
+            `deploy.manifests already passes, no ${method} deployment added: ${
+              existingDeployment.get('deploy.manifests')!.message
+            }`,
+          );
+        } else {
+          deployment = method === 'helm' ? helmChartDir(name) : 'deploy';
+          planContentFiles(
+            files,
+            content.set(`deploy/${method}`).render(contentValues(s)),
+          );
+        }
+
+        // Release versioning, unless other release tooling is configured.
+        const other =
+          versioning === 'none'
+            ? undefined
+            : await otherReleaseTool(files, versioning);
+        const addVersioning = versioning !== 'none' && !other;
+        if (other) {
+          ctx.logger.info(
+            `${other} already versions the releases; ${versioning} not added`,
+          );
+        }
+        if (addVersioning) {
+          const values = {
+            ...contentValues(s),
+            releaseType: stack ? RELEASE_TYPE[stack] : 'simple',
+            versionedFiles: versionedFiles(s),
+          };
+          for (const id of versioningSets(versioning, provider)) {
+            planContentFiles(files, content.set(id).render(values));
+          }
+        }
+
+        // The rollback path: a workflow (GitHub) or a manual job (GitLab), unless the checks
+        // find one. It rolls back the deployment this action writes, so a deployment of the
+        // user's own gets the runbook section only.
+        const gitlabJobs: PipelineJob[] = [];
+        if (deployment !== 'existing') {
+          if (provider === 'github-actions') {
+            await planPipelineJobs(files, {
+              target: GITHUB_ROLLBACK_WORKFLOW,
+              provider,
+              jobs: [{ id: 'rollback', check: 'deploy.rollback' }],
+              render: () =>
+                content
+                  .set('deploy/rollback-github-actions')
+                  .renderFile(GITHUB_ROLLBACK_WORKFLOW, contentValues(s))
+                  .content,
+              without: [RUNBOOK_FILE],
+            });
+          } else {
+            gitlabJobs.push({ id: 'rollback', check: 'deploy.rollback' });
+          }
+        }
+        if (
+          provider === 'gitlab-ci' &&
+          addVersioning &&
+          versioning === 'git-tags'
+        ) {
+          gitlabJobs.unshift({ id: 'release' });
+        }
+        if (gitlabJobs.length > 0) {
           await planPipelineJobs(files, {
-            target: GITHUB_ROLLBACK_WORKFLOW,
+            target: GITLAB_CI_FILE,
             provider,
-            jobs: [{ id: 'rollback', check: 'deploy.rollback' }],
-            render: () =>
+            jobs: gitlabJobs,
+            render: jobs =>
               content
-                .set('deploy/rollback-github-actions')
-                .renderFile(GITHUB_ROLLBACK_WORKFLOW, contentValues(s)).content,
+                .set('deploy/gitlab-ci')
+                .renderFile(GITLAB_CI_FILE, { ...contentValues(s), jobs })
+                .content,
             without: [RUNBOOK_FILE],
           });
-        } else {
-          gitlabJobs.push({ id: 'rollback', check: 'deploy.rollback' });
         }
-      }
-      if (
-        provider === 'gitlab-ci' &&
-        addVersioning &&
-        versioning === 'git-tags'
-      ) {
-        gitlabJobs.unshift({ id: 'release' });
-      }
-      if (gitlabJobs.length > 0) {
-        await planPipelineJobs(files, {
-          target: GITLAB_CI_FILE,
-          provider,
-          jobs: gitlabJobs,
-          render: jobs =>
-            content
-              .set('deploy/gitlab-ci')
-              .renderFile(GITLAB_CI_FILE, { ...contentValues(s), jobs })
-              .content,
-          without: [RUNBOOK_FILE],
-        });
-      }
-      planContentFiles(
-        files,
-        content.set('deploy/runbook').render({
-          ...contentValues(s),
-          existingDeployment: deployment === 'existing',
-        }),
-        { hasSection: existing => ROLLBACK_HEADING.test(existing) },
-      );
+        planContentFiles(
+          files,
+          content.set('deploy/runbook').render({
+            ...contentValues(s),
+            existingDeployment: deployment === 'existing',
+          }),
+          { hasSection: existing => ROLLBACK_HEADING.test(existing) },
+        );
 
-      // The Argo CD application on the catalog entity.
-      if (argocdApp) {
-        await planCatalogInfo(files, (catalog: CatalogInfo) => {
-          catalog
-            .ensureComponent({ name })
-            .setAnnotation('argocd/app-name', argocdApp);
-        });
-      }
+        // The Argo CD application on the catalog entity.
+        if (argocdApp) {
+          await planCatalogInfo(files, (catalog: CatalogInfo) => {
+            catalog
+              .ensureComponent({ name })
+              .setAnnotation('argocd/app-name', argocdApp);
+          });
+        }
 
-      const results = await files.apply();
-      ctx.output('method', method);
-      ctx.output('deployment', deployment);
-      ctx.output('versioning', other ? 'existing' : versioning);
-      ctx.output('files', results);
+        return {
+          method,
+          deployment,
+          versioning: other ? 'existing' : versioning,
+        };
+      });
     },
   });
 }

@@ -4,7 +4,7 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { planCatalogInfo, serviceComponent } from '../lib/catalogInfo';
-import { goldenPathContent, RuntimeVersions } from '../lib/content';
+import { RuntimeVersions, GoldenPathContent } from '../lib/content';
 import { planContentFiles } from '../lib/contentPlan';
 import {
   addGoRequirements,
@@ -13,14 +13,13 @@ import {
   PythonRequirement,
 } from '../lib/dependencyManifests';
 import { checkWorkspace, passes } from '../lib/evidence';
+import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
 import {
   commonInputSchema,
   filesOutputSchema,
-  goldenPathPolicy,
-  serviceNameInput,
   serviceNameInputSchema,
 } from '../lib/inputs';
-import { resolveStack, Stack } from '../lib/stacks';
+import { Stack } from '../lib/stacks';
 import { WorkspaceFiles } from '../lib/workspace';
 import { examples } from './observeAdd.examples';
 
@@ -36,6 +35,13 @@ export interface ObserveAddActionOptions {
    * labels and every stack is allowed.
    */
   config?: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /**
@@ -250,8 +256,7 @@ function dashboardUrlInput(value: string): string {
  * @public
  */
 export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
-  const policy = goldenPathPolicy(options.config);
-  const content = goldenPathContent(options.config);
+  const setup = goldenPathSetup(options);
 
   return createTemplateAction({
     id: 'paved:observe:add',
@@ -311,118 +316,111 @@ export function createObserveAddAction(options: ObserveAddActionOptions = {}) {
       },
     },
     async handler(ctx) {
-      const input = ctx.input;
-      const files = WorkspaceFiles.forAction(ctx);
+      await runGoldenPathStep(ctx, setup, async step => {
+        const { input, files, content } = step;
 
-      // Every input is validated before anything is planned.
-      const name = serviceNameInput(input.name, policy?.namePattern);
-      const stack = await resolveStack(
-        files,
-        input.stack,
-        policy?.allowedStacks,
-      );
-      const dashboardSelector =
-        input.dashboardSelector !== undefined
-          ? annotationValue('dashboardSelector', input.dashboardSelector)
-          : undefined;
-      const dashboardUrl =
-        input.dashboardUrl !== undefined
-          ? dashboardUrlInput(input.dashboardUrl)
-          : undefined;
-      const pagerDutyServiceId =
-        input.pagerDutyServiceId !== undefined
-          ? pagerDutyServiceIdInput(input.pagerDutyServiceId)
-          : undefined;
-      const opsgenieTeam =
-        input.opsgenieTeam !== undefined
-          ? annotationValue('opsgenieTeam', input.opsgenieTeam)
-          : undefined;
+        // Every input is validated before anything is planned.
+        const name = step.name();
+        const stack = await step.stack();
+        const dashboardSelector =
+          input.dashboardSelector !== undefined
+            ? annotationValue('dashboardSelector', input.dashboardSelector)
+            : undefined;
+        const dashboardUrl =
+          input.dashboardUrl !== undefined
+            ? dashboardUrlInput(input.dashboardUrl)
+            : undefined;
+        const pagerDutyServiceId =
+          input.pagerDutyServiceId !== undefined
+            ? pagerDutyServiceIdInput(input.pagerDutyServiceId)
+            : undefined;
+        const opsgenieTeam =
+          input.opsgenieTeam !== undefined
+            ? annotationValue('opsgenieTeam', input.opsgenieTeam)
+            : undefined;
 
-      const { component, serviceName } = await serviceComponent(files, name);
-      // What the service already has; without a Component, only the repository decides.
-      const evidence = await checkWorkspace(
-        files,
-        component ? { entity: component } : {},
-      );
-      if (
-        !pagerDutyServiceId &&
-        !opsgenieTeam &&
-        !passes(evidence, 'observe.oncall')
-      ) {
-        throw new InputError(
-          `Input 'pagerDutyServiceId' or 'opsgenieTeam' is required: the Component ${serviceName} has no on-call route (${PAGERDUTY_SERVICE_ID}, ${OPSGENIE_TEAM} or another on-call annotation)`,
-        );
-      }
-      const selector =
-        dashboardSelector ??
-        (dashboardUrl || passes(evidence, 'observe.dashboards')
-          ? undefined
-          : `tags @> '${serviceName}'`);
-
-      const componentExists = component !== undefined;
-      await planCatalogInfo(
-        files,
-        catalog => {
-          const entity = catalog.ensureComponent({
-            name: name ?? (componentExists ? undefined : serviceName),
-          });
-          if (selector) {
-            entity.setAnnotation(GRAFANA_DASHBOARD_SELECTOR, selector);
-          }
-          if (dashboardUrl) {
-            const links = entity.get(['metadata', 'links']);
-            const current = Array.isArray(links) ? links : [];
-            if (!current.some(link => link?.url === dashboardUrl)) {
-              entity.set(
-                ['metadata', 'links'],
-                [
-                  ...current,
-                  {
-                    url: dashboardUrl,
-                    title: 'Dashboard',
-                    icon: 'dashboard',
-                    type: 'dashboard',
-                  },
-                ],
-              );
-            }
-          }
-          if (pagerDutyServiceId) {
-            entity.setAnnotation(PAGERDUTY_SERVICE_ID, pagerDutyServiceId);
-          }
-          if (opsgenieTeam) {
-            entity.setAnnotation(OPSGENIE_TEAM, opsgenieTeam);
-          }
-        },
-        { replaceInvalid: input.overwrite ?? false },
-      );
-
-      const bootstrap = await PLANNERS[stack](files, serviceName, ctx.logger);
-      const ownSetup =
-        passes(evidence, 'observe.instrumentation') &&
-        !(await files.exists(bootstrap.path));
-      let bootstrapFile: string | undefined;
-      if (ownSetup) {
-        ctx.logger.info(
-          `Keeping the service's own OpenTelemetry setup: ${
-            evidence.get('observe.instrumentation')?.message
-          }`,
-        );
-      } else {
-        await bootstrap.planDependencies(content.versions);
-        planContentFiles(
+        const { component, serviceName } = await serviceComponent(files, name);
+        // What the service already has; without a Component, only the repository decides.
+        const evidence = await checkWorkspace(
           files,
-          content.set(bootstrap.set).render(bootstrap.values),
+          component ? { entity: component } : {},
         );
-        bootstrapFile = files.plannedPaths[files.plannedPaths.length - 1];
-        ctx.logger.info(`To start OpenTelemetry, ${bootstrap.start}`);
-      }
+        if (
+          !pagerDutyServiceId &&
+          !opsgenieTeam &&
+          !passes(evidence, 'observe.oncall')
+        ) {
+          throw new InputError(
+            `Input 'pagerDutyServiceId' or 'opsgenieTeam' is required: the Component ${serviceName} has no on-call route (${PAGERDUTY_SERVICE_ID}, ${OPSGENIE_TEAM} or another on-call annotation)`,
+          );
+        }
+        const selector =
+          dashboardSelector ??
+          (dashboardUrl || passes(evidence, 'observe.dashboards')
+            ? undefined
+            : `tags @> '${serviceName}'`);
 
-      const results = await files.apply();
-      if (bootstrapFile) {
-        ctx.output('bootstrapFile', bootstrapFile);
-      }
-      ctx.output('files', results);
+        const componentExists = component !== undefined;
+        await planCatalogInfo(
+          files,
+          catalog => {
+            const entity = catalog.ensureComponent({
+              name: name ?? (componentExists ? undefined : serviceName),
+            });
+            if (selector) {
+              entity.setAnnotation(GRAFANA_DASHBOARD_SELECTOR, selector);
+            }
+            if (dashboardUrl) {
+              const links = entity.get(['metadata', 'links']);
+              const current = Array.isArray(links) ? links : [];
+              if (!current.some(link => link?.url === dashboardUrl)) {
+                entity.set(
+                  ['metadata', 'links'],
+                  [
+                    ...current,
+                    {
+                      url: dashboardUrl,
+                      title: 'Dashboard',
+                      icon: 'dashboard',
+                      type: 'dashboard',
+                    },
+                  ],
+                );
+              }
+            }
+            if (pagerDutyServiceId) {
+              entity.setAnnotation(PAGERDUTY_SERVICE_ID, pagerDutyServiceId);
+            }
+            if (opsgenieTeam) {
+              entity.setAnnotation(OPSGENIE_TEAM, opsgenieTeam);
+            }
+          },
+          { replaceInvalid: input.overwrite ?? false },
+        );
+
+        const bootstrap = await PLANNERS[stack](files, serviceName, ctx.logger);
+        const ownSetup =
+          passes(evidence, 'observe.instrumentation') &&
+          !(await files.exists(bootstrap.path));
+        let bootstrapFile: string | undefined;
+        if (ownSetup) {
+          ctx.logger.info(
+            `Keeping the service's own OpenTelemetry setup: ${
+              evidence.get('observe.instrumentation')?.message
+            }`,
+          );
+        } else {
+          await bootstrap.planDependencies(content.versions);
+          planContentFiles(
+            files,
+            content.set(bootstrap.set).render(bootstrap.values),
+          );
+          bootstrapFile = files.plannedPaths[files.plannedPaths.length - 1];
+          ctx.logger.info(`To start OpenTelemetry, ${bootstrap.start}`);
+        }
+
+        return { bootstrapFile };
+      });
     },
   });
 }

@@ -9,7 +9,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { checkServiceName } from '@paved/plugin-platform-maturity-common';
 import { readGoldenPathConfig } from '../config';
-import { goldenPathContent } from '../lib/content';
+import { goldenPathContent, GoldenPathContent } from '../lib/content';
 import { describeValue } from '../lib/stacks';
 import { examples } from './policyCheck.examples';
 
@@ -23,6 +23,13 @@ export interface PolicyCheckActionOptions {
   catalog: CatalogService;
   /** The root config; the action reads `goldenPath.policy`. */
   config: Config;
+  /**
+   * The content the action renders, as the module loads it at start-up (with the URLs and the
+   * contributed content); default the content of `config`.
+   *
+   * @internal
+   */
+  content?: GoldenPathContent;
 }
 
 /** One input that is off the paved road, and why. */
@@ -67,7 +74,7 @@ function parseRef(
 export function createPolicyCheckAction(options: PolicyCheckActionOptions) {
   const { catalog } = options;
   const { policy } = readGoldenPathConfig(options.config);
-  const content = goldenPathContent(options.config);
+  const content = options.content ?? goldenPathContent(options.config);
 
   return createTemplateAction({
     id: 'paved:policy:check',

@@ -20,6 +20,7 @@ import { InputError } from '@backstage/errors';
 import path from 'node:path';
 import { Document, isMap, isSeq, parseAllDocuments, YAMLMap } from 'yaml';
 import type { WorkspaceFiles } from './workspace';
+import { sequenceStrings } from './yamlNodes';
 
 /**
  * The catalog descriptor file the golden paths write, relative to the
@@ -246,9 +247,7 @@ export class EntityDocument {
     const defaultKind = RELATION_FIELDS[field];
     const keyPath = ['spec', field];
     const existing = this.#doc.getIn(keyPath);
-    const present = isSeq(existing)
-      ? existing.items.map(item => String((item as any)?.value ?? item))
-      : [];
+    const present = sequenceStrings(existing);
     const missing: string[] = [];
     for (const ref of refs) {
       const known = [...present, ...missing].some(p =>

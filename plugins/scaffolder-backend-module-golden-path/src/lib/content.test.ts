@@ -189,8 +189,8 @@ describe('GoldenPathContent', () => {
       [
         'json-merge',
         '{"a":1,"p":{".":{"x":1},"y":2}}',
-        '{"p":{".":{"z":3}}}',
-        '{\n  "p": {\n    ".": {\n      "z": 3\n    },\n    "y": 2\n  },\n  "a": 1\n}\n',
+        '{\n\t"p": {\n\t\t".": { "z": 3 },\n\t\t"q": true\n\t}\n}\n',
+        '{\n\t"p": {\n\t\t".": { "z": 3 },\n\t\t"q": true,\n\t\t"y": 2\n\t},\n\t"a": 1\n}\n',
       ],
       [
         'npm-dependencies',
@@ -387,7 +387,109 @@ describe("the platform team's content (goldenPath.content.directory)", () => {
       goldenPath: { content: { directory: mockDir.resolve('nowhere') } },
     });
     expect(() => createBuildAddAction({ config })).toThrow(
-      /Golden-path content directory .*nowhere does not exist/,
+      /Golden-path content directory .*nowhere \(goldenPath\.content\.directory\) does not exist/,
+    );
+  });
+
+  it('lays a capability directory and a variant directory over the content', () => {
+    const helm = Object.fromEntries(
+      Object.entries(TEAM_HELM).map(([file, text]) => [
+        file.slice('deploy/helm/'.length),
+        text,
+      ]),
+    );
+    mockDir.setContent({ capability: { helm }, variant: helm });
+    const byCapability = goldenPathContent(
+      new ConfigReader({
+        goldenPath: {
+          content: {
+            capabilities: {
+              deploy: { directory: mockDir.resolve('capability') },
+            },
+          },
+        },
+      }),
+    );
+    expect(byCapability.overriddenSetIds()).toEqual(['deploy/helm']);
+    const byVariant = goldenPathContent(
+      new ConfigReader({
+        goldenPath: {
+          content: {
+            capabilities: {
+              deploy: {
+                variants: { helm: { directory: mockDir.resolve('variant') } },
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(byVariant.overriddenSetIds()).toEqual(['deploy/helm']);
+    expect(byVariant.set('deploy/helm').manifest.version).toBe('2.0.0');
+  });
+
+  it.each([
+    [
+      { directory: '/srv/content', url: 'https://github.com/acme/paved' },
+      "Invalid configuration at 'goldenPath.content.url': cannot be set together with directory; choose one",
+    ],
+    [
+      { url: 'github.com/acme/paved' },
+      "Invalid configuration at 'goldenPath.content.url': must be an http(s) URL",
+    ],
+    [
+      { capabilities: { deploy: { variants: { helm: { path: '/x' } } } } },
+      "Invalid configuration at 'goldenPath.content.capabilities.deploy.variants.helm': unknown key 'path'",
+    ],
+  ])(
+    'refuses the content configuration %j, naming the key',
+    (content, message) => {
+      expect(() =>
+        goldenPathContent(new ConfigReader({ goldenPath: { content } })),
+      ).toThrow(message);
+    },
+  );
+
+  it('refuses a capability or a variant the actions do not render, naming the key', () => {
+    mockDir.setContent({ team: {} });
+    const dir = mockDir.resolve('team');
+    expect(() =>
+      goldenPathContent(
+        new ConfigReader({
+          goldenPath: {
+            content: { capabilities: { deplo: { directory: dir } } },
+          },
+        }),
+      ),
+    ).toThrow(
+      `Golden-path content ${dir} (goldenPath.content.capabilities.deplo.directory): 'deplo' is not a capability with golden-path content; use one of`,
+    );
+    expect(() =>
+      goldenPathContent(
+        new ConfigReader({
+          goldenPath: {
+            content: {
+              capabilities: {
+                deploy: { variants: { helmfile: { directory: dir } } },
+              },
+            },
+          },
+        }),
+      ),
+    ).toThrow(
+      `(goldenPath.content.capabilities.deploy.variants.helmfile.directory): 'deploy/helmfile' is not a golden-path content set the actions render`,
+    );
+  });
+
+  it('leaves content at a URL to the module, naming the key', () => {
+    expect(() =>
+      goldenPathContent(
+        new ConfigReader({
+          goldenPath: { content: { url: 'https://github.com/acme/paved' } },
+        }),
+      ),
+    ).toThrow(
+      "Invalid configuration at 'goldenPath.content.url': content at a URL is read when the golden-path module starts",
     );
   });
 });

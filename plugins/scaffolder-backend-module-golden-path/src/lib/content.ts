@@ -1,7 +1,11 @@
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  resolvePackagePath,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createTemplateRenderer, TemplateRenderError } from 'nunjitsu';
 import { parse as parseYaml } from 'yaml';
@@ -130,6 +134,13 @@ function optionalRender(
   return text === undefined ? undefined : renderTemplate(text, values);
 }
 
+/** A file of a content location: a path below a directory, or below a URL. */
+function locate(location: string, file: string): string {
+  return /^https?:\/\//.test(location)
+    ? `${location.replace(/\/+$/, '')}/${file}`
+    : path.join(location, ...file.split('/'));
+}
+
 /** Every file below `dir`, relative, with `/` separators, sorted. */
 function listFiles(dir: string, prefix = ''): string[] {
   const out: string[] = [];
@@ -154,20 +165,21 @@ function listFiles(dir: string, prefix = ''): string[] {
  */
 export class ContentSet {
   readonly id: string;
-  readonly dir: string;
+  /** Where the set is, as errors name it: its directory, or its URL when read through one. */
+  readonly location: string;
   readonly manifest: ContentManifest;
   readonly #templates: Map<string, string>;
   readonly #versions: RuntimeVersions;
 
   private constructor(options: {
     id: string;
-    dir: string;
+    location: string;
     manifest: ContentManifest;
     templates: Map<string, string>;
     versions: RuntimeVersions;
   }) {
     this.id = options.id;
-    this.dir = options.dir;
+    this.location = options.location;
     this.manifest = options.manifest;
     this.#templates = options.templates;
     this.#versions = options.versions;
@@ -180,18 +192,22 @@ export class ContentSet {
   static read(options: {
     id: string;
     dir: string;
+    /** The set's location in errors, such as the URL it was read from; default `dir`. */
+    location?: string;
     versions: RuntimeVersions;
   }): ContentSet {
     const { id, dir } = options;
-    const manifestPath = path.join(dir, MANIFEST_FILE);
-    if (!fs.existsSync(manifestPath)) {
+    const location = options.location ?? dir;
+    const where = (file: string) => locate(location, file);
+    const manifestPath = where(MANIFEST_FILE);
+    if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) {
       throw new InputError(
         `Golden-path content '${id}' has no ${MANIFEST_FILE} (${manifestPath})`,
       );
     }
     let raw: unknown;
     try {
-      raw = parseYaml(fs.readFileSync(manifestPath, 'utf8'));
+      raw = parseYaml(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8'));
     } catch (error) {
       throw new InputError(
         `${manifestPath} is not valid YAML: ${(error as Error).message}`,
@@ -211,7 +227,7 @@ export class ContentSet {
     const unlisted = present.filter(f => !(f in manifest.files));
     if (unlisted.length > 0) {
       throw new InputError(
-        `${path.join(dir, unlisted[0])} is not listed in ${manifestPath}`,
+        `${where(unlisted[0])} is not listed in ${manifestPath}`,
       );
     }
     const templates = new Map<string, string>();
@@ -219,12 +235,18 @@ export class ContentSet {
       const full = path.join(dir, file);
       if (!present.includes(file)) {
         throw new InputError(
-          `${manifestPath} lists '${file}', which is not a file of ${dir}`,
+          `${manifestPath} lists '${file}', which is not a file of ${location}`,
         );
       }
       templates.set(file, fs.readFileSync(full, 'utf8'));
     }
-    return new ContentSet({ ...options, manifest, templates });
+    return new ContentSet({
+      id,
+      location,
+      manifest,
+      templates,
+      versions: options.versions,
+    });
   }
 
   /** The values a file is rendered with: the action's values and `versions`. */
@@ -253,7 +275,7 @@ export class ContentSet {
       };
     } catch (error) {
       throw new InputError(
-        `${path.join(this.dir, source)} does not render: ${
+        `${locate(this.location, source)} does not render: ${
           (error as Error).message
         }`,
       );
@@ -284,7 +306,7 @@ export class ContentSet {
             continue;
           }
           throw new InputError(
-            `${path.join(this.dir, source)} does not render: ${
+            `${locate(this.location, source)} does not render: ${
               (error as Error).message
             }`,
           );
@@ -308,6 +330,22 @@ export class ContentSet {
 let builtIn: GoldenPathContent | undefined;
 
 /**
+ * One layer of the platform team's content on disk, and what it replaces.
+ *
+ * @internal
+ */
+export type ContentLayer = {
+  /** `''` the whole content, a capability such as `deploy`, or a variant such as `deploy/helm`. */
+  scope: string;
+  /** The directory on disk. */
+  directory: string;
+  /** Where the layer is, as errors name it (such as the URL it was read from); default `directory`. */
+  location?: string;
+  /** The configuration key or the module it comes from, named in errors. */
+  key?: string;
+};
+
+/**
  * Golden-path content: the content sets below one directory and the runtime versions of its
  * `versions.yaml`.
  *
@@ -327,54 +365,114 @@ export class GoldenPathContent {
 
   /**
    * This content with the platform team's content of `directory` laid over it: each set there
-   * replaces ours, and its `versions.yaml` (optional) overrides the versions it names. Checked
-   * at once, with errors naming the file: every set there is one the actions render, its
-   * manifest is well formed and lists its files, it keeps each file the actions address by name
-   * (`pipeline-jobs` and `by-action` files) and every file parses
-   * ({@link ContentSet.check}).
+   * replaces ours, and its `versions.yaml` (optional) overrides the versions it names. See
+   * {@link GoldenPathContent.withLayers}.
    */
   withOverrides(directory: string): GoldenPathContent {
-    if (!fs.existsSync(directory) || !fs.statSync(directory).isDirectory()) {
-      throw new InputError(
-        `Golden-path content directory ${directory} does not exist`,
-      );
+    return this.withLayers([{ scope: '', directory }]);
+  }
+
+  /**
+   * This content with the platform team's layers laid over it, later layers over earlier ones:
+   * a whole-content layer's sets replace ours and its `versions.yaml` (optional) overrides the
+   * versions it names; a capability layer (`deploy`) holds `<variant>/manifest.yaml` sets; a
+   * variant layer (`deploy/helm`) is one set. Checked at once, with errors naming the file (at
+   * its URL when read through one): every set is one the actions render, its manifest is well
+   * formed and lists its files, it keeps each file the actions address by name
+   * (`pipeline-jobs` and `by-action` files) and every file parses ({@link ContentSet.check}).
+   */
+  withLayers(layers: ContentLayer[]): GoldenPathContent {
+    let versions = this.versions;
+    for (const layer of layers) {
+      const location = layer.location ?? layer.directory;
+      if (
+        !fs.existsSync(layer.directory) ||
+        !fs.statSync(layer.directory).isDirectory()
+      ) {
+        throw new InputError(
+          `Golden-path content directory ${location}${
+            layer.key ? ` (${layer.key})` : ''
+          } does not exist`,
+        );
+      }
+      if (
+        layer.scope === '' &&
+        fs.existsSync(path.join(layer.directory, VERSIONS_FILE))
+      ) {
+        versions = { ...versions, ...readVersions(layer.directory, location) };
+      }
     }
-    const versionsFile = path.join(directory, VERSIONS_FILE);
-    const versions = fs.existsSync(versionsFile)
-      ? { ...this.versions, ...readVersions(directory) }
-      : this.versions;
     const merged = new GoldenPathContent(this.root, versions);
     const known = this.setIds();
-    for (const id of GoldenPathContent.#setIdsIn(directory)) {
-      const manifestPath = path.join(directory, id, MANIFEST_FILE);
-      if (!known.includes(id)) {
+    for (const layer of layers) {
+      for (const found of this.#setsOf(layer, known)) {
+        const manifestPath = locate(found.location, MANIFEST_FILE);
+        if (!known.includes(found.id)) {
+          throw new InputError(
+            `${manifestPath}: '${
+              found.id
+            }' is not a golden-path content set the actions render; they render ${known.join(
+              ', ',
+            )}`,
+          );
+        }
+        const set = ContentSet.read({ ...found, versions });
+        const ours = this.set(found.id).manifest.files;
+        for (const [file, { merge }] of Object.entries(ours)) {
+          if (
+            (merge === 'pipeline-jobs' || merge === 'by-action') &&
+            set.manifest.files[file]?.merge !== merge
+          ) {
+            throw new InputError(
+              `${manifestPath} must list '${file}' with merge ${merge}: the action renders it by name`,
+            );
+          }
+        }
+        // Every file parses; what depends on the values is rendered at run time.
+        set.check();
+        merged.#overrides.set(found.id, set);
+      }
+    }
+    return merged;
+  }
+
+  /** The content sets a layer holds: their ids, directories and locations. */
+  #setsOf(
+    layer: ContentLayer,
+    known: string[],
+  ): Array<{ id: string; dir: string; location: string }> {
+    const location = layer.location ?? layer.directory;
+    const named = layer.key ? ` (${layer.key})` : '';
+    if (layer.scope.includes('/')) {
+      if (!known.includes(layer.scope)) {
         throw new InputError(
-          `${manifestPath}: '${id}' is not a golden-path content set the actions render; they render ${known.join(
+          `Golden-path content ${location}${named}: '${
+            layer.scope
+          }' is not a golden-path content set the actions render; they render ${known.join(
             ', ',
           )}`,
         );
       }
-      const set = ContentSet.read({
-        id,
-        dir: path.join(directory, ...id.split('/')),
-        versions,
-      });
-      const ours = this.set(id).manifest.files;
-      for (const [file, { merge }] of Object.entries(ours)) {
-        if (
-          (merge === 'pipeline-jobs' || merge === 'by-action') &&
-          set.manifest.files[file]?.merge !== merge
-        ) {
-          throw new InputError(
-            `${manifestPath} must list '${file}' with merge ${merge}: the action renders it by name`,
-          );
-        }
-      }
-      // Every file parses; what depends on the values is rendered at run time.
-      set.check();
-      merged.#overrides.set(id, set);
+      return [{ id: layer.scope, dir: layer.directory, location }];
     }
-    return merged;
+    if (layer.scope !== '') {
+      const capabilities = [...new Set(known.map(id => id.split('/')[0]))];
+      if (!capabilities.includes(layer.scope)) {
+        throw new InputError(
+          `Golden-path content ${location}${named}: '${
+            layer.scope
+          }' is not a capability with golden-path content; use one of ${capabilities.join(
+            ', ',
+          )}`,
+        );
+      }
+    }
+    const prefix = layer.scope === '' ? '' : `${layer.scope}/`;
+    return GoldenPathContent.#setIdsIn(layer.directory).map(sub => ({
+      id: `${prefix}${sub}`,
+      dir: path.join(layer.directory, ...sub.split('/')),
+      location: locate(location, sub),
+    }));
   }
 
   /** The content this package ships, in its `content` directory. */
@@ -438,18 +536,27 @@ const versionsSchema = z.record(
  *
  * @internal
  */
-export function readVersions(root: string): RuntimeVersions {
+export function readVersions(root: string, location = root): RuntimeVersions {
   const file = path.join(root, VERSIONS_FILE);
+  const named = locate(location, VERSIONS_FILE);
   if (!fs.existsSync(file)) {
-    throw new InputError(`Golden-path content ${root} has no ${VERSIONS_FILE}`);
+    throw new InputError(
+      `Golden-path content ${location} has no ${VERSIONS_FILE}`,
+    );
   }
-  const parsed = versionsSchema.safeParse(
-    parseYaml(fs.readFileSync(file, 'utf8')) ?? {},
-  );
+  let raw: unknown;
+  try {
+    raw = parseYaml(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(
+      `${named} is not valid YAML: ${(error as Error).message}`,
+    );
+  }
+  const parsed = versionsSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InputError(
-      `${file}: '${issue.path.join('.') || '(root)'}' ${issue.message}`,
+      `${named}: '${issue.path.join('.') || '(root)'}' ${issue.message}`,
     );
   }
   return parsed.data;
@@ -457,18 +564,135 @@ export function readVersions(root: string): RuntimeVersions {
 
 /**
  * The content the actions render with this config: the package's own, with the platform team's
- * `goldenPath.content.directory` laid over it, read and checked each time an action is created
- * (see {@link GoldenPathContent.withOverrides}), so at start-up.
+ * local directories of `goldenPath.content` laid over it, read and checked each time an action
+ * is created (see {@link GoldenPathContent.withLayers}), so at start-up. Content at a URL is
+ * read by the module at start-up ({@link loadGoldenPathContent}), which hands it to the actions.
  *
  * @throws InputError naming the key or the file, which stops the module at start
  * @internal
  */
 export function goldenPathContent(config?: Config): GoldenPathContent {
-  const directory = config
-    ? readGoldenPathConfig(config).content.directory
-    : undefined;
-  if (!directory) {
+  const sources = config ? readGoldenPathConfig(config).content.sources : [];
+  if (sources.length === 0) {
     return GoldenPathContent.builtIn();
   }
-  return GoldenPathContent.builtIn().withOverrides(directory);
+  const remote = sources.find(source => source.url !== undefined);
+  if (remote) {
+    throw new InputError(
+      `Invalid configuration at '${remote.key}': content at a URL is read when the golden-path module starts; actions created without the module read local directories only`,
+    );
+  }
+  return GoldenPathContent.builtIn().withLayers(
+    sources.map(source => ({
+      scope: source.scope,
+      directory: source.directory!,
+      key: source.key,
+    })),
+  );
+}
+
+/**
+ * Content a backend module contributed through the golden-path content extension point: a
+ * directory, or files written to a temporary one at start-up.
+ *
+ * @internal
+ */
+export type ContributedContent = {
+  scope: string;
+  /** Names the contribution in errors. */
+  key: string;
+  directory?: string;
+  files?: Record<string, string>;
+};
+
+/**
+ * Loads the content the actions render, once, when the module starts: the package's own, then
+ * the content modules contributed, then `goldenPath.content` (the whole content, each
+ * capability, each variant), each later layer over the earlier ones. Content at a URL is read
+ * with the URL reader (`readTree`) into a temporary directory, checked like a local directory
+ * and named by its URL in errors; it is not read again until the backend restarts (see
+ * docs/architecture.md, "Golden-path content").
+ *
+ * @throws InputError naming the key, the URL or the file, which stops the module at start
+ * @internal
+ */
+export async function loadGoldenPathContent(options: {
+  config: Config;
+  urlReader: UrlReaderService;
+  contributed?: ContributedContent[];
+}): Promise<GoldenPathContent> {
+  const { sources } = readGoldenPathConfig(options.config).content;
+  const contributed = options.contributed ?? [];
+  if (sources.length === 0 && contributed.length === 0) {
+    return GoldenPathContent.builtIn();
+  }
+  const temporary: string[] = [];
+  try {
+    const temporaryDirectory = async () => {
+      const dir = await fs.promises.mkdtemp(
+        path.join(os.tmpdir(), 'paved-golden-path-content-'),
+      );
+      temporary.push(dir);
+      return dir;
+    };
+    const layers: ContentLayer[] = [];
+    for (const content of contributed) {
+      if (content.directory !== undefined) {
+        layers.push({ ...content, directory: content.directory });
+        continue;
+      }
+      const directory = await temporaryDirectory();
+      for (const [file, text] of Object.entries(content.files ?? {})) {
+        const target = path.resolve(directory, file);
+        if (!target.startsWith(`${directory}${path.sep}`)) {
+          throw new InputError(
+            `Golden-path content of ${content.key}: '${file}' is not a path inside the content`,
+          );
+        }
+        await fs.promises.mkdir(path.dirname(target), { recursive: true });
+        await fs.promises.writeFile(target, text);
+      }
+      layers.push({
+        scope: content.scope,
+        directory,
+        location: content.key,
+        key: content.key,
+      });
+    }
+    for (const source of sources) {
+      if (source.directory !== undefined) {
+        layers.push({
+          scope: source.scope,
+          directory: source.directory,
+          key: source.key,
+        });
+        continue;
+      }
+      const directory = await temporaryDirectory();
+      try {
+        const tree = await options.urlReader.readTree(source.url!);
+        await tree.dir({ targetDir: directory });
+      } catch (error) {
+        throw new InputError(
+          `Cannot read the golden-path content at ${source.url} (${
+            source.key
+          }): ${(error as Error).message}`,
+        );
+      }
+      layers.push({
+        scope: source.scope,
+        directory,
+        location: source.url,
+        key: source.key,
+      });
+    }
+    // The sets are read into memory here, so the temporary directories can go.
+    return GoldenPathContent.builtIn().withLayers(layers);
+  } finally {
+    await Promise.all(
+      temporary.map(dir =>
+        fs.promises.rm(dir, { recursive: true, force: true }),
+      ),
+    );
+  }
 }

@@ -1,6 +1,7 @@
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { RenderedFile } from './content';
 import { addNpmDependencies } from './dependencyManifests';
+import { setJsonValue } from './jsonEdit';
 import type { MergeConflict, PlanOptions, WorkspaceFiles } from './workspace';
 
 /** Options of {@link planContentFiles}. */
@@ -123,22 +124,20 @@ function mergeJsonKeys(
   if (!isObject(current)) {
     return { conflict: `${fileName} is not a JSON object` };
   }
-  let changed = false;
+  let text = existing;
   for (const [key, value] of Object.entries(JSON.parse(ours))) {
     if (!(key in current)) {
-      current[key] = value;
-      changed = true;
+      text = setJsonValue(text, [key], value);
     } else if (isObject(current[key]) && isObject(value)) {
       const inner = current[key] as Record<string, unknown>;
       for (const [innerKey, innerValue] of Object.entries(value)) {
         if (!(innerKey in inner)) {
-          inner[innerKey] = innerValue;
-          changed = true;
+          text = setJsonValue(text, [key, innerKey], innerValue);
         }
       }
     }
   }
-  return changed ? `${JSON.stringify(current, null, 2)}\n` : existing;
+  return text;
 }
 
 /** Adds the dependencies and devDependencies of our package.json to the existing one. */
@@ -169,23 +168,24 @@ function mergeNpmTestScript(
   ours: string,
   fileName: string,
 ): string | MergeConflict {
-  let manifest: any;
+  let manifest: unknown;
   try {
     manifest = JSON.parse(existing);
   } catch {
     return { conflict: `${fileName} is not valid JSON` };
   }
-  const current = manifest?.scripts?.test;
+  const scripts = isObject(manifest) ? manifest.scripts : undefined;
+  const current = isObject(scripts) ? scripts.test : undefined;
   const test = JSON.parse(ours)?.scripts?.test;
   if (
+    !isObject(manifest) ||
+    (scripts !== undefined && !isObject(scripts)) ||
     typeof test !== 'string' ||
     (typeof current === 'string' && !NPM_PLACEHOLDER_TEST.test(current))
   ) {
     return existing;
   }
-  manifest.scripts = { ...manifest.scripts, test };
-  const indent = existing.match(/^[ \t]+(?=")/m)?.[0] ?? '  ';
-  return `${JSON.stringify(manifest, null, indent)}\n`;
+  return setJsonValue(existing, ['scripts', 'test'], test);
 }
 
 /** Appends the lines of ours that the existing file lacks. */
@@ -214,12 +214,14 @@ function mergeDependabotUpdates(
       conflict: `${fileName} is not a Dependabot config with an updates list`,
     };
   }
-  const key = (u: any) =>
-    `${u?.['package-ecosystem']}@${
-      String(u?.directory ?? '/').replace(/\/+$/, '') || '/'
+  const key = (update: unknown) => {
+    const u = isObject(update) ? update : {};
+    return `${u['package-ecosystem']}@${
+      String(u.directory ?? '/').replace(/\/+$/, '') || '/'
     }`;
-  const present = new Set((updates.toJSON() as any[]).map(key));
-  const add = (parseDocument(ours).toJS().updates as any[]).filter(
+  };
+  const present = new Set((updates.toJSON() as unknown[]).map(key));
+  const add = (parseDocument(ours).toJS().updates as unknown[]).filter(
     u => !present.has(key(u)),
   );
   if (add.length === 0) {

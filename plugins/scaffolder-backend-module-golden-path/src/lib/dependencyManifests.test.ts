@@ -83,10 +83,11 @@ describe('addNpmDependencies', () => {
     });
   });
 
-  it('extends a one-line section on its line', () => {
-    const text = '{"dependencies": {"a": "1"}}';
+  it('lays out the lines it changes one entry per line, the rest as it was', () => {
+    const text =
+      '{\n  "name": "x", "private": true,\n  "dependencies": {"a": "1"}\n}\n';
     expect(addNpmDependencies(text, { b: '2' })).toBe(
-      '{"dependencies": {"a": "1", "b": "2"}}',
+      '{\n  "name": "x", "private": true,\n  "dependencies": {\n    "a": "1",\n    "b": "2"\n  }\n}\n',
     );
   });
 

@@ -6,6 +6,7 @@
  * nothing to add, so applying one twice changes nothing.
  */
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { setJsonValue } from './jsonEdit';
 import type { MergeConflict, WorkspaceFiles } from './workspace';
 
 // ---------------------------------------------------------------------------------------------
@@ -19,88 +20,6 @@ const NPM_SECTIONS = [
   'peerDependencies',
   'optionalDependencies',
 ] as const;
-
-type JsonMember = {
-  key: string;
-  /** Index of the key's opening quote. */
-  start: number;
-  valueStart: number;
-  /** Index after the value. */
-  valueEnd: number;
-};
-
-function skipJsonWhitespace(text: string, index: number): number {
-  let i = index;
-  while (i < text.length && ' \t\r\n'.includes(text[i])) {
-    i++;
-  }
-  return i;
-}
-
-/** The index after the JSON string that starts at `index`. */
-function skipJsonString(text: string, index: number): number {
-  let i = index + 1;
-  while (i < text.length && text[i] !== '"') {
-    i += text[i] === '\\' ? 2 : 1;
-  }
-  return i + 1;
-}
-
-/** The index after the JSON value that starts at `index` (the text is known to be valid JSON). */
-function skipJsonValue(text: string, index: number): number {
-  const first = text[index];
-  if (first === '"') {
-    return skipJsonString(text, index);
-  }
-  if (first !== '{' && first !== '[') {
-    let i = index;
-    while (i < text.length && !',}] \t\r\n'.includes(text[i])) {
-      i++;
-    }
-    return i;
-  }
-  let depth = 0;
-  let i = index;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      i = skipJsonString(text, i);
-      continue;
-    }
-    if (c === '{' || c === '[') {
-      depth++;
-    } else if (c === '}' || c === ']') {
-      depth--;
-      if (depth === 0) {
-        return i + 1;
-      }
-    }
-    i++;
-  }
-  return i;
-}
-
-/** The members of the JSON object whose `{` is at `open`, and the index of its `}`. */
-function jsonObjectMembers(
-  text: string,
-  open: number,
-): { members: JsonMember[]; close: number } {
-  const members: JsonMember[] = [];
-  let i = skipJsonWhitespace(text, open + 1);
-  while (text[i] === '"') {
-    const keyEnd = skipJsonString(text, i);
-    const key = JSON.parse(text.slice(i, keyEnd)) as string;
-    const colon = skipJsonWhitespace(text, keyEnd);
-    const valueStart = skipJsonWhitespace(text, colon + 1);
-    const valueEnd = skipJsonValue(text, valueStart);
-    members.push({ key, start: i, valueStart, valueEnd });
-    i = skipJsonWhitespace(text, valueEnd);
-    if (text[i] === ',') {
-      i = skipJsonWhitespace(text, i + 1);
-    }
-  }
-  return { members, close: i };
-}
 
 /** The whitespace between the start of the line holding `index` and `index`. */
 function indentBefore(text: string, index: number): string | undefined {
@@ -131,62 +50,6 @@ function applyInsertions(text: string, insertions: Insertion[]): string {
     result = result.slice(0, at) + inserted + result.slice(at);
   }
   return result;
-}
-
-/**
- * The text of the object at `open` with new string members added: at their sorted place when the
- * existing keys are sorted (as npm keeps them), else at the end; in the object's own layout.
- */
-function addJsonMembers(
-  text: string,
-  open: number,
-  entries: Array<[string, string]>,
-  layout: { eol: string; outerIndent: string; unit: string },
-): string {
-  const { members, close } = jsonObjectMembers(text, open);
-  const render = ([key, value]: [string, string], separator: string) =>
-    `${JSON.stringify(key)}${separator}${JSON.stringify(value)}`;
-  if (members.length === 0) {
-    const indent = layout.outerIndent + layout.unit;
-    const body = entries
-      .map(entry => `${indent}${render(entry, ': ')}`)
-      .join(`,${layout.eol}`);
-    return `${text.slice(0, open)}{${layout.eol}${body}${layout.eol}${
-      layout.outerIndent
-    }}${text.slice(close + 1)}`;
-  }
-  const first = members[0];
-  const keyEnd = skipJsonString(text, first.start);
-  const separator = text.slice(keyEnd, first.valueStart);
-  const multiLine = /\n/.test(text.slice(open, first.start));
-  const itemIndent = multiLine ? indentBefore(text, first.start) : undefined;
-  const last = members[members.length - 1];
-  if (itemIndent === undefined) {
-    const added = entries
-      .map(entry => `, ${render(entry, separator)}`)
-      .join('');
-    return applyInsertions(text, [{ at: last.valueEnd, text: added }]);
-  }
-  const sorted = isSorted(members.map(m => m.key));
-  const insertions: Insertion[] = [];
-  const atEnd: string[] = [];
-  for (const entry of entries) {
-    const before = sorted
-      ? members.find(m => m.key.localeCompare(entry[0], 'en') > 0)
-      : undefined;
-    if (before && indentBefore(text, before.start) === itemIndent) {
-      insertions.push({
-        at: before.start - itemIndent.length,
-        text: `${itemIndent}${render(entry, separator)},${layout.eol}`,
-      });
-    } else {
-      atEnd.push(`,${layout.eol}${itemIndent}${render(entry, separator)}`);
-    }
-  }
-  if (atEnd.length > 0) {
-    insertions.push({ at: last.valueEnd, text: atEnd.join('') });
-  }
-  return applyInsertions(text, insertions);
 }
 
 /**
@@ -229,37 +92,20 @@ export function addNpmDependencies(
   if (missing.length === 0) {
     return text;
   }
-  const eol = lineEnding(text);
-  const rootOpen = skipJsonWhitespace(text, 0);
-  const root = jsonObjectMembers(text, rootOpen);
-  const unit =
-    (root.members.length > 0 && indentBefore(text, root.members[0].start)) ||
-    '  ';
-  const existing = root.members.find(m => m.key === section);
-  if (existing) {
-    return addJsonMembers(text, existing.valueStart, missing, {
-      eol,
-      outerIndent: indentBefore(text, existing.start) ?? unit,
-      unit,
+  const current = manifest[section];
+  const keys = Object.keys(isObject(current) ? current : {});
+  // At the sorted place when the section's keys are sorted (as npm keeps them), else at the end.
+  const sorted = keys.length > 0 && isSorted(keys);
+  let result = current === undefined ? setJsonValue(text, [section], {}) : text;
+  for (const [name, version] of missing) {
+    result = setJsonValue(result, [section, name], version, properties => {
+      const before = sorted
+        ? properties.findIndex(key => key.localeCompare(name, 'en') > 0)
+        : -1;
+      return before === -1 ? properties.length : before;
     });
   }
-  const body = missing
-    .map(
-      ([name, version]) =>
-        `${unit}${unit}${JSON.stringify(name)}: ${JSON.stringify(version)}`,
-    )
-    .join(`,${eol}`);
-  const member = `${JSON.stringify(section)}: {${eol}${body}${eol}${unit}}`;
-  if (root.members.length === 0) {
-    return `${text.slice(
-      0,
-      rootOpen,
-    )}{${eol}${unit}${member}${eol}}${text.slice(root.close + 1)}`;
-  }
-  const last = root.members[root.members.length - 1];
-  return applyInsertions(text, [
-    { at: last.valueEnd, text: `,${eol}${unit}${member}` },
-  ]);
+  return result;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

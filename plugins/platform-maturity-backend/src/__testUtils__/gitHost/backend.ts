@@ -13,7 +13,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { platformMaturityPlugin } from '../../plugin';
-import { SimulatedGitHost } from './SimulatedGitHost';
+import { SimulatedGitHost } from '@paved/plugin-platform-maturity-node/testUtils';
 
 /** A service Component whose source location is a tree on the simulated host. */
 export function serviceOn(name: string, sourceLocation: string): Entity {

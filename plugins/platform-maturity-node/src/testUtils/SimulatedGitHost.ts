@@ -3,10 +3,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildTarball } from './tarball';
 
-/** The owner of the generated repositories. */
+/**
+ * The owner of the generated repositories.
+ *
+ * @public
+ */
 export const GENERATED_OWNER = 'org';
 
-/** The name of the generated repository number `index` (from 0): `service-00042`. */
+/**
+ * The name of the generated repository number `index` (from 0): `service-00042`.
+ *
+ * @public
+ */
 export function generatedRepositoryName(index: number): string {
   return `${GENERATED_OWNER}/service-${String(index).padStart(5, '0')}`;
 }
@@ -15,6 +23,8 @@ export function generatedRepositoryName(index: number): string {
  * The files of a generated repository: a service whose evidence varies with its number (some have
  * a Helm chart, an OpenTelemetry SDK, autoscaling, migrations) and with its revision (each push
  * changes the README and, on odd revisions, adds a deployment workflow).
+ *
+ * @public
  */
 export function generatedFiles(
   index: number,
@@ -62,7 +72,11 @@ export function generatedFiles(
   return files;
 }
 
-/** Calls and bytes the host served, by endpoint. */
+/**
+ * Calls and bytes the host served, by endpoint.
+ *
+ * @public
+ */
 export interface SimulatedGitHostStats {
   /** Calls that count against the rate limit, by endpoint. */
   calls: {
@@ -99,6 +113,8 @@ interface Repository {
  * rate-limit headers and answers: every counted call takes one from the budget; past it, calls get
  * `exceededStatus` (403 by default, as GitHub's primary limit) with `x-ratelimit-remaining: 0`,
  * `x-ratelimit-reset` and `retry-after`, until the window resets.
+ *
+ * @public
  */
 export class SimulatedGitHost {
   readonly stats: SimulatedGitHostStats = {
