@@ -399,40 +399,40 @@ export class CatalogEvaluator {
     const stop = signal
       ? AbortSignal.any([signal, claim.signal])
       : claim.signal;
+    // Entities found unchanged, and entities that failed, to be marked as seen so that the run
+    // does not remove them; only the unchanged ones count as checked.
+    const unchanged: string[] = [];
+    const seen: string[] = [];
+    // Entities that could not be scored, to be recorded with the reason.
+    const unscored: UnscoredEntity[] = [];
+    let recorded = 0;
+    // Entities the run scores for the first time: the catalog grew since the last run.
+    const added = { firstScored: 0 };
+    const notScored = (entityRef: string, reason: string) => {
+      stats.failed++;
+      if (recorded + unscored.length < UNSCORED_RECORDED) {
+        unscored.push({ entityRef, reason });
+      }
+      this.logger.warn(`Could not score ${entityRef}: ${reason}`);
+    };
+    const markSeen = async (all: boolean) => {
+      if (unchanged.length >= SEEN_BATCH || (all && unchanged.length > 0)) {
+        await this.store.markSeen(unchanged.splice(0), runId, now());
+      }
+      if (seen.length >= SEEN_BATCH || (all && seen.length > 0)) {
+        await this.store.markSeen(seen.splice(0), runId);
+      }
+      if (unscored.length > 0) {
+        recorded += unscored.length;
+        await this.store.recordUnscored(runId, unscored.splice(0));
+      }
+    };
+
     try {
       const credentials = await this.auth.getOwnServiceCredentials();
       const lookup = await this.loadLookup(credentials);
       // Entities that share a repository read it once, when they come close together in the run.
       const reads = new Map<string, Promise<RepositoryReadResult>>();
-      // Entities found unchanged, and entities that failed, to be marked as seen so that the run
-      // does not remove them; only the unchanged ones count as checked.
-      const unchanged: string[] = [];
-      const seen: string[] = [];
-      // Entities that could not be scored, to be recorded with the reason.
-      const unscored: UnscoredEntity[] = [];
-      let recorded = 0;
-      // Entities the run scores for the first time: the catalog grew since the last run.
-      const added = { firstScored: 0 };
-      const notScored = (entityRef: string, reason: string) => {
-        stats.failed++;
-        if (recorded + unscored.length < UNSCORED_RECORDED) {
-          unscored.push({ entityRef, reason });
-        }
-        this.logger.warn(`Could not score ${entityRef}: ${reason}`);
-      };
-      const markSeen = async (all: boolean) => {
-        if (unchanged.length >= SEEN_BATCH || (all && unchanged.length > 0)) {
-          await this.store.markSeen(unchanged.splice(0), runId, now());
-        }
-        if (seen.length >= SEEN_BATCH || (all && seen.length > 0)) {
-          await this.store.markSeen(seen.splice(0), runId);
-        }
-        if (unscored.length > 0) {
-          recorded += unscored.length;
-          await this.store.recordUnscored(runId, unscored.splice(0));
-        }
-      };
-
       const refs = await this.listCatalog(credentials, stop, beat, notScored);
       const order = runOrder(refs, await this.store.getRunOrderKeys(refs));
       total = order.length + stats.failed;
@@ -527,8 +527,18 @@ export class CatalogEvaluator {
       );
       return { ...stats, ...added };
     } catch (error) {
-      // A page still being saved counts in the run's figures, and its marks are kept.
+      // A page still being saved counts in the run's figures, and what the run looked at is
+      // marked, so that the next run begins with what this one did not reach.
       await saving.catch(() => undefined);
+      // Unless another process took the run over: its marks are the newer run's.
+      await (claim.signal.aborted ? Promise.resolve() : markSeen(true)).catch(
+        markError =>
+          this.logger.warn(
+            `Could not mark what platform maturity run ${runId} looked at: ${stringifyError(
+              markError,
+            )}`,
+          ),
+      );
       await this.finish(runId, {
         ...stats,
         finishedAt: now(),
