@@ -67,7 +67,9 @@ describe('GET /v1/runs/latest while a run waits for the API budget', () => {
         ],
       );
       const stop = new AbortController();
-      const running = task!.fn(stop.signal as any).catch(() => undefined);
+      const running = Promise.resolve(task!.fn(stop.signal as any)).catch(
+        () => undefined,
+      );
       try {
         let run: EvaluationRun | undefined;
         // The run's heartbeat (every 10 seconds) records the wait.
