@@ -368,7 +368,7 @@ export class CatalogEvaluator {
     // The entities the run is to look at, once it has listed the catalog, and those it has
     // evaluated whose page is not saved yet (progress counts them as evaluated).
     let total: number | undefined;
-    let unsaved = 0;
+    const unsaved = { evaluated: 0 };
     // Aborts when the heartbeat finds that another process marked this run failed (it found the
     // heartbeat stale): the run must stop writing as its own.
     const claim = new AbortController();
@@ -376,7 +376,7 @@ export class CatalogEvaluator {
       try {
         const progress = {
           total,
-          evaluated: stats.evaluated + unsaved,
+          evaluated: stats.evaluated + unsaved.evaluated,
           skipped: stats.skipped,
           failed: stats.failed,
           waiting: this.repositories.budgetWait() ?? null,
@@ -488,7 +488,7 @@ export class CatalogEvaluator {
               stats.skipped++;
             } else {
               evaluated.push(outcome);
-              unsaved++;
+              unsaved.evaluated++;
               if (!skipKeys.has(entityRef)) {
                 added.firstScored++;
               }
@@ -503,7 +503,7 @@ export class CatalogEvaluator {
         });
         await saving;
         saving = this.savePage(evaluated, runId, stats).then(async failed => {
-          unsaved -= evaluated.length;
+          unsaved.evaluated -= evaluated.length;
           for (const { entityRef, reason } of failed) {
             seen.push(entityRef);
             notScored(entityRef, reason);

@@ -14,6 +14,14 @@ export interface RunOrderEntry {
   paced: boolean;
 }
 
+/** Orders strings by their UTF-16 code units, as ISO 8601 times and entity refs sort. */
+function compare(a: string, b: string): number {
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
+}
+
 /**
  * The order in which a run takes the catalog's entities: those never scored first, then those a
  * push touched since a run last checked them (earliest push first), then the rest, longest
@@ -56,8 +64,8 @@ export function runOrder(
     .sort(
       (a, b) =>
         rank[a.entry.tier] - rank[b.entry.tier] ||
-        (a.time < b.time ? -1 : a.time > b.time ? 1 : 0) ||
-        (a.entry.entityRef < b.entry.entityRef ? -1 : 1),
+        compare(a.time, b.time) ||
+        compare(a.entry.entityRef, b.entry.entityRef),
     )
     .map(({ entry }) => entry);
 }

@@ -59,10 +59,10 @@ async function renderWith(api: FakePlatformMaturityApi, refreshMs?: number) {
 describe('LatestRun', () => {
   it('shows how far a run in progress has come, its pace, its expected end and its wait for the API budget', async () => {
     await renderWith(new FakePlatformMaturityApi([], running()));
-    const run = await screen.findByRole('alert', {
+    const alert = await screen.findByRole('alert', {
       name: 'Latest evaluation run',
     });
-    expect(run).toHaveTextContent(
+    expect(alert).toHaveTextContent(
       `Evaluating the catalog since ${formatDateTime(
         '2026-12-07T05:00:00.000Z',
       )}: 1,201 of 10,000 entities (12%), 35.5 per minute, expected to finish around ${formatDateTime(
@@ -72,12 +72,12 @@ describe('LatestRun', () => {
     expect(
       screen.getByRole('progressbar', { name: 'Evaluation progress' }),
     ).toHaveAttribute('aria-valuenow', '12');
-    expect(run).toHaveTextContent(
+    expect(alert).toHaveTextContent(
       `Waiting for the API budget of github.example.com until ${formatDateTime(
         '2026-12-07T06:00:00.000Z',
       )}`,
     );
-    expect(run).toHaveTextContent('1 entity could not be scored so far');
+    expect(alert).toHaveTextContent('1 entity could not be scored so far');
     await userEvent.click(screen.getByRole('button', { name: 'Show reasons' }));
     expect(
       screen.getByRole('list', { name: 'Entities that could not be scored' }),
