@@ -235,9 +235,15 @@ async function main() {
         await sleep(20);
       }
     })();
+    // Push k is sent at k push intervals after the start, whatever the sending costs.
     let pushed = 0;
     let next = 0;
-    while (Date.now() - started < STEADY * HOUR_MS) {
+    const interval = HOUR_MS / pushesPerWindow;
+    while (next * interval < STEADY * HOUR_MS) {
+      const due = started + next * interval;
+      if (due > Date.now()) {
+        await sleep(due - Date.now());
+      }
       const i = (next++ * 7919) % FIRST_MONOREPO_SERVICE;
       if (!waiting.has(i)) {
         const fullName = generatedRepositoryName(i);
@@ -256,7 +262,10 @@ async function main() {
           },
         });
       }
-      await sleep(HOUR_MS / pushesPerWindow);
+    }
+    const remaining = started + STEADY * HOUR_MS - Date.now();
+    if (remaining > 0) {
+      await sleep(remaining);
     }
     ms = Date.now() - started;
     const progress = (await store.getLatestRun())?.progress;
@@ -269,9 +278,12 @@ async function main() {
     console.log(
       `  steady state over ${windows(ms)} windows: the daily pass paced (${
         progress?.done
-      } of ${progress?.total} looked at, at ${
-        progress?.perMinute
-      }/min), ${pushed} pushes (${pushesPerWindow} per window): ${(
+      } of ${progress?.total} looked at, ${(
+        ((progress?.perMinute ?? 0) * HOUR_MS) /
+        60_000
+      ).toFixed(
+        0,
+      )} per window), ${pushed} pushes (${pushesPerWindow} per window): ${(
         ((host.stats.totalCalls - calls) * HOUR_MS) /
         ms
       ).toFixed(0)} calls per window (of ${Math.floor(
