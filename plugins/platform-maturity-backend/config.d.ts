@@ -15,7 +15,9 @@ export interface Config {
      * (`PT30M`) or strings (`30 minutes`), with no negative part: `frequency` positive and at most
      * 365 days, or `{ cron: '...' }` (parsed by the scheduler's `cron` package; it must fire), or
      * `{ trigger: 'manual' }`; `timeout` positive and at most 24 days (a Node.js timer's limit);
-     * `initialDelay` zero or more and at most 365 days.
+     * `initialDelay` zero or more and at most 365 days. A run spreads its looks at unchanged
+     * repositories on a Git host over nine tenths of the shorter of `frequency` (when it is a
+     * duration) and `timeout`; entities never scored and pushed ones go first, unpaced.
      */
     schedule?: Partial<SchedulerServiceTaskScheduleDefinitionConfig>;
     /** Reading entities' repositories. */

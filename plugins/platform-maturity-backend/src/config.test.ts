@@ -24,6 +24,26 @@ const schedule = (fields: Record<string, unknown>) => ({
 });
 
 describe('readBackendConfig', () => {
+  it('spreads a pass over nine tenths of the shorter of the frequency and the timeout', () => {
+    const minutes = 60_000;
+    expect(read(undefined).passWindowMs).toBe(0.9 * 25 * minutes);
+    expect(
+      read({ schedule: { frequency: { hours: 24 }, timeout: 'PT20H' } })
+        .passWindowMs,
+    ).toBe(0.9 * 20 * 60 * minutes);
+    expect(
+      read({ schedule: { frequency: '2 hours', timeout: { hours: 6 } } })
+        .passWindowMs,
+    ).toBe(0.9 * 120 * minutes);
+    // A cron expression or a manual trigger has no duration: the timeout bounds the pass.
+    expect(
+      read(schedule({ frequency: { cron: '0 3 * * *' } })).passWindowMs,
+    ).toBe(0.9 * 10 * minutes);
+    expect(
+      read(schedule({ frequency: { trigger: 'manual' } })).passWindowMs,
+    ).toBe(0.9 * 10 * minutes);
+  });
+
   it('reads the defaults and valid settings in every duration form', () => {
     expect(read(undefined)).toMatchObject({
       schedule: { frequency: { minutes: 30 }, timeout: { minutes: 25 } },

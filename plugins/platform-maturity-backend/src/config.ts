@@ -17,6 +17,12 @@ import { DEFAULT_BUDGET_SHARE } from './service/GithubApiBudget';
 export interface PlatformMaturityBackendConfig {
   ruleset: Ruleset;
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * The window a pass of the catalog spreads its paced reads over: nine tenths of the shorter of
+   * the schedule's frequency (when it is a duration) and its timeout, so that a pass ends before
+   * the scheduler stops it.
+   */
+  passWindowMs: number;
   repository: {
     concurrency: number;
     timeoutMs: number;
@@ -184,11 +190,13 @@ export function readBackendConfig(
     );
   }
   const repository = parsed.data.repository ?? {};
+  const schedule = root?.has('schedule')
+    ? readSchedule(root.getConfig('schedule'))
+    : DEFAULT_SCHEDULE;
   return {
     ruleset,
-    schedule: root?.has('schedule')
-      ? readSchedule(root.getConfig('schedule'))
-      : DEFAULT_SCHEDULE,
+    schedule,
+    passWindowMs: passWindowMsOf(schedule),
     repository: {
       concurrency: repository.concurrency ?? 4,
       timeoutMs: (repository.timeoutSeconds ?? 60) * 1000,
@@ -201,6 +209,28 @@ export function readBackendConfig(
     },
     history: { retentionDays: parsed.data.history?.retentionDays ?? 365 },
   };
+}
+
+/** See {@link PlatformMaturityBackendConfig.passWindowMs}. */
+function passWindowMsOf(
+  schedule: SchedulerServiceTaskScheduleDefinition,
+): number {
+  // readSchedule gives durations as objects; a cron expression or a manual trigger has none.
+  const ms = (duration: unknown) =>
+    Object.entries(duration as HumanDuration).reduce(
+      (sum, [unit, value]) =>
+        sum + (value ?? 0) * UNIT_MS[unit as keyof HumanDuration],
+      0,
+    );
+  const { frequency, timeout } = schedule;
+  const isDuration =
+    typeof frequency === 'object' &&
+    !('cron' in frequency) &&
+    !('trigger' in frequency);
+  const timeoutMs = ms(timeout);
+  return Math.floor(
+    0.9 * (isDuration ? Math.min(ms(frequency), timeoutMs) : timeoutMs),
+  );
 }
 
 /**

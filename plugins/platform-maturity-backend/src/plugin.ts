@@ -84,6 +84,7 @@ export const platformMaturityPlugin = createBackendPlugin({
           ruleset: settings.ruleset,
           concurrency: settings.repository.concurrency,
           historyRetentionDays: settings.history.retentionDays,
+          passWindowMs: settings.passWindowMs,
           instrumentation: createRunInstrumentation({
             metrics: deps.metrics,
             tracing: deps.tracing,

@@ -182,6 +182,33 @@ export interface EvaluationRun {
    * `failed` counts them all, the list holds at most the first 1,000.
    */
   unscored: UnscoredEntity[];
+  /**
+   * How far a run in progress has come; set while `status` is `running`, once the run has listed
+   * the catalog. Its counts (`evaluated`, `skipped`, `failed` above) are renewed every few seconds.
+   */
+  progress?: RunProgress;
+}
+
+/**
+ * The progress of an evaluation run in progress. For a caller who may see only part of the
+ * catalog, the counts are those of the entities it may see.
+ *
+ * @public
+ */
+export interface RunProgress {
+  /** Entities the run is to look at (score, or find unchanged). */
+  total: number;
+  /** Entities it has looked at so far: evaluated, skipped and failed. */
+  done: number;
+  /** Entities looked at per minute since the run started; null until it has looked at one. */
+  perMinute: number | null;
+  /** When the run should finish at the pace it has kept so far; null until it has a pace. */
+  estimatedFinishAt: string | null;
+  /**
+   * Set while the run waits for a Git host's API budget: the host, and when the wait ends (the
+   * host's rate-limit window resets, or the run's pacing lets the next read go).
+   */
+  waitingForBudget?: { host: string; until: string };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   CheckStatus,
   EvaluationRun,
   HistoryEntry,
+  RunProgress,
   Scorecard,
   ScorecardEntityFacts,
   ScorecardListItem,
@@ -32,6 +33,8 @@ import {
   storableFacts,
   storableText,
   RepositoryIndexEntry,
+  RunOrderKey,
+  RunProgressUpdate,
   StoredScorecard,
 } from './ScorecardStore';
 
@@ -154,6 +157,8 @@ interface ScorecardRow {
   repository_path: string | null;
   evaluated_at: Timestamp;
   last_seen_run: number | null;
+  checked_at: Timestamp | null;
+  pushed_at: Timestamp | null;
 }
 
 /**
@@ -190,6 +195,9 @@ interface RunRow {
   ruleset_hash: string;
   error: string | null;
   heartbeat_at: Timestamp | null;
+  total: number | null;
+  waiting_until: Timestamp | null;
+  waiting_host: string | null;
 }
 
 /** The columns of an entity's facts. */
@@ -320,6 +328,57 @@ export class KnexScorecardStore implements ScorecardStore {
     return keys;
   }
 
+  async getRunOrderKeys(
+    entityRefs: string[],
+  ): Promise<Map<string, RunOrderKey>> {
+    const keys = new Map<string, RunOrderKey>();
+    for await (const refs of this.statements(
+      entityRefs.filter(isStorableRef),
+      CHUNK_SIZE,
+    )) {
+      const rows: Pick<
+        ScorecardRow,
+        | 'entity_ref'
+        | 'checked_at'
+        | 'evaluated_at'
+        | 'pushed_at'
+        | 'repository'
+      >[] = await this.db('scorecards')
+        .whereIn('entity_ref', refs)
+        .select(
+          'entity_ref',
+          'checked_at',
+          'evaluated_at',
+          'pushed_at',
+          'repository',
+        );
+      for (const row of rows) {
+        keys.set(row.entity_ref, {
+          checkedAt: toIsoString(row.checked_at ?? row.evaluated_at),
+          ...(row.pushed_at !== null
+            ? { pushedAt: toIsoString(row.pushed_at) }
+            : {}),
+          onGitHost: row.repository !== null,
+        });
+      }
+    }
+    return keys;
+  }
+
+  async recordPush(entityRefs: string[], at: Date): Promise<void> {
+    const storable = entityRefs.filter(isStorableRef);
+    if (storable.length === 0) {
+      return;
+    }
+    await this.db.transaction(async tx => {
+      for await (const refs of this.statements(storable, CHUNK_SIZE)) {
+        await tx('scorecards')
+          .whereIn('entity_ref', refs)
+          .update({ pushed_at: at });
+      }
+    });
+  }
+
   async findByRepository(
     repository: string,
   ): Promise<({ entityRef: string } & RepositoryIndexEntry)[]> {
@@ -444,6 +503,7 @@ export class KnexScorecardStore implements ScorecardStore {
           repository_etag: stored.repositoryEtag ?? null,
           ...repositoryColumns(stored.repository),
           evaluated_at: new Date(scorecard.evaluatedAt),
+          checked_at: new Date(scorecard.evaluatedAt),
           // Left out without a run, so that a refresh between runs keeps the last run's mark.
           ...(options.runId !== undefined
             ? { last_seen_run: options.runId }
@@ -496,7 +556,11 @@ export class KnexScorecardStore implements ScorecardStore {
     });
   }
 
-  async markSeen(entityRefs: string[], runId: number): Promise<void> {
+  async markSeen(
+    entityRefs: string[],
+    runId: number,
+    checkedAt?: Date,
+  ): Promise<void> {
     const storable = entityRefs.filter(isStorableRef);
     if (storable.length === 0) {
       return;
@@ -506,7 +570,10 @@ export class KnexScorecardStore implements ScorecardStore {
       for await (const refs of this.statements(storable, CHUNK_SIZE)) {
         await tx('scorecards')
           .whereIn('entity_ref', refs)
-          .update({ last_seen_run: runId });
+          .update({
+            last_seen_run: runId,
+            ...(checkedAt ? { checked_at: checkedAt } : {}),
+          });
       }
     });
   }
@@ -829,10 +896,30 @@ export class KnexScorecardStore implements ScorecardStore {
     }
   }
 
-  async heartbeatRun(runId: number, at: Date): Promise<boolean> {
+  async heartbeatRun(
+    runId: number,
+    at: Date,
+    progress?: RunProgressUpdate,
+  ): Promise<boolean> {
     const updated = await this.db('evaluation_runs')
       .where({ id: runId, status: 'running' })
-      .update({ heartbeat_at: at });
+      .update({
+        heartbeat_at: at,
+        ...(progress
+          ? {
+              ...(progress.total !== undefined
+                ? { total: progress.total }
+                : {}),
+              evaluated: progress.evaluated,
+              skipped: progress.skipped,
+              failed: progress.failed,
+              waiting_until: progress.waiting?.until ?? null,
+              waiting_host: progress.waiting
+                ? storableText(progress.waiting.host, STORED_TEXT_LENGTH)
+                : null,
+            }
+          : {}),
+      });
     return updated > 0;
   }
 
@@ -859,6 +946,8 @@ export class KnexScorecardStore implements ScorecardStore {
           failed: result.failed,
           removed: result.removed,
           error: result.error ?? null,
+          waiting_until: null,
+          waiting_host: null,
         });
       if (updated === 0) {
         const exists = await tx('evaluation_runs')
@@ -925,6 +1014,7 @@ export class KnexScorecardStore implements ScorecardStore {
 
   async getLatestRun(
     visibility: ScorecardVisibility = {},
+    now = new Date(),
   ): Promise<EvaluationRun | undefined> {
     const row = await this.db<RunRow>('evaluation_runs')
       .orderBy('id', 'desc')
@@ -933,8 +1023,8 @@ export class KnexScorecardStore implements ScorecardStore {
       return undefined;
     }
     return visibility.visibleEntityRefs === undefined
-      ? this.runOf(row)
-      : this.visibleRunOf(row, visibility);
+      ? this.runOf(row, now)
+      : this.visibleRunOf(row, visibility, now);
   }
 
   /**
@@ -945,9 +1035,10 @@ export class KnexScorecardStore implements ScorecardStore {
   private async visibleRunOf(
     row: RunRow,
     visibility: ScorecardVisibility,
+    now: Date,
   ): Promise<EvaluationRun> {
     const startedAt = new Date(row.started_at);
-    const [seen, unscoredCount, unscoredRows] = await Promise.all([
+    const [seen, unscoredCount, unscoredRows, stored] = await Promise.all([
       this.whereVisible(this.db('scorecards'), visibility)
         .where('last_seen_run', row.id)
         .first(
@@ -967,9 +1058,29 @@ export class KnexScorecardStore implements ScorecardStore {
         .select('entity_ref', 'reason') as Promise<
         { entity_ref: string; reason: string }[]
       >,
+      // The run's own total counts the whole catalog: a running run's visible total is counted.
+      row.status === 'running' && row.total !== null
+        ? this.whereVisible(this.db('scorecards'), visibility).count({
+            count: '*',
+          })
+        : undefined,
     ]);
     // Aggregates come back as numbers or, for PostgreSQL's bigint, as strings.
     const evaluated = Number(seen?.evaluated ?? 0);
+    const failed = Number(unscoredCount[0].count);
+    const done = Number(seen?.seen ?? 0) + failed;
+    const progress =
+      stored && row.total
+        ? progressOf(row, now, {
+            total: Math.max(done, Number(stored[0].count)),
+            done,
+            // The whole run's share done, which names no count.
+            shareDone: Math.min(
+              1,
+              (row.evaluated + row.skipped + row.failed) / row.total,
+            ),
+          })
+        : undefined;
     return {
       id: Number(row.id),
       startedAt: toIsoString(row.started_at),
@@ -978,7 +1089,7 @@ export class KnexScorecardStore implements ScorecardStore {
       status: row.status,
       evaluated,
       skipped: Number(seen?.seen ?? 0) - evaluated,
-      failed: Number(unscoredCount[0].count),
+      failed,
       removed: 0,
       rulesetHash: row.ruleset_hash,
       // A run's error can name any entity of the catalog.
@@ -989,6 +1100,7 @@ export class KnexScorecardStore implements ScorecardStore {
         entityRef: r.entity_ref,
         reason: r.reason,
       })),
+      ...(progress ? { progress } : {}),
     };
   }
 
@@ -1013,7 +1125,7 @@ export class KnexScorecardStore implements ScorecardStore {
         );
   }
 
-  private async runOf(row: RunRow): Promise<EvaluationRun> {
+  private async runOf(row: RunRow, now = new Date()): Promise<EvaluationRun> {
     const unscored: UnscoredEntity[] = (
       await this.db('evaluation_run_unscored')
         .where('run_id', row.id)
@@ -1034,6 +1146,19 @@ export class KnexScorecardStore implements ScorecardStore {
       rulesetHash: row.ruleset_hash,
       ...(row.error !== null ? { error: row.error } : {}),
       unscored,
+      ...(row.status === 'running' && row.total !== null
+        ? {
+            progress: progressOf(row, now, {
+              total: row.total,
+              done: row.evaluated + row.skipped + row.failed,
+              shareDone: Math.min(
+                1,
+                (row.evaluated + row.skipped + row.failed) /
+                  Math.max(1, row.total),
+              ),
+            }),
+          }
+        : {}),
     };
   }
 
@@ -1141,6 +1266,42 @@ function* chunks<T>(items: T[], size = CHUNK_SIZE): Generator<T[]> {
 /** Accepts what the drivers return: `Date` (pg), epoch milliseconds (better-sqlite3). */
 function toIsoString(value: Timestamp): string {
   return new Date(value).toISOString();
+}
+
+/**
+ * A running run's progress as of its last heartbeat: `done` of `total` entities, their pace since
+ * the run started, and its finish estimated from the share of the whole run done so far.
+ */
+function progressOf(
+  row: RunRow,
+  now: Date,
+  counts: { total: number; done: number; shareDone: number },
+): RunProgress {
+  const started = new Date(row.started_at).getTime();
+  const beat = new Date(row.heartbeat_at ?? row.started_at).getTime();
+  const elapsedMs = Math.max(0, beat - started);
+  const paced = counts.shareDone > 0 && elapsedMs > 0;
+  const waitingUntil =
+    row.waiting_until !== null ? new Date(row.waiting_until) : undefined;
+  return {
+    total: counts.total,
+    done: counts.done,
+    perMinute:
+      paced && counts.done > 0
+        ? Math.round((counts.done / elapsedMs) * 60_000 * 10) / 10
+        : null,
+    estimatedFinishAt: paced
+      ? new Date(started + elapsedMs / counts.shareDone).toISOString()
+      : null,
+    ...(waitingUntil && waitingUntil > now && row.waiting_host !== null
+      ? {
+          waitingForBudget: {
+            host: row.waiting_host,
+            until: waitingUntil.toISOString(),
+          },
+        }
+      : {}),
+  };
 }
 
 /** Scores and percentages to one decimal. */

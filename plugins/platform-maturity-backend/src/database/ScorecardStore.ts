@@ -38,6 +38,27 @@ export interface SkipKey {
   rulesetHash: string;
 }
 
+/** What decides an entity's place in a run (see `runOrder`). */
+export interface RunOrderKey {
+  /** When a run last scored the entity or found it unchanged (ISO 8601). */
+  checkedAt: string;
+  /** When a push event last touched the entity (ISO 8601), if one did. */
+  pushedAt?: string;
+  /** Whether its repository was last read from a Git host (it has a repository index entry). */
+  onGitHost: boolean;
+}
+
+/** How far a run in progress has come, renewed with its heartbeat. */
+export interface RunProgressUpdate {
+  /** Entities the run is to look at; undefined until it has listed the catalog. */
+  total?: number;
+  evaluated: number;
+  skipped: number;
+  failed: number;
+  /** Set while the run waits for a Git host's API budget; null once it no longer waits. */
+  waiting: { host: string; until: Date } | null;
+}
+
 /** Columns the list can be ordered by. */
 export type ScorecardOrderBy =
   | 'entityRef'
@@ -114,12 +135,29 @@ export interface ScorecardStore {
     stored: StoredScorecard[],
     options?: { runId?: number },
   ): Promise<boolean[]>;
+  /**
+   * The run order keys of the given entities that have a stored scorecard; an entity without one
+   * was never scored.
+   */
+  getRunOrderKeys(entityRefs: string[]): Promise<Map<string, RunOrderKey>>;
+  /**
+   * Records that a push touched these entities at `at`, so that a run takes them before the
+   * entities nobody pushed to, until one checks them (see `runOrder`).
+   */
+  recordPush(entityRefs: string[], at: Date): Promise<void>;
   /** The entities whose latest scorecard was read from `repository` (`host/owner/name`). */
   findByRepository(
     repository: string,
   ): Promise<({ entityRef: string } & RepositoryIndexEntry)[]>;
-  /** Marks entities as seen by a run without changing their scorecards (skipped entities). */
-  markSeen(entityRefs: string[], runId: number): Promise<void>;
+  /**
+   * Marks entities as seen by a run without changing their scorecards (skipped entities); with
+   * `checkedAt`, also as checked then (found unchanged, rather than left out by a failure).
+   */
+  markSeen(
+    entityRefs: string[],
+    runId: number,
+    checkedAt?: Date,
+  ): Promise<void>;
   /** Deletes the latest scorecards not seen by the run; history stays. Returns how many. */
   removeUnseen(runId: number): Promise<number>;
   /** Deletes history rows older than the cutoff of entities that have no latest scorecard. */
@@ -149,8 +187,15 @@ export interface ScorecardStore {
     rulesetHash: string;
     staleAfterMs?: number;
   }): Promise<number>;
-  /** Renews a run's heartbeat; false when the run is no longer `running` (it lost its claim). */
-  heartbeatRun(runId: number, at: Date): Promise<boolean>;
+  /**
+   * Renews a run's heartbeat, and with `progress` its counts so far; false when the run is no
+   * longer `running` (it lost its claim).
+   */
+  heartbeatRun(
+    runId: number,
+    at: Date,
+    progress?: RunProgressUpdate,
+  ): Promise<boolean>;
   /**
    * Records the outcome of a run; false, recording nothing, when the run is no longer `running`
    * (another process found it stale and marked it failed). Keeps the unscored entities of the
@@ -180,13 +225,16 @@ export interface ScorecardStore {
   >;
   getRun(runId: number): Promise<EvaluationRun | undefined>;
   /**
-   * The latest run. With `visibleEntityRefs`, its counts and unscored entities are those of the
-   * visible entities only (evaluated and skipped: visible scorecards the run saw; removed: none,
-   * as a removed entity is no longer in the catalog), and the error of a failed run, which may
-   * name any entity, is replaced by a general one.
+   * The latest run, with its progress while it runs (as of its last heartbeat, at `now`). With
+   * `visibleEntityRefs`, its counts and unscored entities are those of the visible entities only
+   * (evaluated and skipped: visible scorecards the run saw; removed: none, as a removed entity is
+   * no longer in the catalog; a running run's total: the visible stored scorecards and unscored
+   * entities, and its finish estimated from the whole run's share done), and the error of a
+   * failed run, which may name any entity, is replaced by a general one.
    */
   getLatestRun(
     visibility?: ScorecardVisibility,
+    now?: Date,
   ): Promise<EvaluationRun | undefined>;
 }
 

@@ -169,4 +169,116 @@ describe('KnexScorecardStore visibility', () => {
       });
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    "gives a running run's progress, over the visible entities only for a caller who sees part, on %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const store = await KnexScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const at = (seconds: number) =>
+        new Date(STARTED.getTime() + seconds * 1000);
+      await store.saveScorecard(
+        card('skipped', 'group:default/open', at(-3600)),
+      );
+      await store.saveScorecard(card('later', 'group:default/open', at(-3600)));
+      const runId = await store.startRun({
+        startedAt: STARTED,
+        rulesetHash: 'ruleset-1',
+      });
+      // Before the run has listed the catalog, it has no progress.
+      await store.heartbeatRun(runId, at(5), {
+        evaluated: 0,
+        skipped: 0,
+        failed: 0,
+        waiting: null,
+      });
+      expect((await store.getLatestRun(undefined, at(6)))!.progress).toBe(
+        undefined,
+      );
+
+      await store.saveScorecards(
+        [
+          card('evaluated', 'group:default/open', at(30)),
+          card('hidden', 'group:default/hidden-owner', at(30)),
+        ],
+        { runId },
+      );
+      await store.markSeen(['component:default/skipped'], runId, at(40));
+      await store.recordUnscored(runId, [
+        { entityRef: 'component:default/hidden-broken', reason: 'secret' },
+      ]);
+      // 4 of 20 entities in 60 seconds; waiting for the budget until 30 minutes in.
+      await store.heartbeatRun(runId, at(60), {
+        total: 20,
+        evaluated: 2,
+        skipped: 1,
+        failed: 1,
+        waiting: { host: 'github.example.com', until: at(1800) },
+      });
+
+      const whole = (await store.getLatestRun(undefined, at(61)))!;
+      expect(whole).toMatchObject({
+        status: 'running',
+        evaluated: 2,
+        skipped: 1,
+        failed: 1,
+        progress: {
+          total: 20,
+          done: 4,
+          perMinute: 4,
+          // A fifth done in a minute: five minutes for the whole run.
+          estimatedFinishAt: at(300).toISOString(),
+          waitingForBudget: {
+            host: 'github.example.com',
+            until: at(1800).toISOString(),
+          },
+        },
+      });
+      expect(whole.unscored.map(u => u.entityRef)).toEqual([
+        'component:default/hidden-broken',
+      ]);
+
+      // The partial caller sees three stored scorecards, of which the run has looked at two.
+      const visibleEntityRefs = [
+        'component:default/evaluated',
+        'component:default/skipped',
+        'component:default/later',
+      ];
+      const partial = (await store.getLatestRun(
+        { visibleEntityRefs },
+        at(61),
+      ))!;
+      expect(partial).toMatchObject({
+        evaluated: 1,
+        skipped: 1,
+        failed: 0,
+        unscored: [],
+        progress: {
+          total: 3,
+          done: 2,
+          perMinute: 2,
+          estimatedFinishAt: at(300).toISOString(),
+          waitingForBudget: { host: 'github.example.com' },
+        },
+      });
+      expect(JSON.stringify(partial)).not.toMatch(/hidden/);
+
+      // Once the wait is over, it is no longer shown.
+      expect(
+        (await store.getLatestRun(undefined, at(1801)))!.progress
+          ?.waitingForBudget,
+      ).toBeUndefined();
+      await store.finishRun(runId, {
+        finishedAt: at(400),
+        status: 'succeeded',
+        evaluated: 2,
+        skipped: 1,
+        failed: 1,
+        removed: 0,
+      });
+      expect((await store.getLatestRun())!.progress).toBeUndefined();
+    },
+  );
 });

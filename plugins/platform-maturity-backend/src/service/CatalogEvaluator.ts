@@ -38,8 +38,11 @@ import {
   createRunInstrumentation,
   RunInstrumentation,
 } from './instrumentation';
+import { runOrder } from './runOrder';
 
 const PAGE_SIZE = 200;
+/** Entities per page of the listing that begins a run, which keeps only their refs. */
+const LIST_PAGE_SIZE = 1000;
 /**
  * Repository reads a run keeps for entities that share a repository: the most recent ones, so that
  * memory stays flat however large the catalog (a snapshot lists every path of its repository).
@@ -194,6 +197,40 @@ async function forEachBounded<T>(
 }
 
 /**
+ * Spreads the paced reads of a pass evenly over what is left of its window when the first of them
+ * begins: the k-th may begin k intervals after the first. Without a window, or once it is over,
+ * reads go as the API budget lets them.
+ */
+class Pacer {
+  private readonly paced: number;
+  private readonly windowEndsAt?: number;
+  private first?: number;
+  private interval = 0;
+  private taken = 0;
+
+  constructor(options: { paced: number; windowEndsAt?: number }) {
+    this.paced = options.paced;
+    this.windowEndsAt = options.windowEndsAt;
+  }
+
+  /** Waits for the next read's turn. */
+  async next(signal: AbortSignal): Promise<void> {
+    const nowMs = Date.now();
+    if (this.first === undefined) {
+      this.first = nowMs;
+      this.interval =
+        this.windowEndsAt === undefined
+          ? 0
+          : Math.max(0, this.windowEndsAt - nowMs) / Math.max(1, this.paced);
+    }
+    const at = this.first + this.taken++ * this.interval;
+    if (at > nowMs) {
+      await sleep(at - nowMs, undefined, { signal });
+    }
+  }
+}
+
+/**
  * Evaluates catalog entities against the ruleset and stores their scorecards: the whole catalog
  * in pages for the scheduled run (skipping entities whose content, repository and ruleset did not
  * change), or one entity on demand.
@@ -209,6 +246,7 @@ export class CatalogEvaluator {
   private readonly historyRetentionDays: number;
   private readonly instrumentation: RunInstrumentation;
   private readonly heartbeat: { intervalMs: number; staleAfterMs: number };
+  private readonly passWindowMs?: number;
 
   constructor(options: {
     catalog: CatalogService;
@@ -226,6 +264,12 @@ export class CatalogEvaluator {
      * `running` run counts as dead (default 30 seconds).
      */
     heartbeat?: { intervalMs: number; staleAfterMs: number };
+    /**
+     * The window over which a run spreads the reads of entities it only needs to look at (checked
+     * before, not pushed since, on a Git host), from its start; default none: they go as the API
+     * budget lets them. Entities never scored or pushed are never paced.
+     */
+    passWindowMs?: number;
   }) {
     this.catalog = options.catalog;
     this.auth = options.auth;
@@ -238,6 +282,7 @@ export class CatalogEvaluator {
     this.instrumentation =
       options.instrumentation ?? createRunInstrumentation({});
     this.heartbeat = options.heartbeat ?? DEFAULT_HEARTBEAT;
+    this.passWindowMs = options.passWindowMs;
   }
 
   /**
@@ -306,7 +351,12 @@ export class CatalogEvaluator {
     }
   }
 
-  /** The body of a run; `stats` is filled in as it goes, so that a failed run is measured too. */
+  /**
+   * The body of a run; `stats` is filled in as it goes, so that a failed run is measured too. The
+   * run lists the catalog, orders its entities (see {@link runOrder}), then reads and scores them
+   * in that order, page by page, pacing the reads of entities that only need a look (see
+   * docs/architecture.md, "The order of a run").
+   */
   private async evaluateCatalog(
     runId: number,
     stats: RunStats,
@@ -314,12 +364,24 @@ export class CatalogEvaluator {
     signal: AbortSignal | undefined,
   ): Promise<RunOutcome> {
     let saving: Promise<void> = Promise.resolve();
+    const startedAt = now().getTime();
+    // The entities the run is to look at, once it has listed the catalog, and those it has
+    // evaluated whose page is not saved yet (progress counts them as evaluated).
+    let total: number | undefined;
+    const unsaved = { evaluated: 0 };
     // Aborts when the heartbeat finds that another process marked this run failed (it found the
     // heartbeat stale): the run must stop writing as its own.
     const claim = new AbortController();
     const beat = async () => {
       try {
-        if (!(await this.store.heartbeatRun(runId, now()))) {
+        const progress = {
+          total,
+          evaluated: stats.evaluated + unsaved.evaluated,
+          skipped: stats.skipped,
+          failed: stats.failed,
+          waiting: this.repositories.budgetWait() ?? null,
+        };
+        if (!(await this.store.heartbeatRun(runId, now(), progress))) {
           claim.abort(
             new ConflictError(
               `Evaluation run ${runId} was marked failed by another process that found its heartbeat stale`,
@@ -339,62 +401,72 @@ export class CatalogEvaluator {
     const stop = signal
       ? AbortSignal.any([signal, claim.signal])
       : claim.signal;
+    // Entities found unchanged, and entities that failed, to be marked as seen so that the run
+    // does not remove them; only the unchanged ones count as checked.
+    const unchanged: string[] = [];
+    const seen: string[] = [];
+    // Entities that could not be scored, to be recorded with the reason.
+    const unscored: UnscoredEntity[] = [];
+    let recorded = 0;
+    // Entities the run scores for the first time: the catalog grew since the last run.
+    const added = { firstScored: 0 };
+    const notScored = (entityRef: string, reason: string) => {
+      stats.failed++;
+      if (recorded + unscored.length < UNSCORED_RECORDED) {
+        unscored.push({ entityRef, reason });
+      }
+      this.logger.warn(`Could not score ${entityRef}: ${reason}`);
+    };
+    const markSeen = async (all: boolean) => {
+      if (unchanged.length >= SEEN_BATCH || (all && unchanged.length > 0)) {
+        await this.store.markSeen(unchanged.splice(0), runId, now());
+      }
+      if (seen.length >= SEEN_BATCH || (all && seen.length > 0)) {
+        await this.store.markSeen(seen.splice(0), runId);
+      }
+      if (unscored.length > 0) {
+        recorded += unscored.length;
+        await this.store.recordUnscored(runId, unscored.splice(0));
+      }
+    };
+
     try {
       const credentials = await this.auth.getOwnServiceCredentials();
       const lookup = await this.loadLookup(credentials);
       // Entities that share a repository read it once, when they come close together in the run.
       const reads = new Map<string, Promise<RepositoryReadResult>>();
-      // Position of an entity in the catalog's answer, to name a malformed one in the record.
-      let position = 0;
-      const filter = this.ruleset.kinds
-        ? { kind: [...this.ruleset.kinds] }
-        : undefined;
-      // Skipped and failed entities, to be marked as seen so that the run does not remove them.
-      const seen: string[] = [];
-      // Entities that could not be scored, to be recorded with the reason.
-      const unscored: UnscoredEntity[] = [];
-      let recorded = 0;
-      // Entities the run scores for the first time: the catalog grew since the last run.
-      const added = { firstScored: 0 };
-      const notScored = (entityRef: string, reason: string) => {
-        stats.failed++;
-        if (recorded + unscored.length < UNSCORED_RECORDED) {
-          unscored.push({ entityRef, reason });
-        }
-        this.logger.warn(`Could not score ${entityRef}: ${reason}`);
-      };
-      const markSeen = async (all: boolean) => {
-        if (seen.length >= SEEN_BATCH || (all && seen.length > 0)) {
-          await this.store.markSeen(seen.splice(0), runId);
-        }
-        if (unscored.length > 0) {
-          recorded += unscored.length;
-          await this.store.recordUnscored(runId, unscored.splice(0));
-        }
-      };
+      const refs = await this.listCatalog(credentials, stop, beat, notScored);
+      const order = runOrder(refs, await this.store.getRunOrderKeys(refs));
+      total = order.length + stats.failed;
+      await beat();
+      const pacer = new Pacer({
+        paced: order.filter(entry => entry.paced).length,
+        windowEndsAt:
+          this.passWindowMs === undefined
+            ? undefined
+            : startedAt + this.passWindowMs,
+      });
+
       // While a page is being saved, the next one is read and evaluated; pages are saved in order.
-      for await (const page of this.catalog.streamEntities(
-        { filter, pageSize: PAGE_SIZE },
-        { credentials },
-      )) {
+      for (let from = 0; from < order.length; from += PAGE_SIZE) {
         stop.throwIfAborted();
         await beat();
-        // Everything that can throw on a malformed entity happens inside a per-entity guard.
-        const entities: { entity: Entity; entityRef: string }[] = [];
-        for (const entity of page) {
-          position++;
-          try {
-            const entityRef = validEntityRef(entity);
-            if (this.ruleset.isInScope(entity)) {
-              entities.push({ entity, entityRef });
-            }
-          } catch (error) {
-            notScored(
-              describeEntity(entity, position),
-              `Not a valid entity: ${isError(error) ? error.message : error}`,
-            );
+        const page = order.slice(from, from + PAGE_SIZE);
+        const { items } = await this.catalog.getEntitiesByRefs(
+          { entityRefs: page.map(entry => entry.entityRef) },
+          { credentials },
+        );
+        // An entity deleted or taken out of scope since the listing is left out (and removed).
+        const entities: {
+          entity: Entity;
+          entityRef: string;
+          paced: boolean;
+        }[] = [];
+        items.forEach((entity, i) => {
+          if (entity && this.ruleset.isInScope(entity)) {
+            entities.push({ entity, ...page[i] });
           }
-        }
+        });
         const skipKeys = await this.store.getSkipKeys(
           entities.map(e => e.entityRef),
         );
@@ -402,6 +474,9 @@ export class CatalogEvaluator {
         await forEachBounded(entities, this.concurrency, async item => {
           const { entity, entityRef } = item;
           try {
+            if (item.paced) {
+              await pacer.next(stop);
+            }
             const outcome = await this.evaluateEntity(entity, lookup, {
               previous: skipKeys.get(entityRef),
               reads,
@@ -409,10 +484,11 @@ export class CatalogEvaluator {
               signal: stop,
             });
             if (outcome === 'skipped') {
-              seen.push(entityRef);
+              unchanged.push(entityRef);
               stats.skipped++;
             } else {
               evaluated.push(outcome);
+              unsaved.evaluated++;
               if (!skipKeys.has(entityRef)) {
                 added.firstScored++;
               }
@@ -427,6 +503,7 @@ export class CatalogEvaluator {
         });
         await saving;
         saving = this.savePage(evaluated, runId, stats).then(async failed => {
+          unsaved.evaluated -= evaluated.length;
           for (const { entityRef, reason } of failed) {
             seen.push(entityRef);
             notScored(entityRef, reason);
@@ -454,8 +531,18 @@ export class CatalogEvaluator {
       );
       return { ...stats, ...added };
     } catch (error) {
-      // A page still being saved counts in the run's figures.
+      // A page still being saved counts in the run's figures, and what the run looked at is
+      // marked, so that the next run begins with what this one did not reach.
       await saving.catch(() => undefined);
+      // Unless another process took the run over: its marks are the newer run's.
+      await (claim.signal.aborted ? Promise.resolve() : markSeen(true)).catch(
+        markError =>
+          this.logger.warn(
+            `Could not mark what platform maturity run ${runId} looked at: ${stringifyError(
+              markError,
+            )}`,
+          ),
+      );
       await this.finish(runId, {
         ...stats,
         finishedAt: now(),
@@ -466,6 +553,46 @@ export class CatalogEvaluator {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * The refs of the catalog's entities in scope, in the catalog's order; malformed entities are
+   * reported to `notScored`, named by their position in the catalog's answer.
+   */
+  private async listCatalog(
+    credentials: BackstageCredentials,
+    stop: AbortSignal,
+    beat: () => Promise<void>,
+    notScored: (entityRef: string, reason: string) => void,
+  ): Promise<string[]> {
+    const filter = this.ruleset.kinds
+      ? { kind: [...this.ruleset.kinds] }
+      : undefined;
+    const refs: string[] = [];
+    let position = 0;
+    for await (const page of this.catalog.streamEntities(
+      { filter, pageSize: LIST_PAGE_SIZE },
+      { credentials },
+    )) {
+      stop.throwIfAborted();
+      await beat();
+      // Everything that can throw on a malformed entity happens inside a per-entity guard.
+      for (const entity of page) {
+        position++;
+        try {
+          const entityRef = validEntityRef(entity);
+          if (this.ruleset.isInScope(entity)) {
+            refs.push(entityRef);
+          }
+        } catch (error) {
+          notScored(
+            describeEntity(entity, position),
+            `Not a valid entity: ${isError(error) ? error.message : error}`,
+          );
+        }
+      }
+    }
+    return refs;
   }
 
   /** Records the end of a run, unless another process already marked it failed. */

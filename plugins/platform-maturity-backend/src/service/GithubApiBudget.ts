@@ -73,6 +73,8 @@ export class GithubApiBudget {
   private readonly share: number;
   private readonly logger: LoggerService;
   private readonly buckets = new Map<string, Bucket>();
+  /** The waits under way, for a run's progress. */
+  private readonly waits = new Set<{ host: string; until: number }>();
   private readonly instruments: ReturnType<typeof createBudgetMetrics>;
 
   constructor(options: {
@@ -108,6 +110,20 @@ export class GithubApiBudget {
           used: b.allowance > 0 ? (b.used / b.allowance) * this.share : 0,
         })),
     };
+  }
+
+  /**
+   * The wait under way that ends last, if reads are waiting for a host's budget: the host and
+   * when the wait ends.
+   */
+  waiting(): { host: string; until: Date } | undefined {
+    let last: { host: string; until: number } | undefined;
+    for (const wait of this.waits) {
+      if (!last || wait.until > last.until) {
+        last = wait;
+      }
+    }
+    return last && { host: last.host, until: new Date(last.until) };
   }
 
   /**
@@ -393,9 +409,12 @@ export class GithubApiBudget {
       } (until ${new Date(until).toISOString()})`,
     );
     const started = performance.now();
+    const wait = { host: bucket.host, until };
+    this.waits.add(wait);
     try {
       await sleep(ms, undefined, { signal });
     } finally {
+      this.waits.delete(wait);
       this.instruments.waitDuration.record(
         (performance.now() - started) / 1000,
         { host: bucket.host },

@@ -143,6 +143,8 @@ export class PushRescorer {
     this.logger.info(
       `Push to ${push.repository} (${push.branch}): scoring ${affected.length} entities again`,
     );
+    // Recorded, so that a run takes them early should this re-scoring not finish.
+    await this.store.recordPush(affected, new Date());
     for (const entityRef of affected) {
       this.pending.add(entityRef);
     }

@@ -156,6 +156,11 @@ export class RepositoryEvidence {
     this.budget = options.budget;
   }
 
+  /** The wait for a Git host's API budget under way, if reads are waiting (see GithubApiBudget). */
+  budgetWait(): { host: string; until: Date } | undefined {
+    return this.budget?.waiting();
+  }
+
   /**
    * The root of the repository when the location is one of its sub-directories, as in a monorepo
    * whose components each have a directory; undefined when the location is the root, or when no

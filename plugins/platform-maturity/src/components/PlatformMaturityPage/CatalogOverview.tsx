@@ -34,7 +34,7 @@ import { shortCapabilityLabel } from './capabilityHeader';
 import { useNarrow } from './styles';
 import { combineGroups, levelCounts } from './summary';
 import type { DrillDown, SummaryLoader } from './types';
-import { UnscoredEntities } from './UnscoredEntities';
+import { LatestRun } from './LatestRun';
 
 const CHART_HEIGHT = 240;
 // Drawn at this size until the container has been measured (and where it cannot be, as in tests).
@@ -167,7 +167,7 @@ export function CatalogOverview(props: {
   if (totals.count === 0) {
     return (
       <>
-        <UnscoredEntities />
+        <LatestRun />
         <Grid item xs={12}>
           <EmptyOverview />
         </Grid>
@@ -192,7 +192,7 @@ export function CatalogOverview(props: {
 
   return (
     <>
-      <UnscoredEntities />
+      <LatestRun />
       <Grid item xs={12} md={6}>
         <InfoCard
           title="Level distribution"

@@ -215,7 +215,8 @@ export class FakePlatformMaturityApi implements PlatformMaturityApi {
 
   constructor(
     readonly scorecards: FakeScorecard[] = fakeScorecards(),
-    readonly latestRun?: EvaluationRun,
+    /** What `getLatestRun` answers; a test may change it between calls. */
+    public latestRun?: EvaluationRun,
   ) {}
 
   /** The requests of every `listScorecards` call, oldest first. */
