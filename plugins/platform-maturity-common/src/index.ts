@@ -18,6 +18,8 @@ export {
 export type { ActionableCheck } from './entityFacts';
 export { chooseScoredEntity, entityDocumentProblem } from './entityFile';
 export type { ScoredEntityChoice } from './entityFile';
+export { entityRefKey } from './entityRef';
+export type { EntityRefKeyDefaults } from './entityRef';
 export { BUILTIN_CHECKS } from './checks';
 export { isPipelineFile } from './checks/ci';
 export {
