@@ -38,6 +38,7 @@ export type {
   FileMatch,
   RepositoryView,
 } from './engine/checkTypes';
+export { MAX_NEAR_MISSES } from './engine/checkTypes';
 export { DEFAULT_TIME_BUDGET_MS, evaluate } from './engine/evaluate';
 export type { EvaluateOptions } from './engine/evaluate';
 export { WAIVERS_ANNOTATION } from './engine/waivers';

@@ -344,7 +344,14 @@ describe('build checks', () => {
         },
       });
       expect(result.status).toBe('fail');
-      expect(result.message).toMatch(/uploads test or coverage output/);
+      expect(result.message).toContain(
+        'Rejected: .github/workflows/ci.yml:6 uploads test, coverage or report output, which is not a build artifact;',
+      );
+      expect(result.nearMisses?.map(n => `${n.ref}:${n.line}`)).toEqual([
+        '.github/workflows/ci.yml:6',
+        '.github/workflows/ci.yml:10',
+        '.gitlab-ci.yml:3',
+      ]);
     });
 
     it('does not count a commented-out image push', () => {
