@@ -411,8 +411,7 @@ export const buildChecks: CheckImplementation[] = [
           ],
         );
       }
-      const nearMisses =
-        testFiles.length === 0 ? notTests(candidates) : [];
+      const nearMisses = testFiles.length === 0 ? notTests(candidates) : [];
       if (!step || !command) {
         const target = repository.search(CI_GLOBS, TEST_WORD_TARGET);
         if (target) {

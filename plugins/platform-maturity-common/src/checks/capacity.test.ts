@@ -205,11 +205,7 @@ describe('capacity checks', () => {
           3,
           'is an autoscaler template that only renders when the values enable autoscaling',
         ],
-        [
-          'charts/orders/values.yaml',
-          16,
-          'leaves autoscaling disabled',
-        ],
+        ['charts/orders/values.yaml', 16, 'leaves autoscaling disabled'],
         [
           'charts/orders/values.yaml',
           1,

@@ -600,7 +600,9 @@ export const dataChecks: CheckImplementation[] = [
         return reason ? [nearMissFile(path, reason)] : [];
       });
       return fail(
-        `Data store found: ${store.sign.description}. The repository has no schema migrations (looked for Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel and others).${rejectedNote(
+        `Data store found: ${
+          store.sign.description
+        }. The repository has no schema migrations (looked for Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel and others).${rejectedNote(
           nearMisses,
         )}`,
         store.sign.evidence,

@@ -465,7 +465,11 @@ describe('deploy checks', () => {
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/CHANGELOG\.md has no version headings/);
       expect(result.nearMisses).toEqual([
-        { type: 'file', ref: 'CHANGELOG.md', reason: 'has no version headings' },
+        {
+          type: 'file',
+          ref: 'CHANGELOG.md',
+          reason: 'has no version headings',
+        },
       ]);
     });
 

@@ -648,10 +648,7 @@ export const deployChecks: CheckImplementation[] = [
       const workload = repository.search(KUBERNETES_GLOBS, WORKLOAD_KIND);
       const shown = workload && focusLine(workload, /^kind:/);
       const nearMisses: NearMiss[] = [];
-      const migrationRollback = repository.search(
-        CI_GLOBS,
-        MIGRATION_ROLLBACK,
-      );
+      const migrationRollback = repository.search(CI_GLOBS, MIGRATION_ROLLBACK);
       if (migrationRollback) {
         nearMisses.push(
           nearMissAt(

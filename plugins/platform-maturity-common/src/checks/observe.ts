@@ -448,7 +448,10 @@ export const observeChecks: CheckImplementation[] = [
           : 'No dependency manifest declares an OpenTelemetry SDK, no Dockerfile starts an OpenTelemetry agent and no instrumentation.opentelemetry.io/inject-* annotation asks the operator to inject one.',
         [],
         manifests.map(path =>
-          nearMissFile(path, 'declares no OpenTelemetry SDK or instrumentation'),
+          nearMissFile(
+            path,
+            'declares no OpenTelemetry SDK or instrumentation',
+          ),
         ),
       );
     },
