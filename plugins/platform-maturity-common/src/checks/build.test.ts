@@ -123,7 +123,18 @@ describe('build checks', () => {
         },
       });
       expect(result.status).toBe('fail');
-      expect(JSON.stringify(result)).not.toContain('npm test');
+      // Never evidence: only named as a near-miss, with why it does not count.
+      expect(JSON.stringify(result.evidence)).not.toContain('npm test');
+      expect(result.nearMisses).toEqual([
+        {
+          type: 'file',
+          ref: '.github/workflows/ci.yml',
+          line: 5,
+          detail: '# - run: npm test',
+          reason:
+            'runs the tests only in a commented-out line, which is not evidence',
+        },
+      ]);
     });
 
     it.each([

@@ -4,6 +4,7 @@ import { CI_GLOBS, CI_SYSTEMS } from './ci';
 import { focusLine } from './kubernetes';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
+  commentedOut,
   fail,
   fileEvidence,
   listPaths,
@@ -413,6 +414,14 @@ export const buildChecks: CheckImplementation[] = [
       }
       const nearMisses = testFiles.length === 0 ? notTests(candidates) : [];
       if (!step || !command) {
+        nearMisses.unshift(
+          ...commentedOut(
+            repository,
+            CI_GLOBS,
+            TEST_COMMANDS,
+            'runs the tests only in a commented-out line, which is not evidence',
+          ),
+        );
         const target = repository.search(CI_GLOBS, TEST_WORD_TARGET);
         if (target) {
           nearMisses.unshift(
@@ -502,6 +511,12 @@ export const buildChecks: CheckImplementation[] = [
         );
       }
       const nearMisses = [
+        ...commentedOut(
+          repository,
+          CI_GLOBS,
+          ARTIFACT_COMMANDS,
+          'builds or publishes an artifact only in a commented-out line, which is not evidence',
+        ),
         ...testUploads.map(m =>
           nearMissAt(
             m,

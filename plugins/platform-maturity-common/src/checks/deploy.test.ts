@@ -931,7 +931,7 @@ describe('deploy checks', () => {
       expect(result.message).toMatch(/No rollback path found/);
       // It names the workloads the way back is missing for.
       expect(result.message).toMatch(
-        /k8s\/deployment\.yaml defines Kubernetes workloads \(`kind: Deployment`\) that nothing rolls back/,
+        /Rejected: k8s\/deployment\.yaml:2 defines Kubernetes workloads that no rollback command, GitOps controller or progressive delivery rolls back\./,
       );
       expect(result.nearMisses).toEqual([
         {

@@ -8,6 +8,7 @@ import { CI_GLOBS } from './ci';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
   annotationEvidence,
+  commentedOut,
   fail,
   fileEvidence,
   findAnnotation,
@@ -496,6 +497,12 @@ export const deployChecks: CheckImplementation[] = [
       }
       const kubernetesId = findAnnotation(entity, [KUBERNETES_ID_ANNOTATION]);
       const nearMisses: NearMiss[] = [
+        ...commentedOut(
+          repository,
+          CI_GLOBS,
+          PIPELINE_DEPLOY_STEPS,
+          'deploys only in a commented-out line, which is not evidence',
+        ),
         ...repository
           .find(COMPOSE_GLOBS)
           .map(path =>
@@ -647,7 +654,12 @@ export const deployChecks: CheckImplementation[] = [
       // Where the deployment is, when the repository has Kubernetes workloads: what the way back is missing for.
       const workload = repository.search(KUBERNETES_GLOBS, WORKLOAD_KIND);
       const shown = workload && focusLine(workload, /^kind:/);
-      const nearMisses: NearMiss[] = [];
+      const nearMisses: NearMiss[] = commentedOut(
+        repository,
+        CI_GLOBS,
+        [ROLLBACK_COMMAND],
+        'rolls back only in a commented-out line, which is not evidence',
+      );
       const migrationRollback = repository.search(CI_GLOBS, MIGRATION_ROLLBACK);
       if (migrationRollback) {
         nearMisses.push(
@@ -666,11 +678,9 @@ export const deployChecks: CheckImplementation[] = [
         );
       }
       return fail(
-        `No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.${
-          shown
-            ? ` ${shown.path} defines Kubernetes workloads (\`${shown.text}\`) that nothing rolls back.`
-            : ''
-        }`,
+        `No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.${rejectedNote(
+          nearMisses,
+        )}`,
         [],
         nearMisses,
       );

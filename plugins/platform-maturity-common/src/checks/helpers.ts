@@ -186,3 +186,17 @@ export function rejectedNote(nearMisses: readonly NearMiss[]): string {
     ? ` Rejected: ${describeNearMisses(nearMisses)}.`
     : '';
 }
+
+/**
+ * A commented-out line of the files that matches one of the patterns, as a near-miss: it is never
+ * evidence, but the owner may think it is. Asked only on a failing path.
+ */
+export function commentedOut(
+  repository: RepositoryView,
+  globs: readonly string[],
+  patterns: readonly RegExp[],
+  reason: string,
+): NearMiss[] {
+  const match = repository.searchCommentedOut?.(globs, patterns);
+  return match ? [nearMissAt(match, reason)] : [];
+}

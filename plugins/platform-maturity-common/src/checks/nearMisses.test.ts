@@ -63,6 +63,64 @@ describe('near-misses of failing checks', () => {
     );
   });
 
+  it.each([
+    [
+      'build.tests',
+      '      # - run: npm test',
+      'runs the tests only in a commented-out line, which is not evidence',
+    ],
+    [
+      'build.artifact',
+      '      # - run: docker push ghcr.io/acme/orders:${{ github.sha }}',
+      'builds or publishes an artifact only in a commented-out line, which is not evidence',
+    ],
+    [
+      'deploy.manifests',
+      '      # - run: kubectl apply -f k8s/',
+      'deploys only in a commented-out line, which is not evidence',
+    ],
+    [
+      'deploy.rollback',
+      '      # - run: helm rollback orders',
+      'rolls back only in a commented-out line, which is not evidence',
+    ],
+  ])(
+    '%s: a step that is only in a commented-out line',
+    (checkId, line, reason) => {
+      const result = checkResult(checkId, {
+        files: {
+          '.github/workflows/ci.yml': workflow('      - run: make lint', line),
+          'src/orders.test.ts': 'test("orders", () => {});\n',
+        },
+      });
+      expect(result.status).toBe('fail');
+      expect(result.nearMisses?.[0]).toEqual({
+        type: 'file',
+        ref: '.github/workflows/ci.yml',
+        line: 6,
+        detail: line.trim(),
+        reason,
+      });
+      expect(result.message).toContain(`.github/workflows/ci.yml:6 ${reason}`);
+    },
+  );
+
+  it('does not call a line with a trailing comment commented-out when its step is rejected for another reason', () => {
+    const result = checkResult('build.artifact', {
+      files: {
+        '.github/workflows/ci.yml': workflow(
+          '      - uses: actions/upload-artifact@v4 # keep the report',
+          '        with:',
+          '          path: junit.xml',
+        ),
+      },
+    });
+    expect(result.status).toBe('fail');
+    expect(result.nearMisses?.map(n => n.reason)).toEqual([
+      'uploads test, coverage or report output, which is not a build artifact',
+    ]);
+  });
+
   it('build.tests: files beside the tests that are not tests', () => {
     const result = checkResult('build.tests', {
       files: {

@@ -44,6 +44,15 @@ export interface RepositoryView {
     globs: string | readonly string[],
     pattern: RegExp,
   ): FileMatch | undefined;
+  /**
+   * The first line, in the files matching the globs, that matches the pattern only as written,
+   * comments included: a commented-out line, which is never evidence, for a failing check to name
+   * as a near-miss. Optional, for views that are not the engine's.
+   */
+  searchCommentedOut?(
+    globs: string | readonly string[],
+    patterns: readonly RegExp[],
+  ): FileMatch | undefined;
 }
 
 /**
