@@ -274,14 +274,24 @@ const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
   { name: 'PyUp', globs: ['.pyup.{yml,yaml}'] },
 ];
 
-/** A file named for a bot, looked for only when no bot's config is where the bot reads it. */
-const BOT_NAMED = /^\.?(?:renovate|dependabot)(?:rc)?(?:\.[\w]+)*$/i;
+/** Files named for a bot, looked for only when no bot's config is where the bot reads it. */
+const BOT_NAMED_GLOBS: readonly string[] = [
+  '**/{,.}renovate{,rc}{,.json,.json5}',
+  '**/{,.}dependabot.{yml,yaml}',
+];
+
+/** Paths that look like pipeline files; listed only when no pipeline file was found. */
+const MISPLACED_PIPELINE_GLOBS: readonly string[] = [
+  '**/.github/workflows/**',
+  '**/.gitlab-ci.{yml,yaml}',
+  '**/.circleci/config.{yml,yaml}',
+];
 
 /**
- * Why a path that looks like a pipeline file is not one the CI system runs, or undefined: asked
- * only when no pipeline file was found.
+ * Why a path that looks like a pipeline file is not one the CI system runs: asked only when no
+ * pipeline file was found.
  */
-function misplacedPipelineReason(path: string): string | undefined {
+function misplacedPipelineReason(path: string): string {
   const workflows = path.indexOf('.github/workflows/');
   if (workflows > 0) {
     return 'is in a sub-directory; GitHub Actions runs only the workflows in .github/workflows/ at the root';
@@ -291,10 +301,7 @@ function misplacedPipelineReason(path: string): string | undefined {
       ? 'is in a sub-directory of .github/workflows/, which GitHub Actions does not read'
       : 'is not a .yml or .yaml file, which GitHub Actions does not run';
   }
-  if (/\/\.gitlab-ci\.ya?ml$|\/\.circleci\/config\.ya?ml$/.test(path)) {
-    return 'is in a sub-directory; the CI system reads it only at the root';
-  }
-  return undefined;
+  return 'is in a sub-directory; the CI system reads it only at the root';
 }
 
 /** Every bot's config files, for one lookup of them all: most repositories have none. */
@@ -353,10 +360,9 @@ export const buildChecks: CheckImplementation[] = [
         }
       }
       if (found.length === 0) {
-        const nearMisses = repository.paths.flatMap(path => {
-          const reason = misplacedPipelineReason(path);
-          return reason ? [nearMissFile(path, reason)] : [];
-        });
+        const nearMisses = repository
+          .find(MISPLACED_PIPELINE_GLOBS)
+          .map(path => nearMissFile(path, misplacedPipelineReason(path)));
         return fail(
           `No CI pipeline definition found (looked for GitHub Actions workflows, .gitlab-ci.yml, Jenkinsfile, CircleCI, Azure Pipelines, Buildkite, Bitbucket Pipelines, Tekton, Drone, Cloud Build and others).${rejectedNote(
             nearMisses,
@@ -571,8 +577,8 @@ export const buildChecks: CheckImplementation[] = [
           matchEvidence(inManifest),
         ]);
       }
-      const nearMisses = repository.paths
-        .filter(path => BOT_NAMED.test(path.slice(path.lastIndexOf('/') + 1)))
+      const nearMisses = repository
+        .find(BOT_NAMED_GLOBS)
         .map(path =>
           nearMissFile(
             path,

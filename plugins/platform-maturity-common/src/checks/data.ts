@@ -162,7 +162,9 @@ function findMigrationFiles(
 }
 
 /** A file in a directory named for migrations; looked at only when no migration was found. */
-const MIGRATIONS_DIRECTORY = /(?:^|\/)(?:migrations?|migrate)\//i;
+const MIGRATIONS_DIRECTORY_GLOBS: readonly string[] = [
+  '**/{migration,migrations,migrate,Migrations}/**',
+];
 
 /** Why a file in a migrations directory is not a migration the check recognises. */
 function notAMigrationReason(path: string): string {
@@ -593,12 +595,9 @@ export const dataChecks: CheckImplementation[] = [
           `Only a document or key-value store: ${store.sign.description}. It has no schema to migrate, and the repository has no migrations of it.`,
         );
       }
-      const nearMisses = repository.paths.flatMap(path => {
-        const reason = MIGRATIONS_DIRECTORY.test(path)
-          ? notAMigrationReason(path)
-          : undefined;
-        return reason ? [nearMissFile(path, reason)] : [];
-      });
+      const nearMisses = repository
+        .find(MIGRATIONS_DIRECTORY_GLOBS)
+        .map(path => nearMissFile(path, notAMigrationReason(path)));
       return fail(
         `Data store found: ${
           store.sign.description
