@@ -74,6 +74,14 @@ describe('paved score: formats', () => {
     );
   });
 
+  it('prints the near-misses a failing check rejected, with why', async () => {
+    const run = await runPaved(['score', early]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /FAIL {5}observe\.instrumentation .*\n.*\n +rejected: go\.mod: declares no OpenTelemetry SDK or instrumentation\n/,
+    );
+  });
+
   it('prints JSON in the shape of the backend API, with the engine result for the same files', async () => {
     const run = await runPaved(['score', paved, '--format', 'json']);
     expect(run.code).toBe(0);

@@ -1,8 +1,5 @@
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import type { Entity } from '@backstage/catalog-model';
+import { entityRefKey } from './entityRef';
 
 /**
  * Why a document of a catalog file is not a catalog entity (what is missing or malformed), or
@@ -54,15 +51,6 @@ export type ScoredEntityChoice =
       message: string;
     };
 
-/** An entity's ref, lower-cased, as refs are compared. */
-function refKeyOf(entity: Entity): string {
-  return stringifyEntityRef({
-    kind: entity.kind,
-    namespace: entity.metadata.namespace ?? 'default',
-    name: entity.metadata.name,
-  }).toLocaleLowerCase('en-US');
-}
-
 /**
  * Chooses the entity to score among the documents of a catalog file: the one `entityRef` names
  * (kind `component` and namespace `default` when left out), else the only Component, else the
@@ -77,27 +65,20 @@ export function chooseScoredEntity(
   entityRef?: string,
 ): ScoredEntityChoice {
   if (entityRef !== undefined) {
-    let wanted: string;
-    try {
-      wanted = stringifyEntityRef(
-        parseEntityRef(entityRef.trim(), {
-          defaultKind: 'component',
-          defaultNamespace: 'default',
-        }),
-      ).toLocaleLowerCase('en-US');
-    } catch {
+    const wanted = entityRefKey(entityRef, { defaultKind: 'component' });
+    if (wanted === undefined) {
       return {
         problem: 'invalid-ref',
         message: `'${entityRef}' is not an entity ref such as component:default/billing`,
       };
     }
-    const found = entities.find(e => refKeyOf(e) === wanted);
+    const found = entities.find(e => entityRefKey(e) === wanted);
     return found
       ? { entity: found }
       : {
           problem: 'not-found',
           message: `${displayPath} has no entity ${wanted}; it declares ${
-            entities.map(refKeyOf).join(', ') || 'no entities'
+            entities.map(e => entityRefKey(e)).join(', ') || 'no entities'
           }`,
         };
   }
@@ -113,8 +94,8 @@ export function chooseScoredEntity(
   if (entities.length === 0) {
     return { problem: 'empty', message: `${displayPath} declares no entity` };
   }
-  const candidates = (components.length > 0 ? components : entities).map(
-    refKeyOf,
+  const candidates = (components.length > 0 ? components : entities).map(e =>
+    entityRefKey(e),
   );
   return {
     problem: 'ambiguous',

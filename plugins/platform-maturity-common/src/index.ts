@@ -18,6 +18,8 @@ export {
 export type { ActionableCheck } from './entityFacts';
 export { chooseScoredEntity, entityDocumentProblem } from './entityFile';
 export type { ScoredEntityChoice } from './entityFile';
+export { entityRefKey } from './entityRef';
+export type { EntityRefKeyDefaults } from './entityRef';
 export { BUILTIN_CHECKS } from './checks';
 export { isPipelineFile } from './checks/ci';
 export {
@@ -36,6 +38,7 @@ export type {
   FileMatch,
   RepositoryView,
 } from './engine/checkTypes';
+export { MAX_NEAR_MISSES } from './engine/checkTypes';
 export { DEFAULT_TIME_BUDGET_MS, evaluate } from './engine/evaluate';
 export type { EvaluateOptions } from './engine/evaluate';
 export { WAIVERS_ANNOTATION } from './engine/waivers';

@@ -66,6 +66,17 @@ export interface Evidence {
 }
 
 /**
+ * A candidate that a check found and rejected: a near-miss, cited like evidence, with why it does
+ * not meet the check ("sets no memory limit", "uploads test output, not a build artifact").
+ *
+ * @public
+ */
+export interface NearMiss extends Evidence {
+  /** Why the candidate does not count, in words the service owner can act on. */
+  reason: string;
+}
+
+/**
  * How to fix a failing check: a scaffolder template with form values and/or a docs page.
  *
  * @public
@@ -128,6 +139,11 @@ export interface CheckResult {
   message: string;
   /** The evidence that decided the status. */
   evidence: Evidence[];
+  /**
+   * What the check found and rejected, and why, when it did not pass. Absent when there is none
+   * (and on scorecards stored before checks reported them).
+   */
+  nearMisses?: NearMiss[];
   /** Set when the status is `waived`. */
   waiver?: Waiver;
 }

@@ -171,6 +171,9 @@ export function renderTable(context: RenderContext, color: boolean): string {
           ...result.evidence.map(e =>
             p.dim(`${indent}evidence: ${describeEvidence(e)}`),
           ),
+          ...(result.nearMisses ?? []).map(n =>
+            p.dim(`${indent}rejected: ${describeEvidence(n)}: ${n.reason}`),
+          ),
         );
       }
     }

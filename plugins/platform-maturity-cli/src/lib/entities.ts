@@ -1,6 +1,7 @@
 import {
   chooseScoredEntity,
   entityDocumentProblem,
+  entityRefKey,
   type CatalogLookup,
   type EvaluationContext,
 } from '@paved/plugin-platform-maturity-common';
@@ -59,39 +60,6 @@ export const CATALOG_FILE_NAMES: readonly string[] = [
 ];
 
 /**
- * A parsed entity ref.
- *
- * @internal
- */
-export interface EntityRefParts {
-  kind: string;
-  namespace: string;
-  name: string;
-}
-
-const REF_PATTERN = /^(?:([^:/\s]+):)?(?:([^:/\s]+)\/)?([^:/\s]+)$/;
-
-/**
- * Parses `[kind:][namespace/]name`, or returns undefined when the value is not of that form.
- *
- * @internal
- */
-export function parseRef(
-  value: string,
-  defaults: { kind: string; namespace?: string },
-): EntityRefParts | undefined {
-  const match = REF_PATTERN.exec(value.trim());
-  if (!match) {
-    return undefined;
-  }
-  return {
-    kind: match[1] ?? defaults.kind,
-    namespace: match[2] ?? defaults.namespace ?? 'default',
-    name: match[3],
-  };
-}
-
-/**
  * The entity's ref as the catalog writes it: `kind:namespace/name` with the kind lower-cased.
  *
  * @internal
@@ -100,12 +68,6 @@ export function entityRefOf(entity: Entity): string {
   return `${entity.kind.toLocaleLowerCase('en-US')}:${
     entity.metadata.namespace ?? 'default'
   }/${entity.metadata.name}`;
-}
-
-function lookupKey(parts: EntityRefParts): string {
-  return `${parts.kind}:${parts.namespace}/${parts.name}`.toLocaleLowerCase(
-    'en-US',
-  );
 }
 
 async function readYamlDocuments(
@@ -267,19 +229,12 @@ export function unregisteredEntity(directory: string): Entity {
 export function catalogLookupOf(entities: readonly Entity[]): CatalogLookup {
   const byRef = new Map<string, Entity>();
   for (const entity of entities) {
-    byRef.set(
-      lookupKey({
-        kind: entity.kind,
-        namespace: entity.metadata.namespace ?? 'default',
-        name: entity.metadata.name,
-      }),
-      entity,
-    );
+    byRef.set(entityRefKey(entity), entity);
   }
   return {
     getEntity(entityRef) {
-      const parts = parseRef(entityRef, { kind: 'component' });
-      return parts ? byRef.get(lookupKey(parts)) : undefined;
+      const key = entityRefKey(entityRef, { defaultKind: 'component' });
+      return key === undefined ? undefined : byRef.get(key);
     },
   };
 }

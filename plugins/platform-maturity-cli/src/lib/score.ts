@@ -1,5 +1,6 @@
 import {
   entityFactsOf,
+  entityRefKey,
   evaluate,
   subdirectorySnapshot,
   withRootPipelines,
@@ -15,7 +16,6 @@ import {
   CATALOG_FILE_NAMES,
   entityRefOf,
   findCatalogFile,
-  parseRef,
   readEntityFile,
   selectEntity,
   unregisteredEntity,
@@ -229,7 +229,7 @@ export async function scoreDirectoryEntities(
   }
   if (
     options.entityRef !== undefined &&
-    !parseRef(options.entityRef, { kind: 'component' })
+    entityRefKey(options.entityRef, { defaultKind: 'component' }) === undefined
   ) {
     throw usageError(
       '--entity-ref',

@@ -65,11 +65,14 @@ describe('as-code checks', () => {
       expect(result.message).toBe(
         'The owner component:default/payments is a Component, not a Group or User.',
       );
-      expect(result.evidence).toContainEqual({
-        type: 'catalog',
-        ref: 'component:default/payments',
-        detail: 'Component',
-      });
+      expect(result.nearMisses).toEqual([
+        {
+          type: 'catalog',
+          ref: 'component:default/payments',
+          detail: 'Component',
+          reason: 'is a Component, not a Group or User',
+        },
+      ]);
     });
 
     it('fails when the owner does not exist, and reports missing fields too', () => {

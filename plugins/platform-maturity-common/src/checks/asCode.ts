@@ -1,14 +1,17 @@
 import type { CheckImplementation } from '../engine/checkTypes';
-import type { Evidence } from '../types';
+import type { Evidence, NearMiss } from '../types';
 import {
   fail,
   fileEvidence,
   listPaths,
   matchEvidence,
+  nearMissFile,
   pass,
+  rejectedNote,
   repositoryUnavailable,
   specField,
 } from './helpers';
+import { COMPOSE_GLOBS } from './kubernetes';
 import { findOwnFiles, searchOwnFiles } from './manifests';
 import {
   declaredRelations,
@@ -97,6 +100,14 @@ function fieldEvidence(field: string, value: string): Evidence {
   return { type: 'field', ref: `spec.${field}`, detail: value.slice(0, 160) };
 }
 
+/** Ansible playbooks and roles: listed, not read, to say why they do not count. */
+const ANSIBLE_GLOBS: readonly string[] = [
+  '**/ansible.cfg',
+  '**/{playbook,playbooks,site}.{yml,yaml}',
+  '**/playbooks/**/*.{yml,yaml}',
+  '**/ansible/**/*.{yml,yaml}',
+];
+
 /** Checks of the `as-code` capability. */
 export const asCodeChecks: CheckImplementation[] = [
   {
@@ -107,6 +118,7 @@ export const asCodeChecks: CheckImplementation[] = [
       'The catalog entry sets spec.owner, spec.lifecycle and spec.system, and the owner is a Group or User that exists in the catalog, so there is always someone to ask.',
     weight: 2,
     evidence: 'entity',
+    version: '2',
     evaluate({ entity, catalog }) {
       const values = new Map<string, string>();
       for (const field of OWNERSHIP_FIELDS) {
@@ -134,8 +146,17 @@ export const asCodeChecks: CheckImplementation[] = [
               defaultKind: 'group',
               defaultNamespace: namespaceOf(entity),
             });
+      const nearMisses: NearMiss[] = [];
       if (owner !== undefined && !ownerRef) {
         problems.push(`The owner '${owner}' is not a valid entity ref.`);
+        evidence.splice(
+          evidence.findIndex(e => e.ref === 'spec.owner'),
+          1,
+        );
+        nearMisses.push({
+          ...fieldEvidence('owner', owner),
+          reason: 'is not a valid entity ref',
+        });
       } else if (ownerRef && catalog) {
         const found = catalog.getEntity(ownerRef.ref);
         const kind = typeof found?.kind === 'string' ? found.kind : undefined;
@@ -143,16 +164,21 @@ export const asCodeChecks: CheckImplementation[] = [
           problems.push(
             `The owner ${ownerRef.ref} does not exist in the catalog.`,
           );
+          nearMisses.push({
+            type: 'catalog',
+            ref: ownerRef.ref,
+            reason: 'does not exist in the catalog',
+          });
         } else if (!OWNER_KINDS.has(kind?.toLowerCase() ?? '')) {
+          const what = kind ?? 'entity of unknown kind';
           problems.push(
-            `The owner ${ownerRef.ref} is a ${
-              kind ?? 'entity of unknown kind'
-            }, not a Group or User.`,
+            `The owner ${ownerRef.ref} is a ${what}, not a Group or User.`,
           );
-          evidence.push({
+          nearMisses.push({
             type: 'catalog',
             ref: ownerRef.ref,
             detail: kind ?? 'unknown kind',
+            reason: `is a ${what}, not a Group or User`,
           });
         } else {
           evidence.push({ type: 'catalog', ref: ownerRef.ref, detail: kind });
@@ -160,7 +186,7 @@ export const asCodeChecks: CheckImplementation[] = [
       }
 
       if (problems.length > 0) {
-        return fail(problems.join(' '), evidence);
+        return fail(problems.join(' '), evidence, nearMisses);
       }
       if (!catalog) {
         return {
@@ -185,6 +211,7 @@ export const asCodeChecks: CheckImplementation[] = [
       'The catalog entry declares what the service depends on or which APIs it provides or consumes (spec.dependsOn, spec.providesApis, spec.consumesApis, or the same relations in the catalog). Membership of a system counts as supporting evidence only, since the ownership check already requires it.',
     weight: 1,
     evidence: 'entity',
+    version: '2',
     evaluate({ entity }) {
       const relations = declaredRelations(entity);
       const declared = relations.filter(r => r.type !== 'partOf');
@@ -234,6 +261,12 @@ export const asCodeChecks: CheckImplementation[] = [
           .filter(Boolean)
           .join(' '),
         partOf.map(relationEvidence),
+        invalid.map(r => ({
+          type: 'field',
+          ref: r.field,
+          detail: r.value,
+          reason: `'${r.value}' is not a valid entity ref: a relation needs a kind, such as resource:${r.value}`,
+        })),
       );
     },
   },
@@ -245,6 +278,7 @@ export const asCodeChecks: CheckImplementation[] = [
       "The service's infrastructure is defined in the repository with Terraform, OpenTofu, Terragrunt, Pulumi, AWS CDK, CDK for Terraform, CloudFormation or SAM, Bicep or ARM templates, or Crossplane and other Kubernetes cloud-resource operators. Ansible playbooks configure servers rather than declare infrastructure, so they do not count.",
     weight: 1,
     evidence: 'entity+repository',
+    version: '2',
     reads: IAC_READS,
     evaluate({ repository }) {
       if (!repository) {
@@ -276,8 +310,30 @@ export const asCodeChecks: CheckImplementation[] = [
           );
         }
       }
+      const nearMisses = [
+        ...repository
+          .find(ANSIBLE_GLOBS)
+          .map(path =>
+            nearMissFile(
+              path,
+              'is Ansible: it configures servers, it does not declare infrastructure',
+            ),
+          ),
+        ...repository
+          .find(COMPOSE_GLOBS)
+          .map(path =>
+            nearMissFile(
+              path,
+              'describes containers for local use, not infrastructure',
+            ),
+          ),
+      ];
       return fail(
-        'No infrastructure as code found (looked for Terraform, OpenTofu, Terragrunt, Pulumi, AWS CDK, CDKTF, CloudFormation and SAM templates, Bicep, ARM templates and Crossplane resources).',
+        `No infrastructure as code found (looked for Terraform, OpenTofu, Terragrunt, Pulumi, AWS CDK, CDKTF, CloudFormation and SAM templates, Bicep, ARM templates and Crossplane resources).${rejectedNote(
+          nearMisses,
+        )}`,
+        [],
+        nearMisses,
       );
     },
   },

@@ -123,7 +123,18 @@ describe('build checks', () => {
         },
       });
       expect(result.status).toBe('fail');
-      expect(JSON.stringify(result)).not.toContain('npm test');
+      // Never evidence: only named as a near-miss, with why it does not count.
+      expect(JSON.stringify(result.evidence)).not.toContain('npm test');
+      expect(result.nearMisses).toEqual([
+        {
+          type: 'file',
+          ref: '.github/workflows/ci.yml',
+          line: 5,
+          detail: '# - run: npm test',
+          reason:
+            'runs the tests only in a commented-out line, which is not evidence',
+        },
+      ]);
     });
 
     it.each([
@@ -344,7 +355,14 @@ describe('build checks', () => {
         },
       });
       expect(result.status).toBe('fail');
-      expect(result.message).toMatch(/uploads test or coverage output/);
+      expect(result.message).toContain(
+        'Rejected: .github/workflows/ci.yml:6 uploads test, coverage or report output, which is not a build artifact;',
+      );
+      expect(result.nearMisses?.map(n => `${n.ref}:${n.line}`)).toEqual([
+        '.github/workflows/ci.yml:6',
+        '.github/workflows/ci.yml:10',
+        '.gitlab-ci.yml:3',
+      ]);
     });
 
     it('does not count a commented-out image push', () => {

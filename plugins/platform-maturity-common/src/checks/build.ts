@@ -4,13 +4,18 @@ import { CI_GLOBS, CI_SYSTEMS } from './ci';
 import { focusLine } from './kubernetes';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
+  commentedOut,
   fail,
   fileEvidence,
   listPaths,
   matchEvidence,
+  nearMissAt,
+  nearMissFile,
   pass,
+  rejectedNote,
   repositoryUnavailable,
 } from './helpers';
+import type { NearMiss } from '../types';
 
 /** Test runners of the JavaScript ecosystem, run through a package runner. */
 const JS_TEST_RUNNERS =
@@ -139,12 +144,75 @@ const AZD_DEPLOY: readonly RegExp[] = [/\bazd[ \t]+(?:deploy|up)\b/];
 const AZD_PROJECT_GLOBS: readonly string[] = ['azure.{yaml,yml}'];
 const AZD_CONTAINER_HOST = /^[ \t]+host:[ \t]*["']?(?:containerapp|aks)\b/m;
 
-/** Test helpers that are not tests: a package marker, shared fixtures. */
-const NOT_A_TEST = /(?:^|\/)(?:__init__|conftest)\.py$/;
+/** Dockerfiles: listed, not read, to say which image the pipeline never builds. */
+const DOCKERFILE_GLOBS: readonly string[] = [
+  '**/Dockerfile',
+  '**/Dockerfile.*',
+  '**/*.Dockerfile',
+];
+
+/**
+ * Files that the test globs match but that are not tests, with why: a package marker, shared
+ * pytest fixtures, recorded snapshots, fixture data and placeholders of otherwise empty test
+ * directories.
+ */
+const NOT_A_TEST: ReadonlyArray<{ pattern: RegExp; reason: string }> = [
+  {
+    pattern: /(?:^|\/)__init__\.py$/,
+    reason: 'is a Python package marker, not a test',
+  },
+  {
+    pattern: /(?:^|\/)conftest\.py$/,
+    reason: 'holds shared pytest fixtures, not tests',
+  },
+  {
+    pattern: /(?:^|\/)__snapshots__\/|\.snap$/,
+    reason: 'is a recorded snapshot, not a test',
+  },
+  {
+    pattern:
+      /(?:^|\/)(?:__fixtures__|fixtures|testdata|__mocks__|src\/test\/resources)\//,
+    reason: 'is test data, not a test',
+  },
+  {
+    pattern: /(?:^|\/)\.(?:gitkeep|keep|gitignore)$/,
+    reason: 'only keeps an empty test directory',
+  },
+];
+
+/** Why a file the test globs match is not a test, or undefined when it is one. */
+export function notATest(path: string): string | undefined {
+  for (const rule of NOT_A_TEST) {
+    if (rule.pattern.test(path)) {
+      return rule.reason;
+    }
+  }
+  return undefined;
+}
 
 function isRealTest(path: string): boolean {
-  return !NOT_A_TEST.test(path);
+  return notATest(path) === undefined;
 }
+
+/** The files the test globs match that are not tests, as near-misses. */
+function notTests(paths: readonly string[]): NearMiss[] {
+  const found: NearMiss[] = [];
+  for (const path of paths) {
+    const reason = notATest(path);
+    if (reason) {
+      found.push(nearMissFile(path, reason));
+    }
+  }
+  return found;
+}
+
+/**
+ * A Make, just or Task target in a pipeline whose name has "test" or "check" in it but is not
+ * named for the tests (`make check-clean-work-tree`, `make build-test-image`). Searched only when
+ * the check fails.
+ */
+const TEST_WORD_TARGET =
+  /(?:\bg?make\b|\$\(MAKE\)|\bjust\b|\btask\b)[^\n;&|#]{0,200}?[ \t][\w:-]*(?:test|check)[\w:-]*/;
 
 /** A basename of a test (`test_orders.py`, `orders_test.go`, `OrdersTest.java`), not a helper. */
 const TEST_BASENAME = /[_.-](?:test|spec)\.\w+$|(?:Tests?|IT|Spec)\.\w+$/;
@@ -206,6 +274,36 @@ const DEPENDENCY_BOTS: ReadonlyArray<{ name: string; globs: string[] }> = [
   { name: 'PyUp', globs: ['.pyup.{yml,yaml}'] },
 ];
 
+/** Files named for a bot, looked for only when no bot's config is where the bot reads it. */
+const BOT_NAMED_GLOBS: readonly string[] = [
+  '**/{,.}renovate{,rc}{,.json,.json5}',
+  '**/{,.}dependabot.{yml,yaml}',
+];
+
+/** Paths that look like pipeline files; listed only when no pipeline file was found. */
+const MISPLACED_PIPELINE_GLOBS: readonly string[] = [
+  '**/.github/workflows/**',
+  '**/.gitlab-ci.{yml,yaml}',
+  '**/.circleci/config.{yml,yaml}',
+];
+
+/**
+ * Why a path that looks like a pipeline file is not one the CI system runs: asked only when no
+ * pipeline file was found.
+ */
+function misplacedPipelineReason(path: string): string {
+  const workflows = path.indexOf('.github/workflows/');
+  if (workflows > 0) {
+    return 'is in a sub-directory; GitHub Actions runs only the workflows in .github/workflows/ at the root';
+  }
+  if (workflows === 0) {
+    return path.includes('/', '.github/workflows/'.length)
+      ? 'is in a sub-directory of .github/workflows/, which GitHub Actions does not read'
+      : 'is not a .yml or .yaml file, which GitHub Actions does not run';
+  }
+  return 'is in a sub-directory; the CI system reads it only at the root';
+}
+
 /** Every bot's config files, for one lookup of them all: most repositories have none. */
 const BOT_GLOBS: readonly string[] = DEPENDENCY_BOTS.flatMap(b => b.globs);
 
@@ -239,6 +337,7 @@ export const buildChecks: CheckImplementation[] = [
       'A continuous integration pipeline is defined in the repository (GitHub Actions, GitLab CI, Jenkins, CircleCI, Azure Pipelines, Buildkite, Bitbucket Pipelines, Tekton, Drone, Cloud Build and others), so every change is built the same way.',
     weight: 2,
     evidence: 'entity+repository',
+    version: '2',
     evaluate({ repository }) {
       if (!repository) {
         return repositoryUnavailable('a CI pipeline');
@@ -261,8 +360,15 @@ export const buildChecks: CheckImplementation[] = [
         }
       }
       if (found.length === 0) {
+        const nearMisses = repository
+          .find(MISPLACED_PIPELINE_GLOBS)
+          .map(path => nearMissFile(path, misplacedPipelineReason(path)));
         return fail(
-          'No CI pipeline definition found (looked for GitHub Actions workflows, .gitlab-ci.yml, Jenkinsfile, CircleCI, Azure Pipelines, Buildkite, Bitbucket Pipelines, Tekton, Drone, Cloud Build and others).',
+          `No CI pipeline definition found (looked for GitHub Actions workflows, .gitlab-ci.yml, Jenkinsfile, CircleCI, Azure Pipelines, Buildkite, Bitbucket Pipelines, Tekton, Drone, Cloud Build and others).${rejectedNote(
+            nearMisses,
+          )}`,
+          [],
+          nearMisses,
         );
       }
       return pass(
@@ -283,15 +389,14 @@ export const buildChecks: CheckImplementation[] = [
       "The CI pipeline runs the test suite (npm/yarn/pnpm test, npx/bunx/pnpm exec with a test runner, go test, pytest or tox, Maven or Gradle, cargo test, dotnet test, make test or make check and targets named for the tests (`test-e2e`, `run-integration-tests`), Nx `test` targets, the `test:` section of Skaffold configs that `skaffold test` runs, `bin/rails test`, `composer test`, a job calling another repository's reusable workflow that says it runs the tests, and others), directly or through a script, Make/just/Task target or package.json script it calls, and the repository has tests for it to run (Rust tests inline in `src/` count).",
     weight: 2,
     evidence: 'entity+repository',
-    version: '3',
+    version: '4',
     reads: [...CI_GLOBS, ...CALLED_GLOBS, ...RUST_SOURCE_GLOBS],
     evaluate({ repository }) {
       if (!repository) {
         return repositoryUnavailable('tests run by a pipeline');
       }
-      const testFiles = citeTestsFirst(
-        repository.find(TEST_FILE_GLOBS).filter(isRealTest),
-      );
+      const candidates = repository.find(TEST_FILE_GLOBS);
+      const testFiles = citeTestsFirst(candidates.filter(isRealTest));
       const step = searchPipelines(repository, TEST_COMMANDS);
       // A job calling a reusable workflow matches over several lines: cite its `uses:` line.
       const command = step && focusLine(step.match, /\buses:/);
@@ -313,19 +418,41 @@ export const buildChecks: CheckImplementation[] = [
           ],
         );
       }
+      const nearMisses = testFiles.length === 0 ? notTests(candidates) : [];
       if (!step || !command) {
+        nearMisses.unshift(
+          ...commentedOut(
+            repository,
+            CI_GLOBS,
+            TEST_COMMANDS,
+            'runs the tests only in a commented-out line, which is not evidence',
+          ),
+        );
+        const target = repository.search(CI_GLOBS, TEST_WORD_TARGET);
+        if (target) {
+          nearMisses.unshift(
+            nearMissAt(
+              target,
+              'runs a target that is not named for the tests (a test target is `test`, `check`, or a name that starts or ends with `test`)',
+            ),
+          );
+        }
         return fail(
-          testFiles.length > 0
-            ? `The repository has tests (${testFiles[0]}), but no CI pipeline runs them (looked in the pipeline files and the scripts, Make/just/Task targets and package.json scripts they call).`
-            : 'No CI pipeline runs a test command, and no test files were found.',
+          `${
+            testFiles.length > 0
+              ? `The repository has tests (${testFiles[0]}), but no CI pipeline runs them (looked in the pipeline files and the scripts, Make/just/Task targets and package.json scripts they call).`
+              : 'No CI pipeline runs a test command, and no test files were found.'
+          }${rejectedNote(nearMisses)}`,
           testFiles.length > 0 ? [fileEvidence(testFiles[0], 'test file')] : [],
+          nearMisses,
         );
       }
       return fail(
         `${command.path} runs \`${command.text}\`${describeVia(
           step,
-        )}, but the repository has no test files.`,
+        )}, but the repository has no test files.${rejectedNote(nearMisses)}`,
         [matchEvidence(command)],
+        nearMisses,
       );
     },
   },
@@ -337,7 +464,7 @@ export const buildChecks: CheckImplementation[] = [
       'The pipeline builds and publishes an artifact that can be deployed, directly or through a script or build-tool target it calls: a container image (docker build/push, buildx, bake, kaniko, buildah, ko, Jib, buildpacks, Skaffold, vendor build actions), a release (goreleaser, archives uploaded to a GitHub release with `gh release upload` or a release action given `files`) or a package (npm, PyPI, Maven, cargo, NuGet), `azd deploy` of a service hosted on Container Apps or AKS (it builds and pushes the image), or uploads the build output. Uploads of test, coverage or report output are not build artifacts.',
     weight: 1,
     evidence: 'entity+repository',
-    version: '3',
+    version: '4',
     reads: [...CI_GLOBS, ...CALLED_GLOBS, ...AZD_PROJECT_GLOBS],
     evaluate({ repository }) {
       if (!repository) {
@@ -389,16 +516,34 @@ export const buildChecks: CheckImplementation[] = [
           [matchEvidence(azd.match), matchEvidence(azdHost)],
         );
       }
+      const nearMisses = [
+        ...commentedOut(
+          repository,
+          CI_GLOBS,
+          ARTIFACT_COMMANDS,
+          'builds or publishes an artifact only in a commented-out line, which is not evidence',
+        ),
+        ...testUploads.map(m =>
+          nearMissAt(
+            m,
+            'uploads test, coverage or report output, which is not a build artifact',
+          ),
+        ),
+        ...repository
+          .find(DOCKERFILE_GLOBS)
+          .map(path =>
+            nearMissFile(
+              path,
+              'is a container image that no pipeline step builds and pushes',
+            ),
+          ),
+      ];
       return fail(
-        `No pipeline step builds or publishes an artifact (container image, release or package), in the pipeline files or the scripts and targets they call.${
-          testUploads.length > 0
-            ? ` ${testUploads[0].path}:${testUploads[0].line} uploads test or coverage output, which is not a build artifact.`
-            : ''
-        }`,
-        testUploads.slice(0, 1).map(m => ({
-          ...matchEvidence(m),
-          detail: `${m.text} (test output)`,
-        })),
+        `No pipeline step builds or publishes an artifact (container image, release or package), in the pipeline files or the scripts and targets they call.${rejectedNote(
+          nearMisses,
+        )}`,
+        [],
+        nearMisses,
       );
     },
   },
@@ -410,6 +555,7 @@ export const buildChecks: CheckImplementation[] = [
       'A dependency update bot (Renovate, Dependabot, Scala Steward, Updatecli) is configured, so that security fixes and upgrades arrive as tested pull requests instead of piling up.',
     weight: 1,
     evidence: 'entity+repository',
+    version: '2',
     reads: ROOT_MANIFEST,
     evaluate({ repository }) {
       if (!repository) {
@@ -431,8 +577,20 @@ export const buildChecks: CheckImplementation[] = [
           matchEvidence(inManifest),
         ]);
       }
+      const nearMisses = repository
+        .find(BOT_NAMED_GLOBS)
+        .map(path =>
+          nearMissFile(
+            path,
+            'is named for a dependency update bot but is not where the bot reads its configuration',
+          ),
+        );
       return fail(
-        'No dependency update bot is configured (looked for Renovate, Dependabot, Scala Steward, Updatecli and PyUp configuration).',
+        `No dependency update bot is configured (looked for Renovate, Dependabot, Scala Steward, Updatecli and PyUp configuration).${rejectedNote(
+          nearMisses,
+        )}`,
+        [],
+        nearMisses,
       );
     },
   },

@@ -199,10 +199,18 @@ describe('capacity checks', () => {
       expect(result.message).toMatch(
         /autoscaler template \(charts\/orders\/templates\/hpa\.yaml\), but its values do not enable it \(charts\/orders\/values\.yaml: `enabled: false`\)/,
       );
-      expect(result.evidence.map(e => [e.ref, e.line])).toEqual([
-        ['charts/orders/templates/hpa.yaml', 3],
-        ['charts/orders/values.yaml', 16],
-        ['charts/orders/values.yaml', 1],
+      expect(result.nearMisses?.map(e => [e.ref, e.line, e.reason])).toEqual([
+        [
+          'charts/orders/templates/hpa.yaml',
+          3,
+          'is an autoscaler template that only renders when the values enable autoscaling',
+        ],
+        ['charts/orders/values.yaml', 16, 'leaves autoscaling disabled'],
+        [
+          'charts/orders/values.yaml',
+          1,
+          'runs a fixed number of replicas that nothing scales',
+        ],
       ]);
     });
 
@@ -219,12 +227,13 @@ describe('capacity checks', () => {
       expect(result.message).toMatch(
         /fixed number of replicas \(k8s\/deployment\.yaml: `replicas: 3`\)/,
       );
-      expect(result.evidence).toEqual([
+      expect(result.nearMisses).toEqual([
         {
           type: 'file',
           ref: 'k8s/deployment.yaml',
           line: 6,
           detail: 'replicas: 3',
+          reason: 'runs a fixed number of replicas that nothing scales',
         },
       ]);
     });
@@ -237,7 +246,11 @@ describe('capacity checks', () => {
       });
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/app\.yaml uses manual_scaling/);
-      expect(result.evidence[0]).toMatchObject({ ref: 'app.yaml', line: 2 });
+      expect(result.nearMisses?.[0]).toMatchObject({
+        ref: 'app.yaml',
+        line: 2,
+        reason: 'scales by hand (manual_scaling), not with load',
+      });
     });
 
     it('is unknown when the repository could not be read', () => {
@@ -518,9 +531,10 @@ describe('capacity checks', () => {
       expect(result.message).toMatch(
         /charts\/orders\/values\.yaml leaves resources empty \(`resources: \{\}`\)/,
       );
-      expect(result.evidence[0]).toMatchObject({
+      expect(result.nearMisses?.[0]).toMatchObject({
         ref: 'charts/orders/values.yaml',
         line: 7,
+        reason: 'leaves resources empty: no requests, no limits',
       });
     });
 

@@ -5,13 +5,15 @@ import type {
   FileMatch,
   RepositoryView,
 } from '../engine/checkTypes';
-import type { Evidence } from '../types';
+import type { NearMiss } from '../types';
 import { CI_GLOBS } from './ci';
 import {
   fail,
   fileEvidence,
   listPaths,
   matchEvidence,
+  nearMissAt,
+  nearMissFile,
   pass,
   repositoryUnavailable,
 } from './helpers';
@@ -371,7 +373,13 @@ function limitsAgainstPolicy(
   repository: RepositoryView,
   requests: FileMatch,
   policy: ResourcesPolicy,
-): { limits?: FileMatch; advice: string[]; required?: string } {
+): {
+  limits?: FileMatch;
+  advice: string[];
+  /** The limits a `required` rule misses, `memory or CPU`. */
+  missing: string;
+  required?: string;
+} {
   const limited = new Set<string>();
   let first: FileMatch | undefined;
   // The search stops once it has a limit to cite and every limit the policy asks about.
@@ -435,6 +443,7 @@ function limitsAgainstPolicy(
   return {
     limits: first,
     advice,
+    missing: required.join(' or '),
     required:
       required.length > 0
         ? `set no ${required.join(
@@ -456,7 +465,7 @@ function resourcesCheck(policy: ResourcesPolicy): CheckImplementation {
       'Every workload declares the CPU and memory it needs: Kubernetes containers (in manifests or Helm values) set resource requests, or the platform equivalent is set (Cloud Run limits, Lambda memory, ECS task size, App Engine instance class, Fly.io VM size, Heroku dyno size, sizing in Terraform, an App Service plan SKU or Container App CPU and memory in Bicep). By default a missing memory limit is advice and CPU limits are not asked for; the `memoryLimit` and `cpuLimit` options make either required. Resource limits in docker-compose files do not count.',
     weight: 1,
     evidence: 'entity+repository',
-    version: '3',
+    version: '4',
     options: {
       schema: RESOURCES_POLICY_SCHEMA,
       configure: options => resourcesCheck(options as ResourcesPolicy),
@@ -528,26 +537,45 @@ function resourcesCheck(policy: ResourcesPolicy): CheckImplementation {
               ? [matchEvidence(policyFailure.limits)]
               : []),
           ],
+          [
+            nearMissAt(
+              requests,
+              `requests resources but no workload of the repository sets a ${policyFailure.missing} limit`,
+            ),
+          ],
         );
       }
       if (limits) {
         return fail(
           `Containers set resource limits (${limits.path}: \`${limits.text}\`) but no requests, so the scheduler and autoscalers cannot plan for them.`,
           [matchEvidence(limits)],
+          [
+            nearMissAt(
+              limits,
+              'sets limits but no requests, which the scheduler and autoscalers plan with',
+            ),
+          ],
         );
       }
       const notes: string[] = [];
-      const evidence: Evidence[] = [];
+      const nearMisses: NearMiss[] = [];
       const empty = searchKubernetes(repository, EMPTY_RESOURCES);
       const workload = searchKubernetes(repository, WORKLOAD_KIND);
       if (empty) {
         notes.push(`${empty.path} leaves resources empty (\`${empty.text}\`).`);
-        evidence.push(matchEvidence(empty));
+        nearMisses.push(
+          nearMissAt(empty, 'leaves resources empty: no requests, no limits'),
+        );
       } else if (workload) {
         notes.push(
           `${workload.path} defines workloads without resource requests or limits.`,
         );
-        evidence.push(matchEvidence(workload));
+        nearMisses.push(
+          nearMissAt(
+            focusLine(workload, /^kind:/),
+            'defines a workload that sets no resource requests or limits',
+          ),
+        );
       }
       const compose = repository.find(COMPOSE_GLOBS);
       if (compose.length > 0) {
@@ -556,13 +584,22 @@ function resourcesCheck(policy: ResourcesPolicy): CheckImplementation {
             compose,
           )} do not count: they apply to local containers.`,
         );
+        nearMisses.push(
+          ...compose.map(path =>
+            nearMissFile(
+              path,
+              'is a docker-compose file: its limits apply to local containers',
+            ),
+          ),
+        );
       }
       return fail(
         [
           'No workload declares its CPU and memory (looked for requests and limits in Kubernetes manifests and Helm values, Cloud Run limits, Lambda memory, ECS task size, App Engine, Fly.io, Render and Nomad sizing, and Terraform).',
           ...notes,
         ].join(' '),
-        evidence,
+        [],
+        nearMisses,
       );
     },
   };
@@ -577,7 +614,7 @@ const autoscalingCheck: CheckImplementation = {
     'The service scales with load without a ticket: a HorizontalPodAutoscaler, KEDA ScaledObject or VerticalPodAutoscaler, Helm values that enable autoscaling, or the platform equivalent (Cloud Run instance bounds, Lambda concurrency, App Engine or Fly.io scaling, autoscaling in Terraform, Container Apps replica bounds or an autoscale setting in Bicep).',
   weight: 1,
   evidence: 'entity+repository',
-  version: '2',
+  version: '3',
   reads: [
     ...new Set([...KUBERNETES_GLOBS, ...contentGlobsOf(AUTOSCALING_FORMS)]),
   ],
@@ -612,7 +649,7 @@ const autoscalingCheck: CheckImplementation = {
       ]);
     }
     const notes: string[] = [];
-    const evidence: Evidence[] = [];
+    const nearMisses: NearMiss[] = [];
     if (autoscaler.guarded) {
       const disabled = searchKubernetes(repository, AUTOSCALING_DISABLED);
       notes.push(
@@ -626,9 +663,19 @@ const autoscalingCheck: CheckImplementation = {
             : ''
         }.`,
       );
-      evidence.push(matchEvidence(autoscaler.guarded));
+      nearMisses.push(
+        nearMissAt(
+          autoscaler.guarded,
+          'is an autoscaler template that only renders when the values enable autoscaling',
+        ),
+      );
       if (disabled) {
-        evidence.push(matchEvidence(focusLine(disabled, ENABLED_LINE)));
+        nearMisses.push(
+          nearMissAt(
+            focusLine(disabled, ENABLED_LINE),
+            'leaves autoscaling disabled',
+          ),
+        );
       }
     }
     const replicas = searchKubernetes(repository, FIXED_REPLICAS);
@@ -636,19 +683,27 @@ const autoscalingCheck: CheckImplementation = {
       notes.push(
         `Workloads run a fixed number of replicas (${replicas.path}: \`${replicas.text}\`) and nothing scales them.`,
       );
-      evidence.push(matchEvidence(replicas));
+      nearMisses.push(
+        nearMissAt(
+          replicas,
+          'runs a fixed number of replicas that nothing scales',
+        ),
+      );
     }
     const manual = repository.search(APP_ENGINE_GLOBS, MANUAL_SCALING);
     if (manual) {
       notes.push(`${manual.path} uses manual_scaling.`);
-      evidence.push(matchEvidence(manual));
+      nearMisses.push(
+        nearMissAt(manual, 'scales by hand (manual_scaling), not with load'),
+      );
     }
     return fail(
       [
         'No autoscaling found (looked for HorizontalPodAutoscaler, KEDA and VPA resources, Helm values enabling autoscaling, Cloud Run instance bounds, Lambda concurrency, App Engine, Fly.io, Copilot and Render scaling, and autoscaling in Terraform).',
         ...notes,
       ].join(' '),
-      evidence,
+      [],
+      nearMisses,
     );
   },
 };

@@ -13,8 +13,10 @@ import {
   fileEvidence,
   listPaths,
   matchEvidence,
+  nearMissFile,
   notApplicable,
   pass,
+  rejectedNote,
   repositoryUnavailable,
   specField,
 } from './helpers';
@@ -157,6 +159,19 @@ function findMigrationFiles(
     }
   }
   return undefined;
+}
+
+/** A file in a directory named for migrations; looked at only when no migration was found. */
+const MIGRATIONS_DIRECTORY_GLOBS: readonly string[] = [
+  '**/{migration,migrations,migrate,Migrations}/**',
+];
+
+/** Why a file in a migrations directory is not a migration the check recognises. */
+function notAMigrationReason(path: string): string {
+  const basename = path.slice(path.lastIndexOf('/') + 1);
+  return /^\.(?:gitkeep|keep|gitignore)$/.test(basename)
+    ? 'only keeps an empty migrations directory'
+    : 'is in a migrations directory but is not a migration of a tool the check knows';
 }
 
 /**
@@ -462,7 +477,7 @@ export const dataChecks: CheckImplementation[] = [
       "The database the service uses is a Resource in the catalog that the service lists in spec.dependsOn, so its owner, backups and dependants are visible. A data store is a database client, driver or ORM in a dependency manifest (under current or legacy module paths, or a framework integration that brings the driver in), a Prisma schema, schema migrations, or a database client the source imports (a standard library's, such as Python's sqlite3, Go's database/sql, JDBC or PDO). Services without a data store skip this check.",
     weight: 1,
     evidence: 'entity+repository',
-    version: '3',
+    version: '4',
     reads: DATA_READS,
     evaluate({ entity, repository, catalog }) {
       const resources = resourceDependencies(entity);
@@ -483,7 +498,11 @@ export const dataChecks: CheckImplementation[] = [
         if (known.length === 0) {
           return fail(
             `Depends on ${refs}, but the catalog has no such Resource: register the data store in the catalog.`,
-            resources.map(relationEvidence),
+            [],
+            resources.map(relation => ({
+              ...relationEvidence(relation),
+              reason: 'is not in the catalog',
+            })),
           );
         }
         const described = known.map(({ relation, resource }) => {
@@ -530,6 +549,12 @@ export const dataChecks: CheckImplementation[] = [
             : ''
         }`,
         store.sign.evidence,
+        invalid.map(r => ({
+          type: 'field',
+          ref: r.field,
+          detail: r.value,
+          reason: `'${r.value}' has no kind, which the catalog ignores; write resource:<name>`,
+        })),
       );
     },
   },
@@ -541,7 +566,7 @@ export const dataChecks: CheckImplementation[] = [
       'Schema changes are migrations kept in the repository (Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel, Ecto, Laravel and others), never applied by hand. Services without a data store skip this check, and so do services whose only stores are document or key-value stores (MongoDB, Redis, DynamoDB, Cosmos DB) without migrations: they have no schema to migrate.',
     weight: 2,
     evidence: 'entity+repository',
-    version: '3',
+    version: '4',
     reads: DATA_READS,
     evaluate({ entity, repository, catalog }) {
       if (!repository) {
@@ -570,9 +595,17 @@ export const dataChecks: CheckImplementation[] = [
           `Only a document or key-value store: ${store.sign.description}. It has no schema to migrate, and the repository has no migrations of it.`,
         );
       }
+      const nearMisses = repository
+        .find(MIGRATIONS_DIRECTORY_GLOBS)
+        .map(path => nearMissFile(path, notAMigrationReason(path)));
       return fail(
-        `Data store found: ${store.sign.description}. The repository has no schema migrations (looked for Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel and others).`,
+        `Data store found: ${
+          store.sign.description
+        }. The repository has no schema migrations (looked for Flyway, Liquibase, Alembic, Django, Rails, Prisma, knex, TypeORM, Sequelize, golang-migrate, goose, Atlas, Sqitch, EF Core, Diesel and others).${rejectedNote(
+          nearMisses,
+        )}`,
         store.sign.evidence,
+        nearMisses,
       );
     },
   },

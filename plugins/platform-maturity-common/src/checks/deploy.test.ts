@@ -236,7 +236,15 @@ describe('deploy checks', () => {
       expect(result.message).toMatch(
         /docker-compose.yml only describes containers for local use/,
       );
-      expect(result.evidence[0].ref).toBe('docker-compose.yml');
+      expect(result.evidence).toEqual([]);
+      expect(result.nearMisses).toEqual([
+        {
+          type: 'file',
+          ref: 'docker-compose.yml',
+          reason:
+            'only describes containers for local use, which is not a deployment',
+        },
+      ]);
     });
 
     it('fails when only backstage.io/kubernetes-id links the entity to a cluster', () => {
@@ -255,11 +263,13 @@ describe('deploy checks', () => {
       expect(result.message).toMatch(
         /backstage\.io\/kubernetes-id annotation links the entity to a cluster/,
       );
-      expect(result.evidence).toEqual([
+      expect(result.nearMisses).toEqual([
         {
           type: 'annotation',
           ref: 'backstage.io/kubernetes-id',
           detail: 'orders',
+          reason:
+            'links the entity to a cluster but does not define how it is deployed',
         },
       ]);
     });
@@ -454,8 +464,12 @@ describe('deploy checks', () => {
       });
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/CHANGELOG\.md has no version headings/);
-      expect(result.evidence).toEqual([
-        { type: 'file', ref: 'CHANGELOG.md', detail: 'no version headings' },
+      expect(result.nearMisses).toEqual([
+        {
+          type: 'file',
+          ref: 'CHANGELOG.md',
+          reason: 'has no version headings',
+        },
       ]);
     });
 
@@ -917,14 +931,16 @@ describe('deploy checks', () => {
       expect(result.message).toMatch(/No rollback path found/);
       // It names the workloads the way back is missing for.
       expect(result.message).toMatch(
-        /k8s\/deployment\.yaml defines Kubernetes workloads \(`kind: Deployment`\) that nothing rolls back/,
+        /Rejected: k8s\/deployment\.yaml:2 defines Kubernetes workloads that no rollback command, GitOps controller or progressive delivery rolls back\./,
       );
-      expect(result.evidence).toEqual([
+      expect(result.nearMisses).toEqual([
         {
           type: 'file',
           ref: 'k8s/deployment.yaml',
           line: 2,
           detail: 'kind: Deployment',
+          reason:
+            'defines Kubernetes workloads that no rollback command, GitOps controller or progressive delivery rolls back',
         },
       ]);
     });

@@ -8,14 +8,18 @@ import { CI_GLOBS } from './ci';
 import { CALLED_GLOBS, describeVia, searchPipelines } from './pipelineCalls';
 import {
   annotationEvidence,
+  commentedOut,
   fail,
   fileEvidence,
   findAnnotation,
-  listPaths,
   matchEvidence,
+  nearMissAt,
+  nearMissFile,
   pass,
+  rejectedNote,
   repositoryUnavailable,
 } from './helpers';
+import type { NearMiss } from '../types';
 import {
   APP_ENGINE_GLOBS,
   ARGO_CD_APPLICATION,
@@ -332,6 +336,10 @@ const SCRIPT_GLOBS = [
 const ROLLBACK_COMMAND =
   /\bhelm\s+rollback\b|\bhelm\s+upgrade\b[^\n]{0,400}?\s--(?:atomic|rollback-on-failure)\b|\bkubectl\b[^\n]{0,200}?\srollout\s+undo\b|\bkubectl\s+argo\s+rollouts\s+(?:undo|abort)\b|\bargocd\s+app\s+rollback\b|\baws\s+lambda\s+update-alias\b|\bgcloud\s+(?:beta\s+)?run\s+services\s+update-traffic\b|\bheroku\s+(?:releases:)?rollback\b|\b(?:serverless|sls)\s+rollback\b|\baz\s+webapp\s+deployment\s+slot\s+swap\b|\baws\s+deploy\s+stop-deployment\b/;
 
+/** A pipeline line about rolling back database migrations; looked for only when the check fails. */
+const MIGRATION_ROLLBACK =
+  /\b(?:migrat(?:e|ions?)|db)[:_ -]+(?:[\w-]+[:_ -]+)?roll[-_ ]?back|\bmigrat\w*[^\n]{0,40}\b(?:down|rollback)\b/i;
+
 /** "Rollback" or "roll back": in a file name, and a cheap test before {@link ROLLBACK_JOB}. */
 const ROLLBACK_WORD = /roll[-_ ]?back/i;
 
@@ -456,7 +464,7 @@ export const deployChecks: CheckImplementation[] = [
       'How the service is deployed is described in the repository: a Helm chart, Kustomize or Kubernetes manifests (found by `apiVersion` and `kind` in any YAML file, ERB-templated ones included), Argo CD or Flux resources, a serverless or PaaS config (Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io under any name, Render, Copilot, a Heroku Procfile or app.json, fortrabbit, Platform.sh, Railway, DigitalOcean App Platform, Elastic Beanstalk, a Cloud Foundry manifest, a Netlify site that is not the documentation), Terraform that deploys the service, or a deploy step in the pipeline or in a script or target it calls. An `argocd/app-name` annotation also counts, but `backstage.io/kubernetes-id` alone does not (it only links the entity to a cluster), nor does a docker-compose file.',
     weight: 2,
     evidence: 'entity+repository',
-    version: '3',
+    version: '4',
     reads: [...new Set([...contentGlobsOf(DEPLOYMENT_FORMS), ...CALLED_GLOBS])],
     evaluate({ entity, repository }) {
       const argo = findAnnotation(entity, ARGO_CD_ANNOTATIONS);
@@ -487,30 +495,38 @@ export const deployChecks: CheckImplementation[] = [
           ],
         );
       }
-      const compose = repository.find(COMPOSE_GLOBS);
       const kubernetesId = findAnnotation(entity, [KUBERNETES_ID_ANNOTATION]);
-      const notes = [
-        compose.length > 0
-          ? ` ${listPaths(
-              compose,
-            )} only describes containers for local use, which is not a deployment.`
-          : '',
-        kubernetesId
-          ? ` The ${KUBERNETES_ID_ANNOTATION} annotation links the entity to a cluster but does not define how it is deployed.`
-          : '',
-      ].join('');
-      return fail(
-        `No deployment definition found (looked for Helm charts, Kustomize, Kubernetes manifests, Argo CD and Flux resources, Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io, Render, Copilot, Terraform that deploys the service and deploy steps in the pipeline).${notes}`,
-        [
-          ...compose
-            .slice(0, 1)
-            .map(path =>
-              fileEvidence(path, 'docker-compose: not a deployment'),
+      const nearMisses: NearMiss[] = [
+        ...commentedOut(
+          repository,
+          CI_GLOBS,
+          PIPELINE_DEPLOY_STEPS,
+          'deploys only in a commented-out line, which is not evidence',
+        ),
+        ...repository
+          .find(COMPOSE_GLOBS)
+          .map(path =>
+            nearMissFile(
+              path,
+              'only describes containers for local use, which is not a deployment',
             ),
-          ...(kubernetesId
-            ? [annotationEvidence(kubernetesId.key, kubernetesId.value)]
-            : []),
-        ],
+          ),
+        ...(kubernetesId
+          ? [
+              {
+                ...annotationEvidence(kubernetesId.key, kubernetesId.value),
+                reason:
+                  'links the entity to a cluster but does not define how it is deployed',
+              },
+            ]
+          : []),
+      ];
+      return fail(
+        `No deployment definition found (looked for Helm charts, Kustomize, Kubernetes manifests, Argo CD and Flux resources, Serverless Framework, AWS SAM, Cloud Run, App Engine, Fly.io, Render, Copilot, Terraform that deploys the service and deploy steps in the pipeline).${rejectedNote(
+          nearMisses,
+        )}`,
+        [],
+        nearMisses,
       );
     },
   },
@@ -522,7 +538,7 @@ export const deployChecks: CheckImplementation[] = [
       'Each release gets a version, so that what runs can be identified and an earlier release deployed again: release tooling (release-please, semantic-release, Changesets, GoReleaser, `gh release create`, GitLab release jobs and release actions, and others), images tagged with a version or commit rather than only `latest` (a version, tag or commit variable in any case, or a composite such as `${VERSION}-${SHORT_SHA}`), in the pipeline or a script or target it calls, releases cut from version tags by a pipeline that publishes them (a tag trigger that only builds and tests versions nothing), a Cloud Deploy release named for the commit, images pinned to a version in committed release manifests, a changelog or release notes (`CHANGELOG.md`, `RELEASE_NOTES.md`, `NEWS.md`, or under `docs/`) with version headings, or a committed version file (`VERSION`).',
     weight: 1,
     evidence: 'entity+repository',
-    version: '3',
+    version: '4',
     reads: [
       ...new Set([
         ...contentGlobsOf(VERSIONING_CONTENT_FORMS),
@@ -563,20 +579,31 @@ export const deployChecks: CheckImplementation[] = [
       const latest =
         repository.search(CI_GLOBS, LATEST_TAG) &&
         repository.search(CI_GLOBS, LATEST_IMAGE_TAG);
+      const changelogs = repository.find(CHANGELOG_GLOBS);
+      const nearMisses = changelogs.map(path =>
+        nearMissFile(path, 'has no version headings'),
+      );
       if (latest) {
+        nearMisses.unshift(
+          nearMissAt(
+            latest,
+            'tags the image `latest` only, so a release cannot be told apart from the next or deployed again',
+          ),
+        );
         return fail(
           `Images are only tagged \`latest\` (${latest.path}: \`${latest.text}\`), so a release cannot be told apart from the next or deployed again; tag images with the version or commit SHA.`,
           [matchEvidence(latest)],
+          nearMisses,
         );
       }
-      const [changelog] = repository.find(CHANGELOG_GLOBS);
       return fail(
         `Releases are not versioned: no release tooling (release-please, semantic-release, Changesets, GoReleaser and others), no image tagged with a version or commit, no release from version tags${
-          changelog
-            ? `, and ${changelog} has no version headings`
+          changelogs.length > 0
+            ? `, and ${changelogs[0]} has no version headings`
             : ' and no changelog'
         }.`,
-        changelog ? [fileEvidence(changelog, 'no version headings')] : [],
+        [],
+        nearMisses,
       );
     },
   },
@@ -588,7 +615,7 @@ export const deployChecks: CheckImplementation[] = [
       'There is a known way back to the previous release: a rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, Cloud Run traffic or Lambda alias shifts), GitOps with Argo CD or Flux where reverting the commit rolls back, automatic rollback (Argo Rollouts, Flagger, helm --atomic, ECS circuit breaker, SAM deployment preferences, Fly.io auto_rollback), a Shipit rollback command, or a runbook section on rolling back. A job that tests that database migrations roll back is not a way back.',
     weight: 1,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     // Pipeline files and the README first: they are read most, and each read is checked against
     // these globs in order.
     reads: [
@@ -627,13 +654,35 @@ export const deployChecks: CheckImplementation[] = [
       // Where the deployment is, when the repository has Kubernetes workloads: what the way back is missing for.
       const workload = repository.search(KUBERNETES_GLOBS, WORKLOAD_KIND);
       const shown = workload && focusLine(workload, /^kind:/);
+      const nearMisses: NearMiss[] = commentedOut(
+        repository,
+        CI_GLOBS,
+        [ROLLBACK_COMMAND],
+        'rolls back only in a commented-out line, which is not evidence',
+      );
+      const migrationRollback = repository.search(CI_GLOBS, MIGRATION_ROLLBACK);
+      if (migrationRollback) {
+        nearMisses.push(
+          nearMissAt(
+            migrationRollback,
+            'rolls back database migrations (a test of the migrations), not a release',
+          ),
+        );
+      }
+      if (shown) {
+        nearMisses.push(
+          nearMissAt(
+            shown,
+            'defines Kubernetes workloads that no rollback command, GitOps controller or progressive delivery rolls back',
+          ),
+        );
+      }
       return fail(
-        `No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.${
-          shown
-            ? ` ${shown.path} defines Kubernetes workloads (\`${shown.text}\`) that nothing rolls back.`
-            : ''
-        }`,
-        shown ? [matchEvidence(shown)] : [],
+        `No rollback path found: no rollback workflow, job or command (helm rollback, kubectl rollout undo, argocd app rollback, traffic or alias shifts), no GitOps controller or progressive delivery, no automatic rollback in the infrastructure code, and no runbook section on rolling back.${rejectedNote(
+          nearMisses,
+        )}`,
+        [],
+        nearMisses,
       );
     },
   },

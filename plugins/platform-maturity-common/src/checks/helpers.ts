@@ -4,16 +4,53 @@ import type {
   FileMatch,
   RepositoryView,
 } from '../engine/checkTypes';
-import type { Evidence } from '../types';
+import type { Evidence, NearMiss } from '../types';
 
 /** A passing outcome. */
 export function pass(message: string, evidence: Evidence[] = []): CheckOutcome {
   return { status: 'pass', message, evidence };
 }
 
-/** A failing outcome. */
-export function fail(message: string, evidence: Evidence[] = []): CheckOutcome {
-  return { status: 'fail', message, evidence };
+/** A failing outcome, with the near-misses the check rejected when it found any. */
+export function fail(
+  message: string,
+  evidence: Evidence[] = [],
+  nearMisses: NearMiss[] = [],
+): CheckOutcome {
+  return nearMisses.length > 0
+    ? { status: 'fail', message, evidence, nearMisses }
+    : { status: 'fail', message, evidence };
+}
+
+/** A near-miss at a matched line of a file. */
+export function nearMissAt(match: FileMatch, reason: string): NearMiss {
+  return {
+    type: 'file',
+    ref: match.path,
+    line: match.line,
+    detail: match.text,
+    reason,
+  };
+}
+
+/** A near-miss of a whole file. */
+export function nearMissFile(ref: string, reason: string): NearMiss {
+  return { type: 'file', ref, reason };
+}
+
+/**
+ * The near-misses as one sentence for a message: `path:line (reason)`, the first few of them.
+ */
+export function describeNearMisses(nearMisses: readonly NearMiss[]): string {
+  const shown = nearMisses
+    .slice(0, 3)
+    .map(n =>
+      n.type === 'annotation'
+        ? `the ${n.ref} annotation ${n.reason}`
+        : `${n.ref}${n.line ? `:${n.line}` : ''} ${n.reason}`,
+    );
+  const more = nearMisses.length - shown.length;
+  return `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}`;
 }
 
 /** A not-applicable outcome. */
@@ -141,4 +178,25 @@ export function searchAny(
 export function listPaths(paths: readonly string[], max = 3): string {
   const shown = paths.slice(0, max).join(', ');
   return paths.length > max ? `${shown} and ${paths.length - max} more` : shown;
+}
+
+/** The near-misses as a sentence to end a failing message with, or nothing when there are none. */
+export function rejectedNote(nearMisses: readonly NearMiss[]): string {
+  return nearMisses.length > 0
+    ? ` Rejected: ${describeNearMisses(nearMisses)}.`
+    : '';
+}
+
+/**
+ * A commented-out line of the files that matches one of the patterns, as a near-miss: it is never
+ * evidence, but the owner may think it is. Asked only on a failing path.
+ */
+export function commentedOut(
+  repository: RepositoryView,
+  globs: readonly string[],
+  patterns: readonly RegExp[],
+  reason: string,
+): NearMiss[] {
+  const match = repository.searchCommentedOut?.(globs, patterns);
+  return match ? [nearMissAt(match, reason)] : [];
 }

@@ -423,11 +423,11 @@ describe('observe checks', () => {
       expect(result.message).toMatch(
         /pagerduty\.com\/service-id is set but empty/,
       );
-      expect(result.evidence).toEqual([
+      expect(result.nearMisses).toEqual([
         {
           type: 'annotation',
           ref: 'pagerduty.com/service-id',
-          detail: 'empty',
+          reason: 'is set but empty, so it routes pages nowhere',
         },
       ]);
     });

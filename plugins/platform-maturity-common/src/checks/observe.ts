@@ -1,6 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { CheckImplementation } from '../engine/checkTypes';
-import type { Evidence } from '../types';
+import type { Evidence, NearMiss } from '../types';
 import {
   annotationEvidence,
   annotations,
@@ -9,7 +9,9 @@ import {
   findAnnotation,
   listPaths,
   matchEvidence,
+  nearMissFile,
   pass,
+  rejectedNote,
   repositoryUnavailable,
 } from './helpers';
 import {
@@ -273,6 +275,46 @@ function dashboardLink(
   return undefined;
 }
 
+/**
+ * The links of the entity that are not dashboards, with why: asked only when no link is one, so
+ * every link with a URL is a near-miss.
+ */
+function rejectedLinks(entity: Entity): NearMiss[] {
+  const links: unknown = entity?.metadata?.links;
+  if (!Array.isArray(links)) {
+    return [];
+  }
+  const rejected: NearMiss[] = [];
+  links.forEach((link, index) => {
+    const url = (link as Record<string, unknown> | null)?.url;
+    if (typeof url !== 'string' || !url.trim()) {
+      return;
+    }
+    rejected.push({
+      type: 'field',
+      ref: `metadata.links[${index}]`,
+      detail: url.slice(0, 160),
+      reason:
+        monitoringUrl(url) === 'no'
+          ? `points at ${hostOf(
+              url,
+            )}, a chat, issue-tracker or code host, not a monitoring product`
+          : `points at ${hostOf(
+              url,
+            )}, which is not a known monitoring product, and its title, type and icon do not say dashboard or monitoring`,
+    });
+  });
+  return rejected;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname || url;
+  } catch {
+    return 'an address that is not a URL';
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // observe.oncall
 // ---------------------------------------------------------------------------------------------
@@ -355,6 +397,7 @@ export const observeChecks: CheckImplementation[] = [
       'The service depends on an OpenTelemetry SDK or auto-instrumentation (npm, Go, Python, Java, .NET, Rust, Ruby, PHP or Elixir manifests, or the Java agent in the Dockerfile), or the OpenTelemetry operator injects it (an instrumentation.opentelemetry.io/inject-* annotation on the entity or its pods), so traces and metrics are there when something goes wrong.',
     weight: 2,
     evidence: 'entity+repository',
+    version: '2',
     reads: INSTRUMENTATION_READS,
     evaluate({ entity, repository }) {
       const injected = operatorAnnotation(entity);
@@ -403,9 +446,13 @@ export const observeChecks: CheckImplementation[] = [
               manifests,
             )}), no OpenTelemetry agent in a Dockerfile and no instrumentation.opentelemetry.io/inject-* annotation.`
           : 'No dependency manifest declares an OpenTelemetry SDK, no Dockerfile starts an OpenTelemetry agent and no instrumentation.opentelemetry.io/inject-* annotation asks the operator to inject one.',
-        manifests
-          .slice(0, 3)
-          .map(path => fileEvidence(path, 'no OpenTelemetry')),
+        [],
+        manifests.map(path =>
+          nearMissFile(
+            path,
+            'declares no OpenTelemetry SDK or instrumentation',
+          ),
+        ),
       );
     },
   },
@@ -417,7 +464,7 @@ export const observeChecks: CheckImplementation[] = [
       'The catalog entry links the service to its dashboards or alerts (Grafana, Datadog, New Relic, Honeycomb, Prometheus, Dynatrace, Splunk or Sentry annotations, or a monitoring link), or the repository defines them as code (dashboard JSON, Grafonnet, PrometheusRule or ServiceMonitor resources, Terraform or Bicep dashboards and alerts).',
     weight: 1,
     evidence: 'entity+repository',
-    version: '2',
+    version: '3',
     reads: DASHBOARD_READS,
     evaluate({ entity, repository }) {
       const annotation = dashboardAnnotation(entity);
@@ -460,8 +507,13 @@ export const observeChecks: CheckImplementation[] = [
           );
         }
       }
+      const nearMisses = rejectedLinks(entity);
       return fail(
-        'No dashboard or alert is linked: no monitoring annotation (such as grafana/dashboard-selector, datadoghq.com/dashboard-url, newrelic.com/dashboard-guid or prometheus.io/alert), no monitoring link in metadata.links, and no dashboards or alerts defined as code in the repository.',
+        `No dashboard or alert is linked: no monitoring annotation (such as grafana/dashboard-selector, datadoghq.com/dashboard-url, newrelic.com/dashboard-guid or prometheus.io/alert), no monitoring link in metadata.links, and no dashboards or alerts defined as code in the repository.${rejectedNote(
+          nearMisses,
+        )}`,
+        [],
+        nearMisses,
       );
     },
   },
@@ -473,6 +525,7 @@ export const observeChecks: CheckImplementation[] = [
       'The catalog entry says who gets paged: a PagerDuty, Opsgenie, Splunk On-Call, incident.io, FireHydrant, Rootly, ilert or Grafana OnCall annotation with a value.',
     weight: 2,
     evidence: 'entity',
+    version: '2',
     evaluate({ entity }) {
       const found = onCallAnnotation(entity);
       if (found) {
@@ -496,10 +549,11 @@ export const observeChecks: CheckImplementation[] = [
         }Add one of these annotations with a value: ${ONCALL_KEYS_FOR_MESSAGE.join(
           ', ',
         )}.`,
+        [],
         empty.map(key => ({
           type: 'annotation',
           ref: key,
-          detail: 'empty',
+          reason: 'is set but empty, so it routes pages nowhere',
         })),
       );
     },

@@ -7,6 +7,7 @@ import type {
   CheckStatus,
   Evidence,
   EvidenceSource,
+  NearMiss,
   Remediation,
 } from '../types';
 
@@ -43,6 +44,15 @@ export interface RepositoryView {
     globs: string | readonly string[],
     pattern: RegExp,
   ): FileMatch | undefined;
+  /**
+   * The first line, in the files matching the globs, that matches the pattern only as written,
+   * comments included: a commented-out line, which is never evidence, for a failing check to name
+   * as a near-miss. Optional, for views that are not the engine's.
+   */
+  searchCommentedOut?(
+    globs: string | readonly string[],
+    patterns: readonly RegExp[],
+  ): FileMatch | undefined;
 }
 
 /**
@@ -68,7 +78,19 @@ export interface CheckOutcome {
   status: Exclude<CheckStatus, 'waived'>;
   message: string;
   evidence?: Evidence[];
+  /**
+   * What the check found and rejected, and why; given on a `fail` (or `not-applicable`) so that
+   * the owner sees what almost counted. The engine keeps at most {@link MAX_NEAR_MISSES}.
+   */
+  nearMisses?: NearMiss[];
 }
+
+/**
+ * The most near-misses a result keeps; the message says how many there were.
+ *
+ * @public
+ */
+export const MAX_NEAR_MISSES = 10;
 
 /**
  * A check written in code: its definition plus the function that decides it. Built-in checks and

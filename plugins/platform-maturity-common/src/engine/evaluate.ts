@@ -7,7 +7,11 @@ import type {
   Scorecard,
   ScorecardNotice,
 } from '../types';
-import type { CheckContext, CheckOutcome } from './checkTypes';
+import {
+  MAX_NEAR_MISSES,
+  type CheckContext,
+  type CheckOutcome,
+} from './checkTypes';
 import { GlobList, globList } from './globs';
 import { Hasher, sortStrings } from './hash';
 import { OverBudgetError, RepositoryAccess } from './repository';
@@ -217,6 +221,7 @@ function partlyRead(outcome: CheckOutcome, filesRead: number): CheckOutcome {
     status: 'unknown',
     message: `The repository was only partly read: first ${filesRead} of more files. Among those: ${outcome.message}`,
     evidence: outcome.evidence,
+    nearMisses: outcome.nearMisses,
   };
 }
 
@@ -332,6 +337,9 @@ export function evaluate(
       message: outcome.message,
       evidence: outcome.evidence ?? [],
     };
+    if (outcome.nearMisses?.length && outcome.status !== 'pass') {
+      result.nearMisses = outcome.nearMisses.slice(0, MAX_NEAR_MISSES);
+    }
     const waiver = waivers?.get(definition.id);
     if (waiver) {
       if (result.status === 'fail' || result.status === 'unknown') {

@@ -140,6 +140,13 @@ class CheckView implements RepositoryView {
     return this.access.search(globs, pattern, this.allowed);
   }
 
+  searchCommentedOut(
+    globs: string | readonly string[],
+    patterns: readonly RegExp[],
+  ): FileMatch | undefined {
+    return this.access.searchCommentedOut(globs, patterns, this.allowed);
+  }
+
   /**
    * The access's value for the key, computed the first time through a view limited to `reads`,
    * which must be among this check's.
@@ -304,6 +311,45 @@ export class RepositoryAccess {
       const match = matchIn(path, content, lineStart);
       if (match) {
         return match;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The first line of the files that matches one of the patterns as written but not once its
+   * comments are removed. Each file's lines stay where they were without comments, so the line
+   * numbers of both texts agree.
+   */
+  searchCommentedOut(
+    globs: string | readonly string[],
+    patterns: readonly RegExp[],
+    allowed: GlobList,
+  ): FileMatch | undefined {
+    const list = globList(globs);
+    const checked = !covers(allowed, list);
+    for (const path of this.index.findList(list)) {
+      if (checked) {
+        assertReadable(path, allowed);
+      }
+      const text = this.read(path);
+      const raw = this.snapshot.read(path);
+      if (text === undefined || typeof raw !== 'string' || raw === text) {
+        continue;
+      }
+      const lines = text.split('\n');
+      const rawLines = raw.split('\n');
+      for (let i = 0; i < rawLines.length; i++) {
+        if (
+          rawLines[i] !== lines[i] &&
+          patterns.some(
+            pattern =>
+              withoutState(pattern).test(rawLines[i]) &&
+              !withoutState(pattern).test(lines[i] ?? ''),
+          )
+        ) {
+          return { path, line: i + 1, text: rawLines[i].trim().slice(0, 160) };
+        }
       }
     }
     return undefined;

@@ -69,8 +69,8 @@ export const apiEntity: Entity = {
 };
 
 /**
- * A repository with a pipeline that runs tests and builds an image, but no test files: the
- * pipeline and artifact checks pass, the tests check fails.
+ * A repository with a pipeline that runs tests and builds an image, but no test files (only a
+ * package marker, which is not one): the pipeline and artifact checks pass, the tests check fails.
  */
 export const repositoryFiles: Record<string, string> = {
   '.github/workflows/ci.yaml': [
@@ -85,6 +85,7 @@ export const repositoryFiles: Record<string, string> = {
   ].join('\n'),
   Dockerfile: 'FROM node:20\n',
   'package.json': '{"scripts":{"test":"jest"}}',
+  'tests/__init__.py': '',
 };
 
 export const EVALUATED_AT = '2026-11-25T12:00:00.000Z';

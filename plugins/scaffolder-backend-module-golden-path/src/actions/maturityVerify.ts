@@ -1,9 +1,4 @@
-import {
-  DEFAULT_NAMESPACE,
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE, Entity } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -14,6 +9,7 @@ import {
   checksWithStatus,
   chooseScoredEntity,
   entityDocumentProblem,
+  entityRefKey,
   compileRuleset,
   evaluate,
   Remediation,
@@ -51,15 +47,6 @@ type FailingCheck = {
   message: string;
   remediation: Remediation;
 };
-
-/** Normalised lookup key of an entity ref. */
-function refKey(entity: Entity): string {
-  return stringifyEntityRef({
-    kind: entity.kind,
-    namespace: entity.metadata.namespace ?? DEFAULT_NAMESPACE,
-    name: entity.metadata.name,
-  }).toLocaleLowerCase('en-US');
-}
 
 /** Reads the entity documents of catalog-info.yaml; errors name the file and the document. */
 async function readCatalogInfo(
@@ -122,20 +109,13 @@ function referencedRefs(entity: Entity): string[] {
   const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
   const refs = new Set<string>();
   const add = (value: unknown, defaultKind?: string) => {
-    if (typeof value !== 'string' || !value.trim()) {
-      return;
-    }
-    try {
-      refs.add(
-        stringifyEntityRef(
-          parseEntityRef(value.trim(), {
-            defaultKind,
-            defaultNamespace: namespace,
-          }),
-        ).toLocaleLowerCase('en-US'),
-      );
-    } catch {
-      // Not a valid ref: the checks report it; there is nothing to look up.
+    // Not a valid ref: the checks report it; there is nothing to look up.
+    const key =
+      typeof value === 'string'
+        ? entityRefKey(value, { defaultKind, defaultNamespace: namespace })
+        : undefined;
+    if (key !== undefined) {
+      refs.add(key);
     }
   };
   add(spec.owner, 'group');
@@ -312,7 +292,7 @@ export function createMaturityVerifyAction(
       const known = new Map<string, Entity>();
       for (const other of entities) {
         if (other !== entity) {
-          known.set(refKey(other), other);
+          known.set(entityRefKey(other), other);
         }
       }
       const missing = referencedRefs(entity).filter(ref => !known.has(ref));
@@ -328,7 +308,7 @@ export function createMaturityVerifyAction(
         });
       }
       const lookup: CatalogLookup = {
-        getEntity: ref => known.get(ref.toLocaleLowerCase('en-US')),
+        getEntity: ref => known.get(entityRefKey(ref) ?? ''),
       };
 
       const repository = await readWorkspaceSnapshot(files);

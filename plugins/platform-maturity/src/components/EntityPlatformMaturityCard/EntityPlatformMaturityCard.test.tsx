@@ -354,6 +354,14 @@ describe('EntityPlatformMaturityCard', () => {
     expect(
       within(tests).getByRole('list', { name: 'Evidence' }),
     ).toHaveTextContent('.github/workflows/ci.yaml:6 (- run: npm test)');
+    expect(
+      within(tests).getByRole('list', { name: 'Near-misses' }),
+    ).toHaveTextContent(
+      'Rejected: File tests/__init__.py — is a Python package marker, not a test',
+    );
+    expect(
+      within(pipeline).queryByRole('list', { name: 'Near-misses' }),
+    ).not.toBeInTheDocument();
 
     const updates = checkItem(checks, 'build.dependency-updates');
     expect(within(updates).getByTitle('Waived')).toBeInTheDocument();

@@ -65,19 +65,28 @@ const EVIDENCE_LABELS: Record<Evidence['type'], string> = {
   catalog: 'Catalog entity',
 };
 
-function EvidenceList(props: { evidence: Evidence[] }) {
+/**
+ * The evidence that decided a result, or, labelled "Rejected", the near-misses a failing check
+ * found, each with why it does not count.
+ */
+function EvidenceList(props: {
+  evidence: Array<Evidence & { reason?: string }>;
+  label: string;
+}) {
   const classes = useStyles();
   return (
-    <ul className={classes.evidence} aria-label="Evidence">
+    <ul className={classes.evidence} aria-label={props.label}>
       {props.evidence.map((e, index) => (
         <li key={`${e.type}:${e.ref}:${index}`}>
           <Typography variant="caption" color="textSecondary">
+            {e.reason !== undefined && 'Rejected: '}
             {EVIDENCE_LABELS[e.type]}{' '}
             <code className={classes.code}>
               {e.ref}
               {e.line !== undefined && `:${e.line}`}
             </code>
             {e.detail && <> ({e.detail})</>}
+            {e.reason !== undefined && <> — {e.reason}</>}
           </Typography>
         </li>
       ))}
@@ -167,7 +176,10 @@ function CheckItem(props: {
           <Typography variant="body2">{result.message}</Typography>
         )}
         {result.evidence.length > 0 && (
-          <EvidenceList evidence={result.evidence} />
+          <EvidenceList evidence={result.evidence} label="Evidence" />
+        )}
+        {result.nearMisses && result.nearMisses.length > 0 && (
+          <EvidenceList evidence={result.nearMisses} label="Near-misses" />
         )}
         {result.waiver && (
           <div className={classes.waiver}>
