@@ -13,9 +13,9 @@ describe('readGoldenPathRelease', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const config = (directory?: string) =>
-    new ConfigReader(
-      directory ? { goldenPath: { content: { directory } } } : {},
-    );
+    mockServices.rootConfig({
+      data: directory ? { goldenPath: { content: { directory } } } : {},
+    });
 
   it("is Paved's release without a content directory, or when the directory has no changelog", () => {
     expect(readGoldenPathRelease(config())).toBe(PAVED_GOLDEN_PATH_RELEASE);
