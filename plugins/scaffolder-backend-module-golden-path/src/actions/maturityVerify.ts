@@ -20,6 +20,7 @@ import {
   Ruleset,
   Scorecard,
 } from '@paved/plugin-platform-maturity-common';
+import { readGoldenPathRelease } from '@paved/plugin-platform-maturity-node';
 import path from 'node:path';
 import yaml from 'yaml';
 import { readWorkspaceSnapshot } from '../lib/evidence';
@@ -210,6 +211,7 @@ export function createMaturityVerifyAction(
   const { catalog } = options;
   const ruleset = compileRuleset(
     options.config.getOptionalConfig('platformMaturity')?.get() ?? {},
+    { goldenPath: readGoldenPathRelease(options.config) },
   );
   const top = ruleset.levels[ruleset.levels.length - 1];
 
