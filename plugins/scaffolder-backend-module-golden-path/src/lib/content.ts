@@ -89,6 +89,8 @@ export type ContentManifest = z.infer<typeof manifestSchema>;
 
 /** One file of a content set, rendered. */
 export type RenderedFile = {
+  /** The id of the content set, such as `deploy/helm`. */
+  set: string;
   /** The file's path in the content set, as written there. */
   source: string;
   /** The rendered path, relative to the service directory; empty when the file is left out. */
@@ -242,6 +244,7 @@ export class ContentSet {
     try {
       const rendered = renderTemplate(source, context);
       return {
+        set: this.id,
         source,
         // Empty when a part of the name renders to nothing: the file is left out. `./x` is `x`.
         path: rendered.split('/').some(part => part === '')

@@ -25,7 +25,10 @@ export function planContentFiles(
   options: PlanContentOptions = {},
 ): void {
   for (const file of rendered) {
-    files.plan(file.path, file.content, contentMerge(file, options));
+    files.plan(file.path, file.content, {
+      ...contentMerge(file, options),
+      contentSet: file.set,
+    });
   }
 }
 
