@@ -17,6 +17,8 @@ import {
   createDeliveryResolveAction,
   createDeployAddAction,
   createFetchLocalAction,
+  createGoldenPathInspectAction,
+  createGoldenPathStampAction,
   createMaturityVerifyAction,
   createObserveAddAction,
   createPolicyCheckAction,
@@ -51,6 +53,8 @@ export function createGoldenPathActions(options: {
     createPublishLocalAction({ config, catalog }),
     createFetchLocalAction({ config }),
     createDeliveryResolveAction({ config, catalog }),
+    createGoldenPathInspectAction({ config }),
+    createGoldenPathStampAction({ config }),
   ];
 }
 

@@ -2,6 +2,8 @@ import { makeValidator } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { PAVED_GOLDEN_PATH_RELEASE } from '@paved/plugin-platform-maturity-common';
+import { readGoldenPathRelease } from '@paved/plugin-platform-maturity-node';
 import {
   CATALOG_INFO_FILE,
   CatalogInfo,
@@ -12,6 +14,7 @@ import {
   validateEntityName,
 } from '../lib/catalogInfo';
 import { goldenPathContent } from '../lib/content';
+import { stampGoldenPath } from '../lib/goldenPathStamp';
 import {
   INFRASTRUCTURE_KINDS,
   InfrastructurePlan,
@@ -153,6 +156,9 @@ export function createCatalogWriteAction(
 ) {
   const policy = goldenPathPolicy(options.config);
   const content = goldenPathContent(options.config);
+  const release = options.config
+    ? readGoldenPathRelease(options.config)
+    : PAVED_GOLDEN_PATH_RELEASE;
 
   return createTemplateAction({
     id: 'paved:catalog:write',
@@ -446,6 +452,7 @@ export function createCatalogWriteAction(
           for (const [key, value] of Object.entries(annotations)) {
             component.setAnnotation(key, value);
           }
+          stampGoldenPath(component, release);
           const extraOwner = owner ?? componentOwner;
           if (input.systemEntity && system) {
             const { name: systemName, namespace } = splitRef(system);
