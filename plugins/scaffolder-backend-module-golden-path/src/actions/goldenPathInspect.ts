@@ -12,8 +12,30 @@ import { readGoldenPathRelease } from '@paved/plugin-platform-maturity-node';
 import { CATALOG_INFO_FILE, existingComponent } from '../lib/catalogInfo';
 import { lockedCapabilities } from '../lib/goldenPathStamp';
 import { commonInputSchema } from '../lib/inputs';
-import { GOLDEN_PATH_LOCK_FILE, WorkspaceFiles } from '../lib/workspace';
+import {
+  GOLDEN_PATH_LOCK_FILE,
+  GoldenPathLock,
+  WorkspaceFiles,
+} from '../lib/workspace';
 import { examples } from './goldenPathInspect.examples';
+
+/**
+ * The image the deploy (else the build) content was rendered with; a CI expression such as
+ * `ghcr.io/${{ github.repository }}` is not an image an action takes.
+ */
+function recordedImage(lock: GoldenPathLock): string | undefined {
+  const images = Object.entries(lock.sets)
+    .sort(
+      ([a], [b]) =>
+        Number(b.startsWith('deploy/')) - Number(a.startsWith('deploy/')),
+    )
+    .map(([, { values }]) => values.image)
+    .filter(
+      (image): image is string =>
+        typeof image === 'string' && image !== '' && !image.includes('${{'),
+    );
+  return images[0];
+}
 
 /**
  * Options of {@link createGoldenPathInspectAction}.
@@ -69,6 +91,13 @@ export function createGoldenPathInspectAction(
             .array(z.string())
             .describe(
               'What changed since its version, oldest first, each as "<version>: <change>"',
+            ),
+        image: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The container image repository the golden-path files were rendered with, when the lock file records one; pass it to the build and deploy steps so that they render the same files',
             ),
         capabilities: z =>
           z
@@ -132,6 +161,10 @@ export function createGoldenPathInspectAction(
       ctx.output('upToDate', upToDate);
       ctx.output('changes', changes);
       ctx.output('capabilities', capabilities);
+      const image = recordedImage(lock);
+      if (image) {
+        ctx.output('image', image);
+      }
     },
   });
 }

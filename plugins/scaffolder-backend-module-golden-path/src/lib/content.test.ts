@@ -69,6 +69,7 @@ describe('GoldenPathContent', () => {
     ).toEqual([
       {
         set: 'svc/go',
+        values: { name: 'orders', helm: true },
         source: '${{ values.name }}/go.mod',
         path: 'orders/go.mod',
         content: 'module orders\n\ngo 1.25\n',
@@ -77,6 +78,7 @@ describe('GoldenPathContent', () => {
       },
       {
         set: 'svc/go',
+        values: { name: 'orders', helm: true },
         source: 'ci.yaml',
         path: 'ci.yaml',
         content: 'token: ${{ secrets.TOKEN }}\nhelm: {{ .Values.x }}\n',
@@ -180,6 +182,7 @@ describe('GoldenPathContent', () => {
       planContentFiles(files, [
         {
           set: 'test/set',
+          values: {},
           source: 'file',
           path: 'file',
           content: ours,
@@ -244,6 +247,7 @@ describe('GoldenPathContent', () => {
         planContentFiles(files, [
           {
             set: 'build/github-actions',
+            values: {},
             source: 'ci.yaml',
             path: 'ci.yaml',
             content: '',

@@ -91,6 +91,8 @@ export type ContentManifest = z.infer<typeof manifestSchema>;
 export type RenderedFile = {
   /** The id of the content set, such as `deploy/helm`. */
   set: string;
+  /** The values it was rendered with (without `versions`, which are content). */
+  values: Record<string, unknown>;
   /** The file's path in the content set, as written there. */
   source: string;
   /** The rendered path, relative to the service directory; empty when the file is left out. */
@@ -245,6 +247,7 @@ export class ContentSet {
       const rendered = renderTemplate(source, context);
       return {
         set: this.id,
+        values,
         source,
         // Empty when a part of the name renders to nothing: the file is left out. `./x` is `x`.
         path: rendered.split('/').some(part => part === '')

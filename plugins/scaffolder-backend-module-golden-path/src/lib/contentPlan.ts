@@ -27,7 +27,7 @@ export function planContentFiles(
   for (const file of rendered) {
     files.plan(file.path, file.content, {
       ...contentMerge(file, options),
-      contentSet: file.set,
+      content: { set: file.set, values: file.values },
     });
   }
 }

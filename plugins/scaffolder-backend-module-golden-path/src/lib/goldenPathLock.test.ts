@@ -12,8 +12,12 @@ describe('the golden-path lock file', () => {
   const logger = mockServices.logger.mock();
   beforeEach(() => mockDir.clear());
 
-  const file = (content: string): RenderedFile => ({
+  const file = (
+    content: string,
+    image = 'ghcr.io/acme/orders',
+  ): RenderedFile => ({
     set: 'build/node-container',
+    values: { name: 'orders', image },
     source: 'Dockerfile',
     path: 'Dockerfile',
     content,
@@ -21,14 +25,14 @@ describe('the golden-path lock file', () => {
     reason: 'kept the existing Dockerfile',
   });
 
-  async function apply(content: string, overwrite = false) {
+  async function apply(content: string, overwrite = false, image?: string) {
     const files = new WorkspaceFiles({
       workspacePath: mockDir.path,
       path: 'svc',
       logger,
       overwrite,
     });
-    planContentFiles(files, [file(content)]);
+    planContentFiles(files, [file(content, image)]);
     return files.apply();
   }
   const read = (p: string) =>
@@ -40,6 +44,11 @@ describe('the golden-path lock file', () => {
       { path: 'svc/Dockerfile', change: 'created' },
     ]);
     expect(lock()).toEqual({
+      sets: {
+        'build/node-container': {
+          values: { name: 'orders', image: 'ghcr.io/acme/orders' },
+        },
+      },
       files: {
         Dockerfile: {
           set: 'build/node-container',
@@ -90,6 +99,14 @@ describe('the golden-path lock file', () => {
       { path: 'svc/Dockerfile', change: 'overwritten' },
     ]);
     expect(read('Dockerfile')).toBe('FROM node:22\n');
+  });
+
+  it('replaces nothing when the values differ from those it was made with: only new content may replace it', async () => {
+    await apply('FROM node:20\n');
+    expect(
+      await apply('FROM node:22\n', false, 'ghcr.io/acme/other'),
+    ).toMatchObject([{ change: 'skipped' }]);
+    expect(read('Dockerfile')).toBe('FROM node:20\n');
   });
 
   it('never treats a file the golden path did not write as its own', async () => {

@@ -83,12 +83,13 @@ export type PlanOptions = {
    */
   keepReason?: string;
   /**
-   * The golden-path content set the file was rendered from, such as `deploy/helm`. Such a file
-   * is recorded in the lock file ({@link GOLDEN_PATH_LOCK_FILE}) when it holds our content, and
-   * replaced by the planned content when it is still exactly what we recorded: its owner did not
-   * change it, so a newer golden path may.
+   * The golden-path content set the file was rendered from, such as `deploy/helm`, and the
+   * values it was rendered with. Such a file is recorded in the lock file
+   * ({@link GOLDEN_PATH_LOCK_FILE}) when it holds our content, and replaced by the planned
+   * content when it is still exactly what we recorded (its owner did not change it) and was
+   * rendered with the same values (so only the content differs: a newer golden path).
    */
-  contentSet?: string;
+  content?: { set: string; values: Record<string, unknown> };
 };
 
 /**
@@ -106,8 +107,22 @@ export const GOLDEN_PATH_LOCK_FILE = '.paved/golden-path.lock.json';
  * @internal
  */
 export type GoldenPathLock = {
+  /** The values each content set was last rendered with. */
+  sets: Record<string, { values: Record<string, unknown> }>;
+  /** Each file that holds our content: its content set and the SHA-256 of that content. */
   files: Record<string, { set: string; sha256: string }>;
 };
+
+/** JSON with sorted keys, to compare values. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
 
 /** The SHA-256 of a text, in hex. */
 function sha256(text: string): string {
@@ -335,26 +350,26 @@ export class WorkspaceFiles {
     try {
       const parsed = text === undefined ? undefined : JSON.parse(text);
       if (parsed?.files && typeof parsed.files === 'object') {
-        return { files: { ...parsed.files } };
+        return { sets: { ...parsed.sets }, files: { ...parsed.files } };
       }
     } catch {
       this.#logger.warn(
         `${GOLDEN_PATH_LOCK_FILE} is not valid JSON; it is written again`,
       );
     }
-    return { files: {} };
+    return { sets: {}, files: {} };
   }
 
   /** Records the content-set files that hold our content in the lock file. */
   async #record(lock: GoldenPathLock, outcomes: Outcome[]): Promise<void> {
     let changed = false;
     for (const { planned, ours } of outcomes) {
-      const set = planned.options.contentSet;
-      if (!set || !ours) {
+      const content = planned.options.content;
+      if (!content || !ours) {
         continue;
       }
       const key = this.#lockKey(planned.absPath);
-      const entry = { set, sha256: sha256(planned.content) };
+      const entry = { set: content.set, sha256: sha256(planned.content) };
       if (
         lock.files[key]?.set !== entry.set ||
         lock.files[key]?.sha256 !== entry.sha256
@@ -362,18 +377,30 @@ export class WorkspaceFiles {
         lock.files[key] = entry;
         changed = true;
       }
+      if (
+        stableJson(lock.sets[content.set]?.values) !==
+        stableJson(content.values)
+      ) {
+        lock.sets[content.set] = { values: content.values };
+        changed = true;
+      }
     }
     if (!changed) {
       return;
     }
-    const sorted = Object.fromEntries(
-      Object.entries(lock.files).sort(([a], [b]) => a.localeCompare(b)),
-    );
+    const sorted = <T>(record: Record<string, T>) =>
+      Object.fromEntries(
+        Object.entries(record).sort(([a], [b]) => a.localeCompare(b)),
+      );
     const absPath = this.resolve('path', GOLDEN_PATH_LOCK_FILE);
     await fs.mkdir(path.dirname(absPath), { recursive: true });
     await this.#writeFile(
       absPath,
-      `${JSON.stringify({ files: sorted }, null, 2)}\n`,
+      `${JSON.stringify(
+        { sets: sorted(lock.sets), files: sorted(lock.files) },
+        null,
+        2,
+      )}\n`,
     );
   }
 
@@ -400,9 +427,11 @@ export class WorkspaceFiles {
         ours: true,
       };
     }
+    const content = planned.options.content;
     if (
-      planned.options.contentSet &&
-      lock.files[this.#lockKey(planned.absPath)]?.sha256 === sha256(existing)
+      content &&
+      lock.files[this.#lockKey(planned.absPath)]?.sha256 === sha256(existing) &&
+      stableJson(lock.sets[content.set]?.values) === stableJson(content.values)
     ) {
       return {
         planned,
