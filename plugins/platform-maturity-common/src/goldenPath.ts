@@ -52,7 +52,11 @@ export interface GoldenPathRelease {
   notes: GoldenPathReleaseNote[];
 }
 
-/** The source name of the content Paved ships. */
+/**
+ * The source name of the content Paved ships.
+ *
+ * @public
+ */
 export const PAVED_GOLDEN_PATH_SOURCE = 'paved';
 
 /**
