@@ -900,16 +900,16 @@ describe('the local Paved suite', { timeout: 45 * 60_000 }, () => {
         // 4. Scored again, the service is current.
         await waitForDrift(name, 'pass');
         await openInCatalog.first().click();
-        const after = card();
-        await after
+        const upgraded = card();
+        await upgraded
           .getByRole('button', { name: /Everything as code/ })
           .first()
           .click();
-        await after
+        await upgraded
           .getByText('On the current golden path (acme-platform 1.1.0).')
           .first()
           .waitFor();
-        await after.screenshot({
+        await upgraded.screenshot({
           path: path.join(SCREENSHOTS, 'golden-path-current.png'),
         });
       }),

@@ -5,7 +5,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { compileRuleset } from '@paved/plugin-platform-maturity-common';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+import { join } from 'node:path';
 import { readBackendConfig } from '../config';
 import { KnexScorecardStore } from '../database/KnexScorecardStore';
 import { CatalogEvaluator } from './CatalogEvaluator';
@@ -252,10 +252,10 @@ describe('CatalogEvaluator', () => {
     'scores every service again when the golden-path content version changes, though no repository did, on %p',
     async databaseId => {
       const { store, make } = await setUp(databaseId);
-      const content = fs.mkdtempSync(path.join(os.tmpdir(), 'paved-content-'));
+      const content = fs.mkdtempSync(join(os.tmpdir(), 'paved-content-'));
       const release = (...versions: string[]) =>
         fs.writeFileSync(
-          path.join(content, 'CHANGELOG.yaml'),
+          join(content, 'CHANGELOG.yaml'),
           // JSON is YAML too.
           JSON.stringify({
             source: 'acme-platform',
