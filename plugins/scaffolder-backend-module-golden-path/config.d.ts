@@ -47,7 +47,10 @@ export interface Config {
        * directory (see the module's README): each content set it holds (a
        * `<capability>/<variant>/manifest.yaml` with its files, such as `deploy/helm`) replaces
        * the package's set of the same name, and its `versions.yaml`, when present, overrides the
-       * runtime versions it names. A relative path is resolved against the backend's working
+       * runtime versions it names. Its `CHANGELOG.yaml`, when present, versions it: services
+       * are stamped with its `source` and newest release, and the platform maturity backend and
+       * `paved score` compare them with it (`as-code.golden-path-current`). A relative path is
+       * resolved against the backend's working
        * directory. Checked when the backend starts: a malformed manifest, a file that does not
        * render, or a set the actions do not know stops it with the file named.
        */
