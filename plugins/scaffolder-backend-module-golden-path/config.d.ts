@@ -56,8 +56,11 @@ export interface Config {
        * directory (see the module's README): each content set it holds (a
        * `<capability>/<variant>/manifest.yaml` with its files, such as `deploy/helm`) replaces
        * the package's set of the same name, and its `versions.yaml`, when present, overrides the
-       * runtime versions it names. A relative path is resolved against the backend's working
-       * directory.
+       * runtime versions it names. Its `CHANGELOG.yaml`, when present, versions it: services
+       * are stamped with its `source` and newest release, and the platform maturity backend and
+       * `paved score` compare them with it (`as-code.golden-path-current`). Only this key's
+       * `CHANGELOG.yaml` versions the content (not one at a `url`). A relative path is resolved
+       * against the backend's working directory.
        */
       directory?: string;
       /**

@@ -8,7 +8,10 @@ import {
   Ruleset,
   RulesetConfigError,
 } from '@paved/plugin-platform-maturity-common';
-import { DEFAULT_MAX_FILES } from '@paved/plugin-platform-maturity-node';
+import {
+  DEFAULT_MAX_FILES,
+  readGoldenPathRelease,
+} from '@paved/plugin-platform-maturity-node';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_BUDGET_SHARE } from './service/GithubApiBudget';
@@ -175,7 +178,10 @@ export function readBackendConfig(
 ): PlatformMaturityBackendConfig {
   const root = config.getOptionalConfig('platformMaturity');
   const raw = (root?.get() ?? {}) as Record<string, unknown>;
-  const ruleset = compileRuleset(raw, { extraChecks });
+  const ruleset = compileRuleset(raw, {
+    extraChecks,
+    goldenPath: readGoldenPathRelease(config),
+  });
   const parsed = backendSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

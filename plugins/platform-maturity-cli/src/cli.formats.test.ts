@@ -224,7 +224,7 @@ describe('paved score: formats', () => {
     expect(md).toContain(
       `[Fix in Backstage](https://backstage.example.com/create/templates/default/add-capabilities?formData=${formData}) · [How to](https://github.com/paved-dev/paved/blob/main/docs/checks.md#capacityautoscaling) |`,
     );
-    expect(md).toContain('<details><summary>All 17 checks</summary>');
+    expect(md).toContain('<details><summary>All 18 checks</summary>');
   });
 
   it('takes the Fix links base from app.baseUrl and the docs from the configuration', async () => {

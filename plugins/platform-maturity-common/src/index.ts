@@ -21,6 +21,17 @@ export type { ScoredEntityChoice } from './entityFile';
 export { entityRefKey } from './entityRef';
 export type { EntityRefKeyDefaults } from './entityRef';
 export { BUILTIN_CHECKS } from './checks';
+export {
+  compareGoldenPathVersions,
+  GOLDEN_PATH_SOURCE_ANNOTATION,
+  GOLDEN_PATH_VERSION_ANNOTATION,
+  isGoldenPathVersion,
+  parseGoldenPathChangelog,
+  PAVED_GOLDEN_PATH_RELEASE,
+  PAVED_GOLDEN_PATH_SOURCE,
+  UPGRADE_GOLDEN_PATH_TEMPLATE,
+} from './goldenPath';
+export type { GoldenPathRelease, GoldenPathReleaseNote } from './goldenPath';
 export { isPipelineFile } from './checks/ci';
 export {
   isRootPipeline,

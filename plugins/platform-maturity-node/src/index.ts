@@ -8,3 +8,4 @@
 export * from './directorySnapshot';
 export * from './extensions';
 export * from './regularFile';
+export * from './goldenPathRelease';

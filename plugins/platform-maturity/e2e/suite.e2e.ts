@@ -6,15 +6,21 @@
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
+  BACKEND_URL,
   backendGet,
   E2E_PREFIX,
   FRONTEND_URL,
+  guestToken,
   LOCAL_REPOSITORIES,
   removeCreated,
+  restartBackend,
+  ROOT,
   SCREENSHOTS,
   startSuite,
   Suite,
@@ -22,6 +28,11 @@ import {
 
 let suite: Suite;
 let page: Page;
+/**
+ * The golden-path content the suite runs with: a copy of the example platform team's
+ * (`examples/golden-path-content`), so that a test can release a new version of it.
+ */
+let goldenPathContent: string;
 
 /**
  * Opens a frontend path, entering as the guest user when the sign-in page shows; on `on`, a page
@@ -187,12 +198,22 @@ async function assertReadable(root: Locator, where: string): Promise<number> {
   return lowest.background;
 }
 
-describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
+describe('the local Paved suite', { timeout: 45 * 60_000 }, () => {
   before(
     async () => {
       // Left over by a run that was killed before its after hook.
       removeCreated();
-      suite = await startSuite();
+      goldenPathContent = fs.mkdtempSync(
+        path.join(os.tmpdir(), 'paved-e2e-content-'),
+      );
+      fs.cpSync(
+        path.join(ROOT, 'examples/golden-path-content'),
+        goldenPathContent,
+        { recursive: true },
+      );
+      suite = await startSuite({
+        APP_CONFIG_goldenPath_content_directory: goldenPathContent,
+      });
       page = await suite.browser.newPage({
         viewport: { width: 1400, height: 1000 },
       });
@@ -207,6 +228,9 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
       await suite?.stop();
     } finally {
       removeCreated();
+      if (goldenPathContent) {
+        fs.rmSync(goldenPathContent, { recursive: true, force: true });
+      }
     }
   });
 
@@ -736,6 +760,184 @@ describe('the local Paved suite', { timeout: 30 * 60_000 }, () => {
         await page.screenshot({
           path: path.join(SCREENSHOTS, 'service-name-taken.png'),
           fullPage: true,
+        });
+      }),
+    );
+  });
+  describe('golden-path drift and upgrade', () => {
+    /** The status and message of a service's golden-path check, as the backend stored it. */
+    async function drift(name: string) {
+      const response = await backendGet<{
+        scorecard: {
+          results: Array<{ checkId: string; status: string; message: string }>;
+        };
+      }>(
+        `/api/platform-maturity/v1/scorecards/component/default/${name}`,
+      ).catch(
+        () => undefined, // asked again while the backend restarts
+      );
+      return response?.scorecard.results.find(
+        r => r.checkId === 'as-code.golden-path-current',
+      );
+    }
+
+    async function waitForDrift(name: string, status: string) {
+      let result: Awaited<ReturnType<typeof drift>>;
+      for (let i = 0; i < 300 && result?.status !== status; i++) {
+        result = await drift(name);
+        if (result?.status !== status) {
+          await new Promise(resolve => setTimeout(resolve, 1000));
+        }
+      }
+      assert.equal(result?.status, status, `${name}: ${result?.message}`);
+      return result!;
+    }
+
+    it(
+      'creates a service with content 1.0.0; after 1.1.0 the card says it is behind; the upgrade template brings it current',
+      withScreenshot('golden-path-upgrade', async () => {
+        const name = `${E2E_PREFIX}billing-${Date.now().toString(36)}`;
+        // 1. A service made from the golden path at 1.0.0 (through the scaffolder's API).
+        const token = await guestToken();
+        const created = await fetch(`${BACKEND_URL}/api/scaffolder/v2/tasks`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            templateRef: 'template:default/typescript-service',
+            values: {
+              name,
+              description: 'Bills in the end-to-end test',
+              owner: 'group:default/team-storefront',
+              system: 'system:default/shop',
+              lifecycle: 'production',
+              ciProvider: 'github-actions',
+              onCallProvider: 'pagerduty',
+              pagerDutyServiceId: 'PE2E002',
+              publishTarget: 'local',
+            },
+          }),
+        });
+        assert.equal(created.status, 201, await created.clone().text());
+        const { id } = (await created.json()) as { id: string };
+        let status = '';
+        for (
+          let i = 0;
+          i < 600 && !['completed', 'failed'].includes(status);
+          i++
+        ) {
+          const task = await fetch(
+            `${BACKEND_URL}/api/scaffolder/v2/tasks/${id}`,
+            {
+              headers: { authorization: `Bearer ${token}` },
+            },
+          );
+          status = ((await task.json()) as { status: string }).status;
+          await new Promise(resolve => setTimeout(resolve, 1000));
+        }
+        assert.equal(
+          status,
+          'completed',
+          'typescript-service ran to completion',
+        );
+        const current = await waitForDrift(name, 'pass');
+        assert.equal(
+          current.message,
+          'On the current golden path (acme-platform 1.0.0).',
+        );
+
+        // 2. The platform team releases 1.1.0: its disruption budget gains a line.
+        const pdb = path.join(
+          goldenPathContent,
+          'deploy/helm/charts/${{ values.name }}/templates/pdb.yaml',
+        );
+        fs.appendFileSync(pdb, '# Reviewed by the platform team for 1.1.0.\n');
+        const changelog = path.join(goldenPathContent, 'CHANGELOG.yaml');
+        fs.writeFileSync(
+          changelog,
+          fs
+            .readFileSync(changelog, 'utf8')
+            .replace(
+              'releases:\n',
+              'releases:\n  - version: 1.1.0\n    changes:\n      - The disruption budget is reviewed.\n',
+            ),
+        );
+        // A deployment restarts its backend to take new content; the scores follow at once.
+        await restartBackend();
+        const behind = await waitForDrift(name, 'fail');
+        assert.equal(
+          behind.message,
+          'Behind the golden path: on 1.0.0, the current is 1.1.0. Changed since: 1.1.0: The disruption budget is reviewed.',
+        );
+
+        // 3. The card says so, with a Fix link to the upgrade template.
+        await open(`/catalog/default/component/${name}`);
+        const maturity = card();
+        await maturity
+          .getByText(/Behind the golden path: on 1\.0\.0/)
+          .first()
+          .waitFor();
+        await maturity.screenshot({
+          path: path.join(SCREENSHOTS, 'golden-path-behind.png'),
+        });
+        await maturity
+          .getByRole('link', { name: 'Fix: On the current golden path' })
+          .first()
+          .click();
+        await page.waitForURL(
+          /\/create\/templates\/default\/upgrade-golden-path/,
+        );
+        await page
+          .getByText('A new commit in the local repository root')
+          .first()
+          .waitFor();
+        await page.getByRole('button', { name: 'Review' }).click();
+        await page.getByRole('button', { name: 'Create' }).click();
+        const openInCatalog = page.getByRole('link', {
+          name: /open in catalog/i,
+        });
+        const failed = page.getByText(/^Error: /).first();
+        await openInCatalog
+          .first()
+          .or(failed)
+          .waitFor({ timeout: 10 * 60_000 });
+        if (await failed.isVisible()) {
+          throw new Error(`The upgrade failed: ${await failed.textContent()}`);
+        }
+        await page
+          .getByText('From acme-platform 1.0.0 to acme-platform 1.1.0.')
+          .first()
+          .waitFor();
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, 'golden-path-upgrade-task.png'),
+          fullPage: true,
+        });
+        // The new content is committed to the service's repository.
+        const repository = path.join(LOCAL_REPOSITORIES, name);
+        assert.match(
+          fs.readFileSync(
+            path.join(repository, `charts/${name}/templates/pdb.yaml`),
+            'utf8',
+          ),
+          /Reviewed by the platform team for 1\.1\.0/,
+        );
+
+        // 4. Scored again, the service is current.
+        await waitForDrift(name, 'pass');
+        await openInCatalog.first().click();
+        const upgraded = card();
+        await upgraded
+          .getByRole('button', { name: /Everything as code/ })
+          .first()
+          .click();
+        await upgraded
+          .getByText('On the current golden path (acme-platform 1.1.0).')
+          .first()
+          .waitFor();
+        await upgraded.screenshot({
+          path: path.join(SCREENSHOTS, 'golden-path-current.png'),
         });
       }),
     );

@@ -113,10 +113,50 @@ export interface Suite {
 }
 
 /**
- * Runs `npm start` from the repository root, waits until the backend is ready, the frontend is
- * served and the first evaluation run has finished, and launches chromium.
+ * Restarts the backend of the running suite, as a deployment restarts it after a configuration
+ * or content change: `npm start` restarts its backend when a file the backend loaded changes, so
+ * touching its entry point is enough. Waits until it is ready again.
  */
-export async function startSuite(): Promise<Suite> {
+export async function restartBackend(): Promise<void> {
+  const before = await fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`)
+    .then(r => r.ok)
+    .catch(() => false);
+  if (!before) {
+    throw new Error('The backend is not running');
+  }
+  const entry = path.join(
+    ROOT,
+    'plugins/platform-maturity-backend/dev/index.ts',
+  );
+  const now = new Date();
+  fs.utimesSync(entry, now, now);
+  // Down first (the old process stops), then up again.
+  await waitFor(
+    'the backend to stop',
+    async () =>
+      !(await fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`)
+        .then(r => r.ok)
+        .catch(() => false)),
+    60_000,
+  );
+  await waitFor(
+    'the backend to start again',
+    async () =>
+      (
+        await fetch(`${BACKEND_URL}/.backstage/health/v1/readiness`)
+      ).ok,
+    5 * 60_000,
+  );
+}
+
+/**
+ * Runs `npm start` from the repository root, waits until the backend is ready, the frontend is
+ * served and the first evaluation run has finished, and launches chromium. `env` is added to
+ * the environment of `npm start` (such as `APP_CONFIG_*` settings).
+ */
+export async function startSuite(
+  env: Record<string, string> = {},
+): Promise<Suite> {
   fs.mkdirSync(path.dirname(LOG), { recursive: true });
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   if (process.env.PAVED_E2E_EXTERNAL) {
@@ -129,7 +169,7 @@ export async function startSuite(): Promise<Suite> {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', log, log],
-    env: { ...process.env, BROWSER: 'none' },
+    env: { ...process.env, ...env, BROWSER: 'none' },
   });
   const stopChild = async () => {
     if (child.exitCode === null && child.pid) {

@@ -21,6 +21,8 @@ const PAVED_ACTIONS = [
   'paved:delivery:resolve',
   'paved:deploy:add',
   'paved:fetch:local',
+  'paved:golden-path:inspect',
+  'paved:golden-path:stamp',
   'paved:maturity:verify',
   'paved:observe:add',
   'paved:policy:check',

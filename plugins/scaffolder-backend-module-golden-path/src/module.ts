@@ -19,6 +19,8 @@ import {
   createDeliveryResolveAction,
   createDeployAddAction,
   createFetchLocalAction,
+  createGoldenPathInspectAction,
+  createGoldenPathStampAction,
   createMaturityVerifyAction,
   createObserveAddAction,
   createPolicyCheckAction,
@@ -71,6 +73,8 @@ function goldenPathActions(options: {
     createPublishLocalAction({ config, catalog }),
     createFetchLocalAction({ config }),
     createDeliveryResolveAction({ config, catalog }),
+    createGoldenPathInspectAction({ config }),
+    createGoldenPathStampAction({ config }),
   ];
 }
 

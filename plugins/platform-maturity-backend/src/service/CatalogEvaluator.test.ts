@@ -3,6 +3,10 @@ import type { Entity } from '@backstage/catalog-model';
 import { NotModifiedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { compileRuleset } from '@paved/plugin-platform-maturity-common';
+import fs from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { readBackendConfig } from '../config';
 import { KnexScorecardStore } from '../database/KnexScorecardStore';
 import { CatalogEvaluator } from './CatalogEvaluator';
 import { RepositoryEvidence } from './RepositoryEvidence';
@@ -241,6 +245,75 @@ describe('CatalogEvaluator', () => {
       const changed = make({ checks: { build: { tests: { weight: 5 } } } });
       const fourth = await changed.runAll();
       expect(fourth).toMatchObject({ evaluated: 4, skipped: 0 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'scores every service again when the golden-path content version changes, though no repository did, on %p',
+    async databaseId => {
+      const { store, make } = await setUp(databaseId);
+      const content = fs.mkdtempSync(join(os.tmpdir(), 'paved-content-'));
+      const release = (...versions: string[]) =>
+        fs.writeFileSync(
+          join(content, 'CHANGELOG.yaml'),
+          // JSON is YAML too.
+          JSON.stringify({
+            source: 'acme-platform',
+            releases: versions.map(version => ({
+              version,
+              changes: [`Release ${version}.`],
+            })),
+          }),
+        );
+      // The ruleset as the plugin compiles it from its configuration, content release included.
+      const rulesetNow = () =>
+        readBackendConfig(
+          mockServices.rootConfig({
+            data: { goldenPath: { content: { directory: content } } },
+          }),
+        ).ruleset;
+      const stamped = catalogEntities.map(e =>
+        e.metadata.name === 'orders'
+          ? component(
+              'orders',
+              {},
+              {
+                'pagerduty.com/service-id': 'P1',
+                'paved.dev/golden-path-version': '1.0.0',
+                'paved.dev/golden-path-source': 'acme-platform',
+              },
+            )
+          : e,
+      );
+      const drift = async () =>
+        (
+          await store.getScorecard('component:default/orders')
+        )?.scorecard.results.find(
+          r => r.checkId === 'as-code.golden-path-current',
+        );
+      try {
+        release('1.0.0');
+        expect(
+          await make({}, stamped, { ruleset: rulesetNow() }).runAll(),
+        ).toMatchObject({ evaluated: 4 });
+        expect(await drift()).toMatchObject({ status: 'pass' });
+        expect(
+          await make({}, stamped, { ruleset: rulesetNow() }).runAll(),
+        ).toMatchObject({ evaluated: 1, skipped: 3 });
+
+        // The platform team releases 1.1.0: the same entities and repositories are scored again.
+        release('1.1.0', '1.0.0');
+        expect(
+          await make({}, stamped, { ruleset: rulesetNow() }).runAll(),
+        ).toMatchObject({ evaluated: 4, skipped: 0 });
+        expect(await drift()).toMatchObject({
+          status: 'fail',
+          message:
+            'Behind the golden path: on 1.0.0, the current is 1.1.0. Changed since: 1.1.0: Release 1.1.0.',
+        });
+      } finally {
+        fs.rmSync(content, { recursive: true, force: true });
+      }
     },
   );
 

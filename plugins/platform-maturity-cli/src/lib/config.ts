@@ -3,8 +3,10 @@ import { InputError } from '@backstage/errors';
 import {
   compileRuleset,
   type CheckImplementation,
+  type GoldenPathRelease,
   type Ruleset,
 } from '@paved/plugin-platform-maturity-common';
+import { readGoldenPathRelease } from '@paved/plugin-platform-maturity-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from './errors';
@@ -75,11 +77,15 @@ export async function loadCliConfiguration(options: {
 
   let platformMaturity: unknown;
   let appBaseUrl: string | undefined;
+  let goldenPath: GoldenPathRelease;
   try {
     const config = await ConfigSources.toConfig(ConfigSources.merge(sources));
     config.close();
     platformMaturity = config.getOptional('platformMaturity');
     appBaseUrl = config.getOptionalString('app.baseUrl');
+    // The golden-path release in force, as the backend reads it (a missing directory or a
+    // malformed CHANGELOG.yaml is named like any other configuration error).
+    goldenPath = readGoldenPathRelease(config);
   } catch (error) {
     throw new InputError(
       `--config: the configuration could not be read: ${
@@ -88,6 +94,9 @@ export async function loadCliConfiguration(options: {
     );
   }
   // Throws RulesetConfigError, whose message names the key and the problem.
-  const ruleset = compileRuleset(platformMaturity ?? {}, { extraChecks });
+  const ruleset = compileRuleset(platformMaturity ?? {}, {
+    extraChecks,
+    goldenPath,
+  });
   return { ruleset, appBaseUrl, files };
 }

@@ -4,6 +4,7 @@ import { buildChecks } from './build';
 import { capacityChecks } from './capacity';
 import { dataChecks } from './data';
 import { deployChecks } from './deploy';
+import { goldenPathChecks } from './goldenPath';
 import { observeChecks } from './observe';
 
 /**
@@ -18,4 +19,5 @@ export const BUILTIN_CHECKS: readonly CheckImplementation[] = Object.freeze([
   ...dataChecks,
   ...capacityChecks,
   ...asCodeChecks,
+  ...goldenPathChecks,
 ]);

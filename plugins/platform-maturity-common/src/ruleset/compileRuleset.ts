@@ -8,12 +8,17 @@ import type { JsonObject } from '@backstage/types';
 import { CAPABILITY_IDS, isCapabilityId } from '../capabilities';
 import { BUILTIN_CHECKS } from '../checks';
 import {
+  GOLDEN_PATH_CURRENT_CHECK,
+  goldenPathCurrentCheck,
+} from '../checks/goldenPath';
+import {
   DEFAULT_APPLIES_TO,
   DEFAULT_REMEDIATION_TEMPLATE,
 } from '../checks/defaults';
 import type { CheckImplementation } from '../engine/checkTypes';
 import { globProblem, pathMatcher } from '../engine/globs';
 import { Hasher, stableStringify } from '../engine/hash';
+import { GoldenPathRelease, PAVED_GOLDEN_PATH_RELEASE } from '../goldenPath';
 import { DEFAULT_LEVELS } from '../levels';
 import type { CheckDefinition, LevelDefinition, Waiver } from '../types';
 import {
@@ -147,6 +152,13 @@ export interface CompileRulesetOptions {
   extraChecks?: readonly CheckImplementation[];
   /** The key the configuration was read from, used in error messages. Default `platformMaturity`. */
   configKey?: string;
+  /**
+   * The golden-path content in force, which `as-code.golden-path-current` compares entities
+   * with: its release as the platform team's `CHANGELOG.yaml` declares it (read by
+   * `readGoldenPathRelease` of the node package). Default: the content Paved ships. Part of the
+   * ruleset hash, so that a new content version re-scores every service.
+   */
+  goldenPath?: GoldenPathRelease;
 }
 
 /** The check configured with the settings under its `options` key, validated by its schema. */
@@ -288,6 +300,13 @@ export function compileRuleset(
       );
     }
     implementations.set(check.id, check);
+  }
+  const goldenPath = options.goldenPath ?? PAVED_GOLDEN_PATH_RELEASE;
+  if (options.goldenPath) {
+    implementations.set(
+      GOLDEN_PATH_CURRENT_CHECK,
+      goldenPathCurrentCheck(options.goldenPath),
+    );
   }
   for (const check of options.extraChecks ?? []) {
     for (const glob of check.reads ?? []) {
@@ -440,6 +459,7 @@ export function compileRuleset(
         levels,
         waivers,
         allowEntityWaivers,
+        goldenPath,
       }),
     )
     .digest();

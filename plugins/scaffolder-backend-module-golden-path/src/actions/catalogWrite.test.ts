@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { PAVED_GOLDEN_PATH_RELEASE } from '@paved/plugin-platform-maturity-common';
 import fs from 'node:fs';
 import yaml, { parseAllDocuments } from 'yaml';
 import { actionWorkspace, runAction } from '../__testUtils__/runAction';
@@ -56,6 +57,9 @@ describe('paved:catalog:write', () => {
         annotations: {
           'backstage.io/source-location': 'url:https://github.com/acme/orders/',
           'github.com/project-slug': 'acme/orders',
+          // Stamped with the golden-path content it was made with.
+          'paved.dev/golden-path-version': PAVED_GOLDEN_PATH_RELEASE.version,
+          'paved.dev/golden-path-source': 'paved',
         },
       },
       spec: {
@@ -94,6 +98,42 @@ describe('paved:catalog:write', () => {
       'as-code.ownership': 'pass',
       'as-code.relations': 'pass',
       'as-code.infrastructure': 'pass',
+      'as-code.golden-path-current': 'pass',
+    });
+  });
+
+  it("keeps a service's golden-path stamp and stamps the platform team's release on a new one", async () => {
+    const content = mockDir.resolve('team-content');
+    const config = new ConfigReader({
+      goldenPath: { content: { directory: content } },
+    });
+    mockDir.setContent({
+      'team-content/CHANGELOG.yaml':
+        'source: acme-platform\nreleases:\n  - version: 2.0.0\n    changes: [Our chart.]\n',
+      'catalog-info.yaml': EXISTING.replace(
+        '    pagerduty.com/service-id: PX1234',
+        "    pagerduty.com/service-id: PX1234\n    paved.dev/golden-path-version: '1.0.0'",
+      ),
+    });
+    await runAction(createCatalogWriteAction({ config }), {
+      workspacePath: mockDir.path,
+      input: { owner: 'team-orders', system: 'commerce' },
+    });
+    expect(entities()[0].metadata.annotations).toMatchObject({
+      'paved.dev/golden-path-version': '1.0.0',
+    });
+    expect(
+      entities()[0].metadata.annotations?.['paved.dev/golden-path-source'],
+    ).toBeUndefined();
+
+    fs.rmSync(mockDir.resolve('catalog-info.yaml'));
+    await runAction(createCatalogWriteAction({ config }), {
+      workspacePath: mockDir.path,
+      input: { name: 'orders', owner: 'team-orders', system: 'commerce' },
+    });
+    expect(entities()[0].metadata.annotations).toMatchObject({
+      'paved.dev/golden-path-version': '2.0.0',
+      'paved.dev/golden-path-source': 'acme-platform',
     });
   });
 
@@ -128,6 +168,8 @@ describe('paved:catalog:write', () => {
       annotations: {
         'pagerduty.com/service-id': 'PX1234',
         'argocd/app-name': 'orders',
+        'paved.dev/golden-path-version': PAVED_GOLDEN_PATH_RELEASE.version,
+        'paved.dev/golden-path-source': 'paved',
       },
       tags: ['typescript'],
     });

@@ -2,6 +2,8 @@ import { makeValidator } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { PAVED_GOLDEN_PATH_RELEASE } from '@paved/plugin-platform-maturity-common';
+import { readGoldenPathRelease } from '@paved/plugin-platform-maturity-node';
 import type { GoldenPathContent } from '../lib/content';
 import {
   CATALOG_INFO_FILE,
@@ -13,6 +15,7 @@ import {
   validateEntityName,
 } from '../lib/catalogInfo';
 import { goldenPathSetup, runGoldenPathStep } from '../lib/goldenPathStep';
+import { stampGoldenPath } from '../lib/goldenPathStamp';
 import {
   INFRASTRUCTURE_KINDS,
   InfrastructurePlan,
@@ -157,6 +160,9 @@ export function createCatalogWriteAction(
   options: CatalogWriteActionOptions = {},
 ) {
   const setup = goldenPathSetup(options);
+  const release = options.config
+    ? readGoldenPathRelease(options.config)
+    : PAVED_GOLDEN_PATH_RELEASE;
 
   return createTemplateAction({
     id: 'paved:catalog:write',
@@ -452,6 +458,7 @@ export function createCatalogWriteAction(
             for (const [key, value] of Object.entries(annotations)) {
               component.setAnnotation(key, value);
             }
+            stampGoldenPath(component, release);
             const extraOwner = owner ?? componentOwner;
             if (input.systemEntity && system) {
               const { name: systemName, namespace } = splitRef(system);

@@ -9,3 +9,5 @@ export * from './maturityVerify';
 export * from './publishLocal';
 export * from './fetchLocal';
 export * from './deliveryResolve';
+export * from './goldenPathInspect';
+export * from './goldenPathStamp';

@@ -16,6 +16,7 @@ import {
   Ruleset,
   Scorecard,
 } from '@paved/plugin-platform-maturity-common';
+import { readGoldenPathRelease } from '@paved/plugin-platform-maturity-node';
 import path from 'node:path';
 import yaml from 'yaml';
 import { readWorkspaceSnapshot } from '../lib/evidence';
@@ -190,6 +191,7 @@ export function createMaturityVerifyAction(
   const { catalog } = options;
   const ruleset = compileRuleset(
     options.config.getOptionalConfig('platformMaturity')?.get() ?? {},
+    { goldenPath: readGoldenPathRelease(options.config) },
   );
   const top = ruleset.levels[ruleset.levels.length - 1];
 

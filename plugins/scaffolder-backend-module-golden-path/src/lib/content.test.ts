@@ -68,6 +68,8 @@ describe('GoldenPathContent', () => {
       content.set('svc/go').render({ name: 'orders', helm: true }),
     ).toEqual([
       {
+        set: 'svc/go',
+        values: { name: 'orders', helm: true },
         source: '${{ values.name }}/go.mod',
         path: 'orders/go.mod',
         content: 'module orders\n\ngo 1.25\n',
@@ -75,6 +77,8 @@ describe('GoldenPathContent', () => {
         reason: undefined,
       },
       {
+        set: 'svc/go',
+        values: { name: 'orders', helm: true },
         source: 'ci.yaml',
         path: 'ci.yaml',
         content: 'token: ${{ secrets.TOKEN }}\nhelm: {{ .Values.x }}\n',
@@ -176,7 +180,14 @@ describe('GoldenPathContent', () => {
         logger,
       });
       planContentFiles(files, [
-        { source: 'file', path: 'file', content: ours, merge: merge as any },
+        {
+          set: 'test/set',
+          values: {},
+          source: 'file',
+          path: 'file',
+          content: ours,
+          merge: merge as any,
+        },
       ]);
       await files.apply();
       return fs.readFileSync(mockDir.resolve('workspace/file'), 'utf8');
@@ -235,6 +246,8 @@ describe('GoldenPathContent', () => {
       expect(() =>
         planContentFiles(files, [
           {
+            set: 'build/github-actions',
+            values: {},
             source: 'ci.yaml',
             path: 'ci.yaml',
             content: '',

@@ -93,6 +93,10 @@ export type ContentManifest = z.infer<typeof manifestSchema>;
 
 /** One file of a content set, rendered. */
 export type RenderedFile = {
+  /** The id of the content set, such as `deploy/helm`. */
+  set: string;
+  /** The values it was rendered with (without `versions`, which are content). */
+  values: Record<string, unknown>;
   /** The file's path in the content set, as written there. */
   source: string;
   /** The rendered path, relative to the service directory; empty when the file is left out. */
@@ -264,6 +268,8 @@ export class ContentSet {
     try {
       const rendered = renderTemplate(source, context);
       return {
+        set: this.id,
+        values,
         source,
         // Empty when a part of the name renders to nothing: the file is left out. `./x` is `x`.
         path: rendered.split('/').some(part => part === '')

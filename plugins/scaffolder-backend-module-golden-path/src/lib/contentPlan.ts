@@ -26,7 +26,10 @@ export function planContentFiles(
   options: PlanContentOptions = {},
 ): void {
   for (const file of rendered) {
-    files.plan(file.path, file.content, contentMerge(file, options));
+    files.plan(file.path, file.content, {
+      ...contentMerge(file, options),
+      content: { set: file.set, values: file.values },
+    });
   }
 }
 

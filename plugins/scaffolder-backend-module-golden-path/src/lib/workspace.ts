@@ -8,6 +8,7 @@ import {
   readRegularFile,
   UnreadableFileError,
 } from '@paved/plugin-platform-maturity-node';
+import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -81,7 +82,52 @@ export type PlanOptions = {
    * for the log and the `reason` of a `skipped` result.
    */
   keepReason?: string;
+  /**
+   * The golden-path content set the file was rendered from, such as `deploy/helm`, and the
+   * values it was rendered with. Such a file is recorded in the lock file
+   * ({@link GOLDEN_PATH_LOCK_FILE}) when it holds our content, and replaced by the planned
+   * content when it is still exactly what we recorded (its owner did not change it) and was
+   * rendered with the same values (so only the content differs: a newer golden path).
+   */
+  content?: { set: string; values: Record<string, unknown> };
 };
+
+/**
+ * The lock file of the golden-path files of a service, relative to the service directory: for
+ * each file that holds content the golden path rendered, the content set and the SHA-256 of
+ * that content. See docs/architecture.md ("Golden-path versions and upgrades").
+ *
+ * @internal
+ */
+export const GOLDEN_PATH_LOCK_FILE = '.paved/golden-path.lock.json';
+
+/**
+ * The lock file's content.
+ *
+ * @internal
+ */
+export type GoldenPathLock = {
+  /** The values each content set was last rendered with. */
+  sets: Record<string, { values: Record<string, unknown> }>;
+  /** Each file that holds our content: its content set and the SHA-256 of that content. */
+  files: Record<string, { set: string; sha256: string }>;
+};
+
+/** JSON with sorted keys, to compare values. */
+function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : v,
+  );
+}
+
+/** The SHA-256 of a text, in hex. */
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
 
 /**
  * Options of the {@link WorkspaceFiles} constructor.
@@ -108,7 +154,13 @@ type PlannedFile = {
   options: PlanOptions;
 };
 
-type Outcome = { planned: PlannedFile; write?: string; result: FileResult };
+type Outcome = {
+  planned: PlannedFile;
+  write?: string;
+  result: FileResult;
+  /** Whether the file holds the planned content once written. */
+  ours?: boolean;
+};
 
 /**
  * Plan-then-apply file writer for golden-path actions.
@@ -269,9 +321,10 @@ export class WorkspaceFiles {
    * @returns one result per planned file, in planning order
    */
   async apply(): Promise<FileResult[]> {
+    const lock = await this.readLock();
     const outcomes: Outcome[] = [];
     for (const planned of this.#planned.values()) {
-      outcomes.push(await this.#decide(planned));
+      outcomes.push(await this.#decide(planned, lock));
     }
     for (const { planned, write, result } of outcomes) {
       if (write !== undefined) {
@@ -284,11 +337,79 @@ export class WorkspaceFiles {
         this.#logger.info(`${result.change} ${result.path}`);
       }
     }
+    await this.#record(lock, outcomes);
     this.#planned.clear();
     return outcomes.map(o => o.result);
   }
 
-  async #decide(planned: PlannedFile): Promise<Outcome> {
+  /** The lock file of the service directory; empty when there is none or it is unreadable. */
+  async readLock(): Promise<GoldenPathLock> {
+    const text = await this.#readFile(
+      this.resolve('path', GOLDEN_PATH_LOCK_FILE),
+    );
+    try {
+      const parsed = text === undefined ? undefined : JSON.parse(text);
+      if (parsed?.files && typeof parsed.files === 'object') {
+        return { sets: { ...parsed.sets }, files: { ...parsed.files } };
+      }
+    } catch {
+      this.#logger.warn(
+        `${GOLDEN_PATH_LOCK_FILE} is not valid JSON; it is written again`,
+      );
+    }
+    return { sets: {}, files: {} };
+  }
+
+  /** Records the content-set files that hold our content in the lock file. */
+  async #record(lock: GoldenPathLock, outcomes: Outcome[]): Promise<void> {
+    let changed = false;
+    for (const { planned, ours } of outcomes) {
+      const content = planned.options.content;
+      if (!content || !ours) {
+        continue;
+      }
+      const key = this.#lockKey(planned.absPath);
+      const entry = { set: content.set, sha256: sha256(planned.content) };
+      if (
+        lock.files[key]?.set !== entry.set ||
+        lock.files[key]?.sha256 !== entry.sha256
+      ) {
+        lock.files[key] = entry;
+        changed = true;
+      }
+      if (
+        stableJson(lock.sets[content.set]?.values) !==
+        stableJson(content.values)
+      ) {
+        lock.sets[content.set] = { values: content.values };
+        changed = true;
+      }
+    }
+    if (!changed) {
+      return;
+    }
+    const sorted = <T>(record: Record<string, T>) =>
+      Object.fromEntries(
+        Object.entries(record).sort(([a], [b]) => a.localeCompare(b)),
+      );
+    const absPath = this.resolve('path', GOLDEN_PATH_LOCK_FILE);
+    await fs.mkdir(path.dirname(absPath), { recursive: true });
+    await this.#writeFile(
+      absPath,
+      `${JSON.stringify(
+        { sets: sorted(lock.sets), files: sorted(lock.files) },
+        null,
+        2,
+      )}\n`,
+    );
+  }
+
+  /** A path's key in the lock file: relative to the service directory. */
+  #lockKey(absPath: string): string {
+    return path.relative(this.#root, absPath).split(path.sep).join('/');
+  }
+
+  async #decide(planned: PlannedFile, lock: GoldenPathLock): Promise<Outcome> {
     const display = this.#display(planned.absPath);
     const existing = await this.#readFile(planned.absPath);
     if (existing === undefined) {
@@ -296,10 +417,33 @@ export class WorkspaceFiles {
         planned,
         write: planned.content,
         result: { path: display, change: 'created' },
+        ours: true,
       };
     }
     if (existing === planned.content) {
-      return { planned, result: { path: display, change: 'unchanged' } };
+      return {
+        planned,
+        result: { path: display, change: 'unchanged' },
+        ours: true,
+      };
+    }
+    const content = planned.options.content;
+    if (
+      content &&
+      lock.files[this.#lockKey(planned.absPath)]?.sha256 === sha256(existing) &&
+      stableJson(lock.sets[content.set]?.values) === stableJson(content.values)
+    ) {
+      return {
+        planned,
+        write: planned.content,
+        result: {
+          path: display,
+          change: 'updated',
+          reason:
+            'the golden path wrote it and it was not changed since, so its current content replaces it',
+        },
+        ours: true,
+      };
     }
     let reason =
       planned.options.keepReason ??
@@ -322,6 +466,7 @@ export class WorkspaceFiles {
         planned,
         write: planned.content,
         result: { path: display, change: 'overwritten', reason },
+        ours: true,
       };
     }
     return {
