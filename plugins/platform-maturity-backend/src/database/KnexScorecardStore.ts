@@ -907,7 +907,9 @@ export class KnexScorecardStore implements ScorecardStore {
         heartbeat_at: at,
         ...(progress
           ? {
-              ...(progress.total !== undefined ? { total: progress.total } : {}),
+              ...(progress.total !== undefined
+                ? { total: progress.total }
+                : {}),
               evaluated: progress.evaluated,
               skipped: progress.skipped,
               failed: progress.failed,

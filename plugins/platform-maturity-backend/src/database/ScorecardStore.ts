@@ -153,7 +153,11 @@ export interface ScorecardStore {
    * Marks entities as seen by a run without changing their scorecards (skipped entities); with
    * `checkedAt`, also as checked then (found unchanged, rather than left out by a failure).
    */
-  markSeen(entityRefs: string[], runId: number, checkedAt?: Date): Promise<void>;
+  markSeen(
+    entityRefs: string[],
+    runId: number,
+    checkedAt?: Date,
+  ): Promise<void>;
   /** Deletes the latest scorecards not seen by the run; history stays. Returns how many. */
   removeUnseen(runId: number): Promise<number>;
   /** Deletes history rows older than the cutoff of entities that have no latest scorecard. */
