@@ -33,7 +33,9 @@ exports.up = async function up(knex) {
     table
       .integer('total')
       .nullable()
-      .comment('Entities the run is to look at, once it has listed the catalog');
+      .comment(
+        'Entities the run is to look at, once it has listed the catalog',
+      );
     table
       .timestamp('waiting_until', { useTz: true })
       .nullable()

@@ -24,8 +24,12 @@ async function main() {
     spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
   }));
 
-  // Only what the evaluation asks of the catalog: the components in pages, and (with `fields`)
-  // the lookup of groups and systems, of which there are none.
+  // Only what the evaluation asks of the catalog: the list of components, the lookup of groups
+  // and systems (with `fields`), of which there are none, and the components by ref in the run's
+  // order, a page at a time, each page after a delay.
+  const byRef = new Map(
+    entities.map(e => [`component:default/${e.metadata.name}`, e]),
+  );
   const catalogFactory = createServiceFactory({
     service: catalogServiceRef,
     deps: {},
@@ -40,9 +44,12 @@ async function main() {
           }
           const size = request?.pageSize ?? 100;
           for (let i = 0; i < entities.length; i += size) {
-            await new Promise(resolve => setTimeout(resolve, pageDelayMs));
             yield entities.slice(i, i + size);
           }
+        },
+        async getEntitiesByRefs(request: { entityRefs: string[] }) {
+          await new Promise(resolve => setTimeout(resolve, pageDelayMs));
+          return { items: request.entityRefs.map(ref => byRef.get(ref)) };
         },
       } as any),
   });

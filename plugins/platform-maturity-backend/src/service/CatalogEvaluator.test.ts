@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { NotModifiedError } from '@backstage/errors';
@@ -143,6 +144,41 @@ describe('CatalogEvaluator', () => {
       });
     return { store, reads, logger, make };
   }
+
+  it.each(databases.eachSupportedId())(
+    'records an entity whose ref the catalog refuses to look up, and scores the rest of its page, on %p',
+    async databaseId => {
+      const { store, make } = await setUp(databaseId);
+      // A provider that skips validation: a name the catalog cannot parse back from its ref.
+      const entities = [...catalogEntities, component('a/b')];
+      const catalog = catalogServiceMock({ entities });
+      const byRefs = catalog.getEntitiesByRefs.bind(catalog);
+      catalog.getEntitiesByRefs = async (request, options) => {
+        if (request.entityRefs.includes('component:default/a/b')) {
+          throw new InputError(
+            "Entity reference 'component:default/a/b' had more than one '/'",
+          );
+        }
+        return byRefs(request, options);
+      };
+      const evaluator = make({}, entities, { catalog });
+
+      expect(await evaluator.runAll()).toMatchObject({
+        evaluated: 4,
+        failed: 1,
+      });
+      expect((await store.getLatestRun())?.unscored).toEqual([
+        {
+          entityRef: 'component:default/a/b',
+          reason:
+            "Could not read it from the catalog: InputError: Entity reference 'component:default/a/b' had more than one '/'",
+        },
+      ]);
+      expect(
+        await store.getScorecard('component:default/orders'),
+      ).toBeDefined();
+    },
+  );
 
   it.each(databases.eachSupportedId())(
     'evaluates the catalog, then skips what did not change, on %p',

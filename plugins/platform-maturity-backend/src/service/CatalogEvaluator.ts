@@ -452,9 +452,13 @@ export class CatalogEvaluator {
         stop.throwIfAborted();
         await beat();
         const page = order.slice(from, from + PAGE_SIZE);
-        const { items } = await this.catalog.getEntitiesByRefs(
-          { entityRefs: page.map(entry => entry.entityRef) },
-          { credentials },
+        const items = await this.fetchPage(
+          page.map(entry => entry.entityRef),
+          credentials,
+          (entityRef, reason) => {
+            seen.push(entityRef);
+            notScored(entityRef, reason);
+          },
         );
         // An entity deleted or taken out of scope since the listing is left out (and removed).
         const entities: {
@@ -552,6 +556,42 @@ export class CatalogEvaluator {
       throw error;
     } finally {
       clearInterval(heartbeat);
+    }
+  }
+
+  /**
+   * The entities of a page of the run, by ref (undefined: no longer in the catalog). When the
+   * catalog refuses the page (a ref it cannot parse, from a provider that skips its validation),
+   * they are asked for one by one, and each one refused is reported to `notScored`.
+   */
+  private async fetchPage(
+    entityRefs: string[],
+    credentials: BackstageCredentials,
+    notScored: (entityRef: string, reason: string) => void,
+  ): Promise<(Entity | null | undefined)[]> {
+    try {
+      return (
+        await this.catalog.getEntitiesByRefs({ entityRefs }, { credentials })
+      ).items;
+    } catch {
+      return Promise.all(
+        entityRefs.map(async entityRef => {
+          try {
+            return (
+              await this.catalog.getEntitiesByRefs(
+                { entityRefs: [entityRef] },
+                { credentials },
+              )
+            ).items[0];
+          } catch (error) {
+            notScored(
+              entityRef,
+              `Could not read it from the catalog: ${stringifyError(error)}`,
+            );
+            return undefined;
+          }
+        }),
+      );
     }
   }
 
