@@ -69,9 +69,11 @@ export function createGoldenPathStampAction(
             .describe(
               'The Component of catalog-info.yaml (default: its only Component)',
             ),
+        // Checked by conflictsOf, naming the entry; `any` keeps the input type JSON for the
+        // scaffolder's action typings.
         results: z =>
           z
-            .array(z.unknown())
+            .array(z.any())
             .optional()
             .describe(
               'The files outputs of the steps that re-applied the golden path (a step that did not run gives nothing); their skipped files are the conflicts',
